@@ -1,0 +1,274 @@
+//! One error type for every generated client: flat, matchable by [`ErrorKind`], and never
+//! carrying a secret (messages are built from vendor answers and local checks only).
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::descriptor::OperationDescriptor;
+
+/// What went wrong, in terms a caller can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The call was refused locally, before any network traffic (missing field, span too long...).
+    InvalidInput,
+    /// The vendor throttled the call.
+    Throttled,
+    /// Credentials or signature were rejected.
+    Auth,
+    /// The signature was rejected because the local clock is off.
+    ClockSkew,
+    /// The vendor rejected a parameter.
+    InvalidParameter,
+    /// The app, action or resource does not exist.
+    NotFound,
+    /// The vendor failed (HTTP 5xx or an internal-error code).
+    Server,
+    /// The connection failed (refused, reset, DNS, TLS).
+    Transport,
+    /// The call did not finish in time.
+    Timeout,
+    /// The answer was not what the spec describes.
+    Decode,
+    /// A stub client has no implementation for the operation.
+    Unimplemented,
+    /// Any other vendor error.
+    Other,
+}
+
+impl ErrorKind {
+    /// Whether a retry may succeed where this attempt failed.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, Self::Throttled | Self::Server | Self::Transport | Self::Timeout)
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid input",
+            Self::Throttled => "throttled",
+            Self::Auth => "authentication failed",
+            Self::ClockSkew => "clock skew",
+            Self::InvalidParameter => "invalid parameter",
+            Self::NotFound => "not found",
+            Self::Server => "server error",
+            Self::Transport => "transport error",
+            Self::Timeout => "timed out",
+            Self::Decode => "unexpected response",
+            Self::Unimplemented => "not implemented",
+            Self::Other => "error",
+        }
+    }
+}
+
+/// The error of every call made through a generated client.
+#[derive(Clone)]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Clone)]
+struct Inner {
+    kind: ErrorKind,
+    vendor: &'static str,
+    operation: &'static str,
+    code: Option<String>,
+    message: String,
+    request_id: Option<String>,
+    http_status: Option<u16>,
+    attempts: u32,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+/// Bodies quoted in decode errors are cut to this many bytes.
+pub const BODY_EXCERPT_LIMIT: usize = 256;
+
+impl Error {
+    fn new(op: &OperationDescriptor, kind: ErrorKind, message: String) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                vendor: op.vendor,
+                operation: op.name,
+                code: None,
+                message,
+                request_id: None,
+                http_status: None,
+                attempts: 0,
+                source: None,
+            }),
+        }
+    }
+
+    /// A call refused before any network traffic.
+    pub fn invalid_input(op: &OperationDescriptor, message: impl Into<String>) -> Self {
+        Self::new(op, ErrorKind::InvalidInput, message.into())
+    }
+
+    /// An error the vendor reported.
+    pub fn service(
+        op: &OperationDescriptor,
+        kind: ErrorKind,
+        code: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut e = Self::new(op, kind, message.into());
+        e.inner.code = code;
+        e
+    }
+
+    /// A body that is not what the spec describes; quotes a bounded excerpt of it.
+    pub fn decode(op: &OperationDescriptor, what: impl fmt::Display, body: &[u8]) -> Self {
+        let excerpt = excerpt(body);
+        Self::new(
+            op,
+            ErrorKind::Decode,
+            format!("{what}; body starts: {excerpt}"),
+        )
+    }
+
+    /// A failure below HTTP (or a timeout), keeping the cause.
+    pub fn transport(
+        op: &OperationDescriptor,
+        kind: ErrorKind,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        let mut e = Self::new(op, kind, source.to_string());
+        e.inner.source = Some(Arc::new(source));
+        e
+    }
+
+    /// A stub client that does not implement `op`.
+    pub fn unimplemented(op: &OperationDescriptor) -> Self {
+        Self::new(
+            op,
+            ErrorKind::Unimplemented,
+            "the stub does not implement this operation".into(),
+        )
+    }
+
+    pub fn with_request_id(mut self, id: Option<String>) -> Self {
+        if id.is_some() {
+            self.inner.request_id = id;
+        }
+        self
+    }
+
+    pub fn with_http_status(mut self, status: u16) -> Self {
+        self.inner.http_status = Some(status);
+        self
+    }
+
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+    pub fn vendor(&self) -> &'static str {
+        self.inner.vendor
+    }
+    pub fn operation(&self) -> &'static str {
+        self.inner.operation
+    }
+    /// The vendor's error code, e.g. `RequestLimitExceeded`.
+    pub fn code(&self) -> Option<&str> {
+        self.inner.code.as_deref()
+    }
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+    pub fn http_status(&self) -> Option<u16> {
+        self.inner.http_status
+    }
+    /// How many attempts were made (0 when refused locally).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+    pub fn is_retryable(&self) -> bool {
+        self.inner.kind.is_retryable()
+    }
+
+    /// What the user can do about it, where something specific helps.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self.inner.kind {
+            ErrorKind::ClockSkew => Some(
+                "the request timestamp was rejected: check that this machine's clock is synchronized (NTP)",
+            ),
+            ErrorKind::Auth => Some("check the access key, secret key and session token"),
+            ErrorKind::Throttled => {
+                Some("the vendor's rate limit was hit; keep the client-side rate limiter on")
+            }
+            _ => None,
+        }
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "<empty>".into();
+    }
+    let cut = body.len().min(BODY_EXCERPT_LIMIT);
+    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+    if body.len() > cut {
+        text.push_str(&format!("... ({} bytes in all)", body.len()));
+    }
+    text
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        write!(f, "{} {}: {}", i.vendor, i.operation, i.kind.describe())?;
+        if let Some(code) = &i.code {
+            write!(f, " [{code}]")?;
+        }
+        write!(f, ": {}", i.message)?;
+        let mut extra = Vec::new();
+        if let Some(status) = i.http_status {
+            extra.push(format!("HTTP {status}"));
+        }
+        if let Some(id) = &i.request_id {
+            extra.push(format!("request id {id}"));
+        }
+        if i.attempts > 1 {
+            extra.push(format!("after {} attempts", i.attempts));
+        }
+        if !extra.is_empty() {
+            write!(f, " ({})", extra.join(", "))?;
+        }
+        if let Some(hint) = self.hint() {
+            write!(f, "; hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Error")
+            .field("kind", &i.kind)
+            .field("vendor", &i.vendor)
+            .field("operation", &i.operation)
+            .field("code", &i.code)
+            .field("message", &i.message)
+            .field("request_id", &i.request_id)
+            .field("http_status", &i.http_status)
+            .field("attempts", &i.attempts)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}

@@ -1,0 +1,42 @@
+//! The contract between a generated operation and the runtime.
+
+use serde::de::DeserializeOwned;
+
+use crate::descriptor::OperationDescriptor;
+use crate::validate::TimeRange;
+
+/// One documented operation: generated per spec, executed by [`crate::Client`].
+pub trait Operation: Send + Sync + 'static {
+    /// The typed request a caller builds.
+    type Input: Send + Sync + 'static;
+    /// The typed payload of a successful answer (inside the vendor's envelope).
+    type Output: DeserializeOwned + Send + 'static;
+
+    fn descriptor() -> &'static OperationDescriptor;
+
+    /// Writes the call's own parameters; constants and context values are the runtime's job.
+    fn write_request(input: &Self::Input, request: &mut RequestParts) -> Result<(), WireError>;
+
+    /// The queried range, for the spec's span and look-back rules.
+    fn time_range(input: &Self::Input) -> TimeRange;
+}
+
+/// A request before endpoint resolution and signing.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RequestParts {
+    /// Values for the `{name}` placeholders of the path template (raw, not encoded).
+    pub path_params: Vec<(&'static str, String)>,
+    /// Query pairs in the order written (raw, not encoded).
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, when the operation has one.
+    pub body: Option<Vec<u8>>,
+}
+
+/// A parameter value that cannot be put on the wire.
+#[derive(Debug, thiserror::Error)]
+#[error("parameter `{param}` cannot be encoded: {reason}")]
+pub struct WireError {
+    pub param: &'static str,
+    pub reason: String,
+}

@@ -1,0 +1,90 @@
+//! Helpers generated `write_request` functions call to put typed values on the wire.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::operation::{RequestParts, WireError};
+
+/// The text form of a query, header or path value: strings as they are, numbers and
+/// booleans in JSON notation, arrays as one value per element, null as nothing.
+pub fn texts<T: Serialize + ?Sized>(param: &'static str, value: &T) -> Result<Vec<String>, WireError> {
+    let value = serde_json::to_value(value).map_err(|e| WireError {
+        param,
+        reason: e.to_string(),
+    })?;
+    let mut out = Vec::new();
+    flatten(param, value, &mut out)?;
+    Ok(out)
+}
+
+fn flatten(param: &'static str, value: Value, out: &mut Vec<String>) -> Result<(), WireError> {
+    match value {
+        Value::Null => {}
+        Value::String(s) => out.push(s),
+        Value::Bool(b) => out.push(b.to_string()),
+        Value::Number(n) => out.push(n.to_string()),
+        Value::Array(items) => {
+            for item in items {
+                flatten(param, item, out)?;
+            }
+        }
+        Value::Object(_) => {
+            return Err(WireError {
+                param,
+                reason: "an object has no text form".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Appends `name=value` query pairs (one per element for arrays).
+pub fn push_query<T: Serialize + ?Sized>(
+    parts: &mut RequestParts,
+    name: &'static str,
+    value: &T,
+) -> Result<(), WireError> {
+    for text in texts(name, value)? {
+        parts.query.push((name.to_owned(), text));
+    }
+    Ok(())
+}
+
+/// Sets a header (arrays are joined with `,`).
+pub fn push_header<T: Serialize + ?Sized>(
+    parts: &mut RequestParts,
+    name: &'static str,
+    value: &T,
+) -> Result<(), WireError> {
+    let texts = texts(name, value)?;
+    if !texts.is_empty() {
+        parts.headers.push((name.to_owned(), texts.join(",")));
+    }
+    Ok(())
+}
+
+/// Sets a path placeholder's value.
+pub fn push_path<T: Serialize + ?Sized>(
+    parts: &mut RequestParts,
+    name: &'static str,
+    value: &T,
+) -> Result<(), WireError> {
+    let texts = texts(name, value)?;
+    parts.path_params.push((name, texts.join(",")));
+    Ok(())
+}
+
+/// Serializes the JSON body (compact, in the spec's field order).
+pub fn json_body<T: Serialize + ?Sized>(parts: &mut RequestParts, body: &T) -> Result<(), WireError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| WireError {
+        param: "body",
+        reason: e.to_string(),
+    })?;
+    parts.body = Some(bytes);
+    Ok(())
+}
+
+/// `skip_serializing_if` for borrowed vectors in generated body structs.
+pub fn is_empty_slice<T>(v: &&Vec<T>) -> bool {
+    v.is_empty()
+}
