@@ -8,8 +8,10 @@ use std::time::Duration;
 use crate::error::ErrorKind;
 
 /// Everything the runtime needs to call one documented operation.
+///
+/// Built only by generated code, which is regenerated with the runtime it targets; so its
+/// fields are public and the struct is not `#[non_exhaustive]`.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct OperationDescriptor {
     /// Vendor id as used in specs, env variables and the CLI (`volcengine`, `tencent`, `huawei`).
     pub vendor: &'static str,
@@ -43,15 +45,19 @@ impl OperationDescriptor {
         self.endpoints.iter().find(|e| e.region == region).map(|e| e.url)
     }
 
-    /// The kind a vendor error code maps to, by exact match or a `prefix*` rule.
-    pub fn classify_code(&self, code: &str) -> Option<ErrorKind> {
+    /// The spec's rule for a vendor error code, by exact match or a `prefix*` rule.
+    pub fn error_rule(&self, code: &str) -> Option<&'static ErrorCodeRule> {
         self.error_codes
             .iter()
             .find(|rule| match rule.code.strip_suffix('*') {
                 Some(prefix) => code.starts_with(prefix),
                 None => code == rule.code,
             })
-            .map(|rule| rule.kind)
+    }
+
+    /// The kind a vendor error code maps to, by exact match or a `prefix*` rule.
+    pub fn classify_code(&self, code: &str) -> Option<ErrorKind> {
+        self.error_rule(code).map(|rule| rule.kind)
     }
 }
 
@@ -128,7 +134,6 @@ pub enum Enforcement {
 
 /// The documented limits of one operation.
 #[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
 pub struct Limits {
     pub rate: Option<RateLimit>,
     pub span: Option<SpanLimit>,
@@ -137,7 +142,7 @@ pub struct Limits {
     pub data_delay: Option<Duration>,
     /// UTC offset, in seconds, of the calendar the operation's dates and days are in.
     pub day_offset_seconds: i32,
-    /// Native bucket sizes: a range of at most `fine_max_days` days is bucketed at `fine`.
+    /// The vendor's native bucket sizes.
     pub granularity: Option<Granularity>,
 }
 
@@ -163,6 +168,8 @@ pub struct SpanLimit {
     pub end_param: &'static str,
     pub max_days: u32,
     pub counting: SpanCounting,
+    /// Whether the vendor includes the bucket at (or the day of) the end (the spec's reading).
+    pub end_inclusive: bool,
     pub enforcement: Enforcement,
 }
 
@@ -175,12 +182,17 @@ pub struct LookbackLimit {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Granularity {
-    /// Native bucket for short ranges.
-    pub fine: Duration,
-    /// Ranges of up to this many days (inclusive) get `fine` buckets.
-    pub fine_max_days: u32,
-    /// Bucket for longer ranges.
-    pub coarse: Duration,
+    /// The usual bucket.
+    pub bucket: Duration,
+    /// A finer bucket the vendor uses for short ranges.
+    pub fine: Option<FineGranularity>,
+}
+
+/// Ranges of at most `max_days` days (counted inclusively) come in `bucket`s.
+#[derive(Debug, Clone, Copy)]
+pub struct FineGranularity {
+    pub bucket: Duration,
+    pub max_days: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -188,11 +200,12 @@ pub struct ErrorCodeRule {
     /// An exact code, or a prefix ending in `*`.
     pub code: &'static str,
     pub kind: ErrorKind,
+    /// What the code means for the caller, where the vendor's own message is not enough.
+    pub explanation: Option<&'static str>,
 }
 
 /// Vendor-wide facts shared by every operation of one generated crate.
 #[derive(Debug)]
-#[non_exhaustive]
 pub struct VendorInfo {
     /// `volcengine`, `tencent`, `huawei`.
     pub id: &'static str,
@@ -213,4 +226,129 @@ pub struct CredentialEnv {
     pub session_token: &'static [&'static str],
     pub project_id: &'static [&'static str],
     pub region: &'static [&'static str],
+}
+
+// Const constructors: the structs above are `#[non_exhaustive]`, so code outside this crate
+// (generated vendor crates, integration tests) cannot use struct literals for them. These
+// `const fn`s let a `static` be built anywhere, and keep working when fields are added.
+
+impl OperationDescriptor {
+    /// A descriptor with its identity set and everything else empty (no endpoints, constants,
+    /// context parameters, limits or error codes); fill the rest with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub const fn new(
+        vendor: &'static str,
+        service: &'static str,
+        name: &'static str,
+        version: &'static str,
+        method: &'static str,
+        path: &'static str,
+        auth: AuthScheme,
+        envelope: Envelope,
+        default_region: &'static str,
+    ) -> Self {
+        Self {
+            vendor,
+            service,
+            name,
+            version,
+            method,
+            path,
+            auth,
+            envelope,
+            endpoints: &[],
+            default_region,
+            constants: &[],
+            context_params: &[],
+            limits: Limits::none(),
+            error_codes: &[],
+        }
+    }
+
+    pub const fn with_endpoints(mut self, endpoints: &'static [Endpoint]) -> Self {
+        self.endpoints = endpoints;
+        self
+    }
+
+    pub const fn with_constants(mut self, constants: &'static [ConstantParam]) -> Self {
+        self.constants = constants;
+        self
+    }
+
+    pub const fn with_context_params(mut self, params: &'static [ContextParam]) -> Self {
+        self.context_params = params;
+        self
+    }
+
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub const fn with_error_codes(mut self, rules: &'static [ErrorCodeRule]) -> Self {
+        self.error_codes = rules;
+        self
+    }
+}
+
+impl Limits {
+    /// No limits at all, days in UTC.
+    pub const fn none() -> Self {
+        Self {
+            rate: None,
+            span: None,
+            lookback: None,
+            data_delay: None,
+            day_offset_seconds: 0,
+            granularity: None,
+        }
+    }
+
+    pub const fn with_rate(mut self, rate: RateLimit) -> Self {
+        self.rate = Some(rate);
+        self
+    }
+
+    pub const fn with_span(mut self, span: SpanLimit) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub const fn with_lookback(mut self, lookback: LookbackLimit) -> Self {
+        self.lookback = Some(lookback);
+        self
+    }
+
+    pub const fn with_data_delay(mut self, delay: Duration) -> Self {
+        self.data_delay = Some(delay);
+        self
+    }
+
+    pub const fn with_day_offset_seconds(mut self, seconds: i32) -> Self {
+        self.day_offset_seconds = seconds;
+        self
+    }
+
+    pub const fn with_granularity(mut self, granularity: Granularity) -> Self {
+        self.granularity = Some(granularity);
+        self
+    }
+}
+
+impl VendorInfo {
+    pub const fn new(
+        id: &'static str,
+        display_name: &'static str,
+        credential_env: CredentialEnv,
+        endpoint_env: &'static str,
+        default_region: &'static str,
+    ) -> Self {
+        Self {
+            id,
+            display_name,
+            credential_env,
+            endpoint_env,
+            default_region,
+        }
+    }
 }

@@ -40,3 +40,26 @@ pub struct WireError {
     pub param: &'static str,
     pub reason: String,
 }
+
+/// The request parts of a call: the spec's constants first (as the documents list them),
+/// then the call's own parameters. Context values (project id) are the client's to add.
+pub fn prepare<Op: Operation>(input: &Op::Input) -> Result<RequestParts, WireError> {
+    use crate::descriptor::Location;
+    let mut parts = RequestParts::default();
+    for c in Op::descriptor().constants {
+        let pair = (c.name.to_owned(), c.value.to_owned());
+        match c.location {
+            Location::Query => parts.query.push(pair),
+            Location::Header => parts.headers.push(pair),
+            Location::Path => parts.path_params.push((c.name, c.value.to_owned())),
+            Location::Body => {
+                return Err(WireError {
+                    param: c.name,
+                    reason: "constant body parameters are not supported".into(),
+                });
+            }
+        }
+    }
+    Op::write_request(input, &mut parts)?;
+    Ok(parts)
+}

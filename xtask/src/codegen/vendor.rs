@@ -1,0 +1,268 @@
+//! One vendor crate: manifest, lib.rs, the client with its stub trait, and one module per
+//! operation.
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::operation::{self, RenderedOperation};
+use super::rust::{format_file, header, type_name};
+use super::{Error, GeneratedFile};
+use crate::load::VendorSpecs;
+
+pub fn render(v: &VendorSpecs) -> Result<Vec<GeneratedFile>, Error> {
+    let vendor = &v.vendor;
+    let crate_dir = PathBuf::from("crates").join(&vendor.crate_name);
+    let src = crate_dir.join("src");
+    let vendor_source = v.vendor_file.display().to_string();
+    let fail = |file: &PathBuf, message: String| Error::Generate {
+        file: file.clone(),
+        message,
+    };
+    let mut files = Vec::new();
+    let mut ops = Vec::new();
+    for op in &v.operations {
+        let rendered = operation::render(&op.spec, vendor).map_err(|m| fail(&op.file, m))?;
+        let contents = format_file(&header("//", &op.file.display().to_string()), rendered.tokens.clone())
+            .map_err(|m| fail(&op.file, m))?;
+        files.push(GeneratedFile {
+            path: src.join("generated").join(format!("{}.rs", rendered.module)),
+            contents,
+        });
+        ops.push(rendered);
+    }
+    let all_sources = format!("{} and the operation specs beside it", vendor_source);
+    let generated_header = header("//", &all_sources);
+    files.push(GeneratedFile {
+        path: src.join("generated/mod.rs"),
+        contents: format_file(&generated_header, module_root(v, &ops))
+            .map_err(|m| fail(&v.vendor_file, m))?,
+    });
+    files.push(GeneratedFile {
+        path: src.join("generated/client.rs"),
+        contents: format_file(&generated_header, client(v, &ops)).map_err(|m| fail(&v.vendor_file, m))?,
+    });
+    files.push(GeneratedFile {
+        path: src.join("lib.rs"),
+        contents: format_file(&generated_header, lib_rs(v, &ops)).map_err(|m| fail(&v.vendor_file, m))?,
+    });
+    files.push(GeneratedFile {
+        path: crate_dir.join("Cargo.toml"),
+        contents: manifest(v),
+    });
+    Ok(files)
+}
+
+fn stub_trait(v: &VendorSpecs) -> syn::Ident {
+    format_ident!("{}Stub", type_name(&v.vendor.vendor))
+}
+
+fn lib_rs(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
+    let vendor = &v.vendor;
+    let mut docs = vec![
+        format!(" {}: a typed, signed client generated from the specs in `specs/{}/`.", vendor.display_name, vendor.vendor),
+        String::new(),
+        format!(" {}", vendor.description.trim()),
+        String::new(),
+        " # Operations".to_string(),
+    ];
+    for (op, spec) in ops.iter().zip(&v.operations) {
+        docs.push(format!(
+            " - [`Client::{}`]: `{}` ({}) — {}",
+            op.module, spec.spec.operation, spec.spec.version, spec.spec.summary
+        ));
+    }
+    docs.extend([
+        String::new(),
+        " # Example".into(),
+        " ```no_run".into(),
+        format!(" # async fn run() -> Result<(), Box<dyn std::error::Error>> {{"),
+        format!(" let client = {}::Client::from_env()?;", vendor.crate_name.replace('-', "_")),
+        " # Ok(()) }".into(),
+        " ```".into(),
+    ]);
+    let docs = docs.iter().map(|d| quote!(#![doc = #d]));
+    quote! {
+        #(#docs)*
+        #![forbid(unsafe_code)]
+        mod generated;
+        pub use generated::*;
+    }
+}
+
+fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
+    let vendor = &v.vendor;
+    let modules = ops.iter().map(|o| {
+        let m = &o.module;
+        quote!(pub mod #m;)
+    });
+    let reexports = ops.iter().map(|o| {
+        let (m, marker, req, resp) = (&o.module, &o.marker, &o.request, &o.response);
+        quote!(pub use #m::{#marker, #req, #resp};)
+    });
+    let descriptors = ops.iter().map(|o| {
+        let m = &o.module;
+        quote!(&#m::DESCRIPTOR)
+    });
+    let (id, display, endpoint_env, default_region) = (
+        &vendor.vendor,
+        &vendor.display_name,
+        &vendor.endpoint_env,
+        &vendor.default_region,
+    );
+    let c = &vendor.credentials;
+    let (ak, sk, token, project, region) = (&c.access_key, &c.secret_key, &c.session_token, &c.project_id, &c.region);
+    quote! {
+        #(#modules)*
+        mod client;
+
+        pub use client::{Client, stub};
+        #(#reexports)*
+        pub use ::rtc_usage_core::{Config, Credentials, Error, ErrorKind};
+
+        #[doc = "Vendor-wide facts from vendor.yaml: credential variables, endpoint override, default region."]
+        pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
+            id: #id,
+            display_name: #display,
+            credential_env: ::rtc_usage_core::descriptor::CredentialEnv {
+                access_key: &[#(#ak),*],
+                secret_key: &[#(#sk),*],
+                session_token: &[#(#token),*],
+                project_id: &[#(#project),*],
+                region: &[#(#region),*],
+            },
+            endpoint_env: #endpoint_env,
+            default_region: #default_region,
+        };
+
+        #[doc = "Every operation of this crate, in spec order."]
+        pub static OPERATIONS: &[&::rtc_usage_core::OperationDescriptor] = &[#(#descriptors),*];
+    }
+}
+
+fn client(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
+    let stub = stub_trait(v);
+    let display = &v.vendor.display_name;
+    let client_doc = format!(
+        "A {display} client: cheap to clone; every clone shares its rate limiters and retry budget."
+    );
+    let stub_doc = format!(
+        "The calls a {display} client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error."
+    );
+    let builders = ops.iter().map(|o| {
+        let (m, spec_name) = (&o.module, o.marker.to_string());
+        let b = format_ident!("{}FluentBuilder", spec_name);
+        let doc = format!("Starts a `{spec_name}` call.");
+        quote! {
+            #[doc = #doc]
+            pub fn #m(&self) -> super::#m::#b {
+                super::#m::#b::new(self.clone())
+            }
+        }
+    });
+    let stub_methods = ops.iter().map(|o| {
+        let (m, req, resp) = (&o.module, &o.request, &o.response);
+        quote! {
+            fn #m(&self, input: super::super::#req) -> ::rtc_usage_core::BoxFuture<'_, ::std::result::Result<super::super::#resp, ::rtc_usage_core::Error>> {
+                let _ = input;
+                ::std::boxed::Box::pin(async { ::std::result::Result::Err(::rtc_usage_core::Error::unimplemented(&super::super::#m::DESCRIPTOR)) })
+            }
+        }
+    });
+    let transport_methods = ops.iter().map(|o| {
+        let (m, req, resp, marker) = (&o.module, &o.request, &o.response, &o.marker);
+        quote! {
+            fn #m(&self, input: super::#req) -> ::rtc_usage_core::BoxFuture<'_, ::std::result::Result<super::#resp, ::rtc_usage_core::Error>> {
+                ::std::boxed::Box::pin(async move { self.0.execute::<super::#marker>(&input).await })
+            }
+        }
+    });
+    quote! {
+        use ::std::sync::Arc;
+
+        #[doc = #client_doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: Arc<dyn stub::#stub>,
+        }
+
+        impl Client {
+            #[doc = "A client that calls the vendor over HTTP with `config`."]
+            pub fn new(config: ::rtc_usage_core::Config) -> ::std::result::Result<Self, ::rtc_usage_core::config::ConfigError> {
+                let core = ::rtc_usage_core::Client::new(&super::VENDOR, config)?;
+                ::std::result::Result::Ok(Self::from_stub(Http(core)))
+            }
+
+            #[doc = "A client configured from the vendor's conventional environment variables."]
+            pub fn from_env() -> ::std::result::Result<Self, ::rtc_usage_core::config::ConfigError> {
+                let core = ::rtc_usage_core::Client::from_env(&super::VENDOR)?;
+                ::std::result::Result::Ok(Self::from_stub(Http(core)))
+            }
+
+            #[doc = "A client whose calls go to `stub` instead of the network, for tests."]
+            pub fn from_stub(stub: impl stub::#stub + 'static) -> Self {
+                Self { inner: Arc::new(stub) }
+            }
+
+            pub(crate) fn stub(&self) -> &dyn stub::#stub {
+                &*self.inner
+            }
+
+            #(#builders)*
+        }
+
+        pub mod stub {
+            #[doc = #stub_doc]
+            pub trait #stub: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync {
+                #(#stub_methods)*
+            }
+        }
+
+        #[derive(Debug)]
+        struct Http(::rtc_usage_core::Client);
+
+        impl stub::#stub for Http {
+            #(#transport_methods)*
+        }
+    }
+}
+
+fn manifest(v: &VendorSpecs) -> String {
+    let vendor = &v.vendor;
+    let source = format!("{} and the operation specs beside it", v.vendor_file.display());
+    format!(
+        r#"{header}
+[package]
+name = "{name}"
+description = "{display}: typed, signed usage client generated from hand-written specs."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+keywords = ["rtc", "usage", "{vendor}"]
+
+[features]
+default = ["rustls"]
+# TLS is a choice; rustls (no OpenSSL) is the default.
+rustls = ["rtc-usage-core/rustls"]
+native-tls = ["rtc-usage-core/native-tls"]
+
+[dependencies]
+rtc-usage-core.workspace = true
+serde.workspace = true
+serde_json.workspace = true
+chrono.workspace = true
+
+[dev-dependencies]
+rtc-usage-core = {{ workspace = true, features = ["rustls"] }}
+tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
+wiremock.workspace = true
+"#,
+        header = header("#", &source),
+        name = vendor.crate_name,
+        display = vendor.display_name,
+        vendor = vendor.vendor,
+    )
+}

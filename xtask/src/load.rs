@@ -1,0 +1,291 @@
+//! Reading `specs/` and checking what serde cannot: cross-references inside a spec.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::spec::{Location, OperationSpec, VendorSpec};
+
+/// A spec that cannot be used, with the file and the key at fault.
+#[derive(Debug)]
+pub struct SpecError {
+    pub file: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file.display(), self.message)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// One vendor's folder: its vendor.yaml and its operations, sorted by file name.
+#[derive(Debug)]
+pub struct VendorSpecs {
+    pub vendor: VendorSpec,
+    pub vendor_file: PathBuf,
+    pub operations: Vec<LoadedOperation>,
+}
+
+#[derive(Debug)]
+pub struct LoadedOperation {
+    pub spec: OperationSpec,
+    /// Path relative to the workspace root, as named in generated headers.
+    pub file: PathBuf,
+}
+
+const VENDOR_FILE: &str = "vendor.yaml";
+
+/// Loads every vendor folder under `specs_dir` (paths reported relative to `root`).
+pub fn load_all(root: &Path, specs_dir: &Path) -> Result<Vec<VendorSpecs>, SpecError> {
+    let mut vendors = Vec::new();
+    for dir in sorted_entries(specs_dir)? {
+        if dir.is_dir() {
+            vendors.push(load_vendor(root, &dir)?);
+        }
+    }
+    Ok(vendors)
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
+    let read = std::fs::read_dir(dir).map_err(|e| SpecError {
+        file: dir.to_owned(),
+        message: format!("cannot read: {e}"),
+    })?;
+    let mut paths: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    Ok(paths)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_owned()
+}
+
+fn parse<T: serde::de::DeserializeOwned>(root: &Path, path: &Path) -> Result<T, SpecError> {
+    let file = relative(root, path);
+    let text = std::fs::read_to_string(path).map_err(|e| SpecError {
+        file: file.clone(),
+        message: format!("cannot read: {e}"),
+    })?;
+    serde_yaml_ng::from_str(&text).map_err(|e| SpecError {
+        file,
+        message: e.to_string(),
+    })
+}
+
+/// Loads one vendor folder.
+pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
+    let vendor_path = dir.join(VENDOR_FILE);
+    let vendor_file = relative(root, &vendor_path);
+    let vendor: VendorSpec = parse(root, &vendor_path)?;
+    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if vendor.vendor != folder {
+        return Err(SpecError {
+            file: vendor_file,
+            message: format!("key `vendor` is `{}` but the folder is `{folder}`", vendor.vendor),
+        });
+    }
+    let mut operations = Vec::new();
+    for path in sorted_entries(dir)? {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if name == VENDOR_FILE || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            continue;
+        }
+        let spec: OperationSpec = parse(root, &path)?;
+        let file = relative(root, &path);
+        check_operation(&spec, &vendor).map_err(|message| SpecError {
+            file: file.clone(),
+            message,
+        })?;
+        operations.push(LoadedOperation { spec, file });
+    }
+    let mut modules = BTreeSet::new();
+    for op in &operations {
+        if !modules.insert(module_name(&op.spec)) {
+            return Err(SpecError {
+                file: op.file.clone(),
+                message: format!(
+                    "module `{}` is used by another spec; set key `rust_module`",
+                    module_name(&op.spec)
+                ),
+            });
+        }
+    }
+    Ok(VendorSpecs {
+        vendor,
+        vendor_file,
+        operations,
+    })
+}
+
+/// The Rust module an operation is generated into.
+pub fn module_name(spec: &OperationSpec) -> String {
+    spec.rust_module
+        .clone()
+        .unwrap_or_else(|| heck::ToSnakeCase::to_snake_case(spec.operation.as_str()))
+}
+
+/// The cross-reference rules; the error names the key at fault.
+fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), String> {
+    if spec.vendor != vendor.vendor {
+        return Err(format!(
+            "key `vendor` is `{}` but the folder is `{}`",
+            spec.vendor, vendor.vendor
+        ));
+    }
+    if !spec.endpoints.regions.iter().any(|r| r.region == spec.endpoints.default_region) {
+        return Err(format!(
+            "key `endpoints.default_region`: `{}` is not one of `endpoints.regions`",
+            spec.endpoints.default_region
+        ));
+    }
+    for r in &spec.endpoints.regions {
+        if !(r.url.starts_with("https://") || r.url.starts_with("http://")) {
+            return Err(format!("key `endpoints.regions.url`: `{}` is not an http(s) URL", r.url));
+        }
+    }
+    parse_offset(&spec.day_offset)
+        .ok_or_else(|| format!("key `day_offset`: `{}` is not `+HH:MM` or `-HH:MM`", spec.day_offset))?;
+    let mut names = BTreeSet::new();
+    for p in &spec.parameters {
+        if !names.insert(p.name.as_str()) {
+            return Err(format!("key `parameters`: `{}` appears twice", p.name));
+        }
+        let sources =
+            usize::from(p.constant.is_some()) + usize::from(p.from.is_some()) + usize::from(p.schema.is_some());
+        if sources != 1 {
+            return Err(format!(
+                "key `parameters.{}`: give exactly one of `const`, `from` and `schema`",
+                p.name
+            ));
+        }
+        if let Some(schema) = &p.schema {
+            check_refs(schema, spec, &format!("parameters.{}.schema", p.name))?;
+        }
+    }
+    let placeholders = path_placeholders(&spec.http.path);
+    let path_params: BTreeSet<&str> = spec
+        .parameters
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| p.name.as_str())
+        .collect();
+    if placeholders != path_params {
+        return Err(format!(
+            "key `http.path`: placeholders {placeholders:?} do not match the `in: path` parameters {path_params:?}"
+        ));
+    }
+    check_refs(&spec.response.schema, spec, "response.schema")?;
+    for (name, def) in &spec.definitions {
+        check_refs(def, spec, &format!("definitions.{name}"))?;
+    }
+    if let Some(rate) = &spec.limits.rate {
+        if rate.requests == 0 || rate.per_seconds == 0 {
+            return Err("key `limits.rate`: `requests` and `per_seconds` must be positive".into());
+        }
+    }
+    if let Some(span) = &spec.limits.span {
+        for (key, param) in [("start", &span.start), ("end", &span.end)] {
+            time_param(spec, param).map_err(|e| format!("key `limits.span.{key}`: {e}"))?;
+        }
+        if span.max_days == 0 {
+            return Err("key `limits.span.max_days` must be positive".into());
+        }
+    }
+    if let Some(lookback) = &spec.limits.lookback {
+        time_param(spec, &lookback.param).map_err(|e| format!("key `limits.lookback.param`: {e}"))?;
+    }
+    let note_ids: BTreeSet<&str> = spec.notes.iter().map(|n| n.id.as_str()).collect();
+    if note_ids.len() != spec.notes.len() {
+        return Err("key `notes`: two notes share an id".into());
+    }
+    if spec.examples.is_empty() {
+        return Err("key `examples`: a spec carries its document's examples".into());
+    }
+    for ex in &spec.examples {
+        if let Some(c) = &ex.corrected {
+            if !note_ids.contains(c.note.as_str()) {
+                return Err(format!(
+                    "key `examples.{}.corrected.note`: no note has id `{}`",
+                    ex.name, c.note
+                ));
+            }
+        }
+        for (key, body) in [
+            ("request.body", ex.request.body.as_deref()),
+            ("response.body", ex.response.as_ref().map(|r| r.body.as_str())),
+            ("corrected.body", ex.corrected.as_ref().and_then(|c| c.body.as_deref())),
+        ] {
+            if let Some(body) = body {
+                serde_json::from_str::<Value>(body)
+                    .map_err(|e| format!("key `examples.{}.{key}` is not JSON: {e}", ex.name))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The format (`date` or `date-time`) of a time parameter.
+pub fn time_param<'a>(spec: &'a OperationSpec, name: &str) -> Result<&'a str, String> {
+    let p = spec
+        .parameters
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| format!("no parameter named `{name}`"))?;
+    let format = p
+        .schema
+        .as_ref()
+        .and_then(|s| s.get("format"))
+        .and_then(Value::as_str);
+    match format {
+        Some(f @ ("date" | "date-time")) => Ok(f),
+        _ => Err(format!("parameter `{name}` is not a string of format date or date-time")),
+    }
+}
+
+fn check_refs(schema: &Value, spec: &OperationSpec, at: &str) -> Result<(), String> {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                let name = r.strip_prefix("#/definitions/").ok_or_else(|| {
+                    format!("key `{at}.$ref`: `{r}` must point into `#/definitions/`")
+                })?;
+                if !spec.definitions.contains_key(name) {
+                    return Err(format!("key `{at}.$ref`: no definition named `{name}`"));
+                }
+            }
+            for (k, v) in map {
+                check_refs(v, spec, &format!("{at}.{k}"))?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => items.iter().try_for_each(|v| check_refs(v, spec, at)),
+        _ => Ok(()),
+    }
+}
+
+pub fn path_placeholders(path: &str) -> BTreeSet<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// `+08:00` → 28800.
+pub fn parse_offset(text: &str) -> Option<i32> {
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
+}

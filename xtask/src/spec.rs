@@ -1,0 +1,358 @@
+//! The spec model: what a hand-written spec in `specs/` may say.
+//!
+//! Every struct denies unknown keys, so a typo in a spec is an error that names the key.
+//! `specs/spec.schema.json` is derived from these types (`cargo xtask codegen` writes it).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `specs/<vendor>/vendor.yaml`: facts shared by every operation of one vendor.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorSpec {
+    /// Vendor id: the folder name, the CLI's VENDOR, the crate suffix.
+    pub vendor: String,
+    pub display_name: String,
+    /// The generated crate's name, `rtc-usage-<vendor>`.
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    pub description: String,
+    pub credentials: CredentialsSpec,
+    /// Environment variable that overrides every endpoint of this vendor.
+    pub endpoint_env: String,
+    pub default_region: String,
+    /// Error codes every operation of this vendor may return.
+    #[serde(default)]
+    pub errors: Vec<ErrorRule>,
+}
+
+/// The vendor's conventional credential environment variables, each list tried in order.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialsSpec {
+    pub access_key: Vec<String>,
+    pub secret_key: Vec<String>,
+    pub session_token: Vec<String>,
+    pub project_id: Vec<String>,
+    pub region: Vec<String>,
+    /// Where the names come from.
+    pub source: String,
+}
+
+/// `specs/<vendor>/<operation>.yaml`: one documented operation.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSpec {
+    pub vendor: String,
+    /// The vendor's service name, also the signing service.
+    pub service: String,
+    /// The documented operation name (`ListUsages`).
+    pub operation: String,
+    pub version: String,
+    /// The Rust module name, when the default (snake case of `operation`) would clash,
+    /// e.g. the same operation at two versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_module: Option<String>,
+    pub summary: String,
+    pub description: String,
+    pub source: Source,
+    pub http: Http,
+    pub auth: Auth,
+    pub endpoints: Endpoints,
+    pub envelope: EnvelopeKind,
+    /// UTC offset of the calendar the operation's dates and days are in (`+08:00`, `+00:00`).
+    pub day_offset: String,
+    pub parameters: Vec<Parameter>,
+    pub response: Response,
+    /// JSON Schema definitions shared by parameters and the response (`#/definitions/Name`).
+    /// A string definition with `x-known-values` is an open set: known values plus any other.
+    #[serde(default)]
+    pub definitions: serde_json::Map<String, Value>,
+    pub limits: Limits,
+    /// Error codes specific to this operation (the vendor's shared ones are in vendor.yaml).
+    #[serde(default)]
+    pub errors: Vec<ErrorRule>,
+    /// The document's examples, verbatim.
+    pub examples: Vec<Example>,
+    /// Each defect or ambiguity of the source, and the reading this spec takes.
+    pub notes: Vec<Note>,
+}
+
+/// The document a spec is transcribed from.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Path below `shared/` of the source document.
+    pub document: String,
+    pub title: String,
+    pub language: String,
+    /// The document's own date (`YYYY-MM-DD`), or null when it carries none.
+    pub published: Option<String>,
+    /// When this spec was written from it (`YYYY-MM-DD`).
+    pub retrieved: String,
+    /// Other sources a spec relies on.
+    #[serde(default)]
+    pub also: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    pub method: Method,
+    /// Path template; `{name}` placeholders are `in: path` parameters.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    pub scheme: AuthScheme,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthScheme {
+    /// Volcengine `HMAC-SHA256`.
+    VolcengineHmacSha256,
+    /// Tencent Cloud `TC3-HMAC-SHA256`.
+    Tc3HmacSha256,
+    /// Huawei Cloud `SDK-HMAC-SHA256`.
+    HuaweiSdkHmacSha256,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvelopeKind {
+    /// `{"ResponseMetadata": .., "Result": payload}`.
+    VolcengineResult,
+    /// `{"Response": payload}`, errors inside with HTTP 200.
+    TencentResponse,
+    /// The payload bare; `{error_code, error_msg}` on errors.
+    HuaweiPlain,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    pub default_region: String,
+    pub regions: Vec<RegionEndpoint>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegionEndpoint {
+    pub region: String,
+    pub url: String,
+}
+
+/// One request parameter: a constant, a value from the client's context, or a typed value
+/// the caller sets (exactly one of `const`, `from`, `schema`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    pub name: String,
+    #[serde(rename = "in")]
+    pub location: Location,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(rename = "const", default, skip_serializing_if = "Option::is_none")]
+    pub constant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<ContextValue>,
+    /// JSON Schema of the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Body,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextValue {
+    /// The project id the client is configured with (Huawei).
+    ProjectId,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// JSON Schema of the payload inside the envelope.
+    pub schema: Value,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookback: Option<Lookback>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_delay_hours: Option<u32>,
+    pub granularity: Granularity,
+}
+
+/// `requests` calls per `per_seconds`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    pub requests: u32,
+    pub per_seconds: u32,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Span {
+    /// The parameter holding the start of the range.
+    pub start: String,
+    pub end: String,
+    pub max_days: u32,
+    pub counting: SpanCounting,
+    /// Whether the vendor includes the end (the reading the notes justify).
+    pub end_inclusive: bool,
+    /// Whether a source confirms the limit, so that it is checked before a call.
+    pub enforce: bool,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpanCounting {
+    /// Whole calendar days, both ends included.
+    InclusiveDays,
+    /// Time elapsed from start to end.
+    Elapsed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lookback {
+    pub param: String,
+    pub max_days: u32,
+    pub enforce: bool,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Granularity {
+    pub bucket_minutes: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine: Option<FineGranularity>,
+}
+
+/// Ranges of at most `max_days` days come in `bucket_minutes` buckets.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FineGranularity {
+    pub bucket_minutes: u32,
+    pub max_days: u32,
+    pub source: String,
+}
+
+/// A vendor error code (or `Prefix*`) and what it means.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRule {
+    pub code: String,
+    pub kind: ErrorKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// A clearer message for the caller than the vendor's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    Throttled,
+    Auth,
+    ClockSkew,
+    InvalidParameter,
+    NotFound,
+    Server,
+    Other,
+}
+
+/// A documented example, verbatim.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub name: String,
+    pub source: String,
+    pub request: ExampleRequest,
+    /// The request as it must be sent, where the document's own is wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<Correction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ExampleResponse>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    /// The URL or request line, verbatim (path and query are compared).
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// The id of the note that explains the defect.
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+/// A defect or ambiguity of the source and the reading the spec takes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub id: String,
+    /// The part of the spec it concerns (`limits.span`, `examples`...).
+    pub about: String,
+    pub text: String,
+    pub reading: String,
+}
+
+/// Either kind of spec file: what `specs/spec.schema.json` validates.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SpecFile {
+    Operation(Box<OperationSpec>),
+    Vendor(Box<VendorSpec>),
+}
