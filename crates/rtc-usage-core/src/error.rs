@@ -208,6 +208,12 @@ impl Error {
     }
 }
 
+/// The bounded (first [`BODY_EXCERPT_LIMIT`] bytes, lossy UTF-8) excerpt of a body that error
+/// messages quote.
+pub fn body_excerpt(body: &[u8]) -> String {
+    excerpt(body)
+}
+
 fn excerpt(body: &[u8]) -> String {
     if body.is_empty() {
         return "<empty>".into();

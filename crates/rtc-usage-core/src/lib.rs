@@ -4,17 +4,38 @@
 //! describe each operation with a static [`OperationDescriptor`] and implement [`Operation`];
 //! this crate does the rest: credentials, signing, transport, retries, rate limits, errors.
 
+pub mod client;
 pub mod clock;
+pub mod config;
 pub mod credentials;
 pub mod descriptor;
+pub mod envelope;
 pub mod error;
+pub mod open_enum;
 pub mod operation;
+pub mod rate_limit;
+pub mod retry;
 pub mod signing;
+pub mod transport;
+pub mod testing;
 pub mod validate;
 pub mod wire;
 
+pub use client::Client;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use credentials::{Credentials, SecretString};
+pub use config::{Config, ConfigBuilder, ConfigError, RateLimitPolicy};
 
 pub use descriptor::{AuthScheme, Envelope, OperationDescriptor, VendorInfo};
 pub use error::{Error, ErrorKind};
 pub use operation::{Operation, RequestParts};
+pub use rate_limit::{RateLimiter, SlidingWindow};
+pub use retry::{RetryBudget, RetryConfig};
+
+/// A boxed future, as the generated stub traits return.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

@@ -4,6 +4,7 @@
 //! Volcengine (火山引擎) Real-Time Communication OpenAPI: POST / with Action and Version in the query and a JSON body, signed with HMAC-SHA256 (V4 style).
 //!
 //! # Operations
+//! - [`Client::list_operation_distribution`]: `ListOperationDistribution` (2020-12-01) — Distinct users of one app over at most 7 days, by province or country.
 //! - [`Client::list_usages`]: `ListUsages` (2020-12-01) — Daily call minutes of one app, per pricing tier, over at most 30 days.
 //!
 //! # Example

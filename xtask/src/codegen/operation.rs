@@ -25,7 +25,7 @@ pub fn render(spec: &OperationSpec, vendor: &VendorSpec) -> Result<RenderedOpera
         request,
         response,
         fields,
-    } = types::build(spec)?;
+    } = types::build(spec, &format!("crate::generated::{}", module_name(spec)))?;
     let module = format_ident!("{}", module_name(spec));
     let marker = format_ident!("{}", spec.operation);
     let builder = format_ident!("{}FluentBuilder", spec.operation);
@@ -443,7 +443,7 @@ fn example_tests(
             }
         });
         if let Some(c) = &ex.corrected {
-            let name = format_ident!("{}_documented_request_is_refused", base);
+            let name = format_ident!("{}_uncorrected_request_is_refused", base);
             let (url, body) = (&ex.request.url, option(ex.request.body.as_deref(), |b| quote!(#b)));
             let doc = format!("The document's own request is wrong (note `{}`): it is refused before any call.", c.note);
             tests.push(quote! {

@@ -44,7 +44,9 @@ pub enum Shape {
 /// The vendor values of an open set: known values plus any other string.
 const KNOWN_VALUES: &str = "x-known-values";
 
-pub fn build(spec: &OperationSpec) -> Result<OperationTypes, String> {
+/// `module` is the operation's module path inside its crate (`crate::generated::x`), so that
+/// open sets are named the same from typify's nested `builder` module.
+pub fn build(spec: &OperationSpec, module: &str) -> Result<OperationTypes, String> {
     let request_name = format!("{}Request", spec.operation);
     let response_name = format!("{}Response", spec.operation);
     let mut definitions = spec.definitions.clone();
@@ -70,7 +72,7 @@ pub fn build(spec: &OperationSpec) -> Result<OperationTypes, String> {
             let rust = type_name(name);
             settings.with_replacement(
                 name,
-                &rust,
+                format!("{module}::{rust}"),
                 [TypeSpaceImpl::Display, TypeSpaceImpl::FromStr].into_iter(),
             );
             open_enums.extend(open_enum(&rust, def, values)?);

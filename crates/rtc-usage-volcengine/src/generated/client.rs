@@ -28,6 +28,14 @@ impl Client {
     pub(crate) fn stub(&self) -> &dyn stub::VolcengineStub {
         &*self.inner
     }
+    ///Starts a `ListOperationDistribution` call.
+    pub fn list_operation_distribution(
+        &self,
+    ) -> super::list_operation_distribution::ListOperationDistributionFluentBuilder {
+        super::list_operation_distribution::ListOperationDistributionFluentBuilder::new(
+            self.clone(),
+        )
+    }
     ///Starts a `ListUsages` call.
     pub fn list_usages(&self) -> super::list_usages::ListUsagesFluentBuilder {
         super::list_usages::ListUsagesFluentBuilder::new(self.clone())
@@ -36,6 +44,25 @@ impl Client {
 pub mod stub {
     ///The calls a Volcengine RTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error.
     pub trait VolcengineStub: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync {
+        fn list_operation_distribution(
+            &self,
+            input: super::super::ListOperationDistributionRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<
+                super::super::ListOperationDistributionResponse,
+                ::rtc_usage_core::Error,
+            >,
+        > {
+            let _ = input;
+            ::std::boxed::Box::pin(async {
+                ::std::result::Result::Err(
+                    ::rtc_usage_core::Error::unimplemented(
+                        &super::super::list_operation_distribution::DESCRIPTOR,
+                    ),
+                )
+            })
+        }
         fn list_usages(
             &self,
             input: super::super::ListUsagesRequest,
@@ -60,6 +87,20 @@ pub mod stub {
 #[derive(Debug)]
 struct Http(::rtc_usage_core::Client);
 impl stub::VolcengineStub for Http {
+    fn list_operation_distribution(
+        &self,
+        input: super::ListOperationDistributionRequest,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<
+            super::ListOperationDistributionResponse,
+            ::rtc_usage_core::Error,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            self.0.execute::<super::ListOperationDistribution>(&input).await
+        })
+    }
     fn list_usages(
         &self,
         input: super::ListUsagesRequest,
