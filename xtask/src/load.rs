@@ -183,10 +183,10 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
     for (name, def) in &spec.definitions {
         check_refs(def, spec, &format!("definitions.{name}"))?;
     }
-    if let Some(rate) = &spec.limits.rate {
-        if rate.requests == 0 || rate.per_seconds == 0 {
-            return Err("key `limits.rate`: `requests` and `per_seconds` must be positive".into());
-        }
+    if let Some(rate) = &spec.limits.rate
+        && (rate.requests == 0 || rate.per_seconds == 0)
+    {
+        return Err("key `limits.rate`: `requests` and `per_seconds` must be positive".into());
     }
     if let Some(span) = &spec.limits.span {
         for (key, param) in [("start", &span.start), ("end", &span.end)] {
@@ -207,13 +207,13 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
         return Err("key `examples`: a spec carries its document's examples".into());
     }
     for ex in &spec.examples {
-        if let Some(c) = &ex.corrected {
-            if !note_ids.contains(c.note.as_str()) {
-                return Err(format!(
-                    "key `examples.{}.corrected.note`: no note has id `{}`",
-                    ex.name, c.note
-                ));
-            }
+        if let Some(c) = &ex.corrected
+            && !note_ids.contains(c.note.as_str())
+        {
+            return Err(format!(
+                "key `examples.{}.corrected.note`: no note has id `{}`",
+                ex.name, c.note
+            ));
         }
         for (key, body) in [
             ("request.body", ex.request.body.as_deref()),

@@ -218,7 +218,10 @@ mod tests {
             .with_project_id("P");
         assert_eq!(creds.access_key_id(), "AK");
         assert_eq!(creds.secret_access_key().expose_secret(), "SK");
-        assert_eq!(creds.session_token().map(SecretString::expose_secret), Some("TOK"));
+        assert_eq!(
+            creds.session_token().map(SecretString::expose_secret),
+            Some("TOK")
+        );
         assert_eq!(creds.project_id(), Some("P"));
         assert_eq!(creds.clone(), creds);
     }
@@ -238,7 +241,10 @@ mod tests {
         .unwrap();
         assert_eq!(creds.access_key_id(), "AK2");
         assert_eq!(creds.secret_access_key().expose_secret(), "SK1");
-        assert_eq!(creds.session_token().map(SecretString::expose_secret), Some("TOK2"));
+        assert_eq!(
+            creds.session_token().map(SecretString::expose_secret),
+            Some("TOK2")
+        );
         assert_eq!(creds.project_id(), None);
     }
 
@@ -278,6 +284,12 @@ mod tests {
             region: &[],
         };
         let err = Credentials::from_env(&UNSET).unwrap_err();
-        assert!(matches!(err, CredentialsError::Missing { what: "access key", .. }));
+        assert!(matches!(
+            err,
+            CredentialsError::Missing {
+                what: "access key",
+                ..
+            }
+        ));
     }
 }

@@ -227,4 +227,3 @@ pub struct CredentialEnv {
     pub project_id: &'static [&'static str],
     pub region: &'static [&'static str],
 }
-

@@ -16,8 +16,8 @@ pub mod operation;
 pub mod rate_limit;
 pub mod retry;
 pub mod signing;
-pub mod transport;
 pub mod testing;
+pub mod transport;
 pub mod validate;
 pub mod wire;
 

@@ -94,5 +94,6 @@ mod tests {
         assert_eq!(serde_json::to_string(&other).unwrap(), "\"peak_users\"");
         assert_eq!(Indicator::from("user_count").as_str(), "user_count");
         assert!(!other.is_known());
+        assert_eq!(Indicator::KNOWN, ["user_num", "user_count"]);
     }
 }

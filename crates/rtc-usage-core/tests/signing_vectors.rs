@@ -112,11 +112,23 @@ fn check(name: &str, json: &str) {
     let signed = signing::sign(scheme, &signing_input, &mut headers, &credentials)
         .unwrap_or_else(|e| panic!("{name}: {e}"));
 
-    assert_eq!(signed.canonical_request, expected.canonical_request, "{name}: canonical request");
-    assert_eq!(signed.string_to_sign, expected.string_to_sign, "{name}: string to sign");
-    assert_eq!(signed.authorization, expected.authorization, "{name}: authorization");
+    assert_eq!(
+        signed.canonical_request, expected.canonical_request,
+        "{name}: canonical request"
+    );
+    assert_eq!(
+        signed.string_to_sign, expected.string_to_sign,
+        "{name}: string to sign"
+    );
+    assert_eq!(
+        signed.authorization, expected.authorization,
+        "{name}: authorization"
+    );
     // Compared as an ordered list: the signers add headers in the SDK's order.
-    assert_eq!(headers, expected.headers_after_signing.0, "{name}: headers after signing");
+    assert_eq!(
+        headers, expected.headers_after_signing.0,
+        "{name}: headers after signing"
+    );
     // The body is sent exactly as signed.
     assert_eq!(input.body, expected.body, "{name}: body");
 
@@ -130,13 +142,19 @@ fn check(name: &str, json: &str) {
         // The Volcengine SDK sends `urlencode(query)` in insertion order with `quote_plus`,
         // which is not the string it signs; we send the canonical query itself, so that the
         // bytes sent are the bytes signed. So check that instead of the SDK's URL ...
-        assert_eq!(signed.query_string, canonical_query_line, "{name}: query string");
+        assert_eq!(
+            signed.query_string, canonical_query_line,
+            "{name}: query string"
+        );
         // ... and that, apart from the order of the pairs, the URL is the SDK's (these vectors
         // have no space or other character that quote_plus and quote write differently).
         let (base, query) = expected.url.split_once('?').unwrap_or((&expected.url, ""));
         let mut sdk_pairs: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
-        let mut our_pairs: Vec<&str> =
-            signed.query_string.split('&').filter(|p| !p.is_empty()).collect();
+        let mut our_pairs: Vec<&str> = signed
+            .query_string
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .collect();
         sdk_pairs.sort_unstable();
         our_pairs.sort_unstable();
         assert_eq!(url.split('?').next(), Some(base), "{name}: url");
@@ -144,7 +162,10 @@ fn check(name: &str, json: &str) {
     } else {
         // Tencent (POST: no query) and Huawei (the sorted canonical query) send what they sign.
         assert_eq!(url, expected.url, "{name}: url");
-        assert_eq!(signed.query_string, canonical_query_line, "{name}: query string");
+        assert_eq!(
+            signed.query_string, canonical_query_line,
+            "{name}: query string"
+        );
     }
 
     // Signing again (the clock is the input's) gives the very same result.

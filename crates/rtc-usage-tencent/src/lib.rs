@@ -13,5 +13,6 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 mod generated;
 pub use generated::*;

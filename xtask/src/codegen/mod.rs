@@ -93,10 +93,8 @@ pub fn generate(root: &Path, check: bool) -> Result<Report, Error> {
     let mut generated_dirs = Vec::new();
     for file in &files {
         let path = root.join(&file.path);
-        if let Some(dir) = generated_dir(&path) {
-            if !generated_dirs.contains(&dir) {
-                generated_dirs.push(dir);
-            }
+        if let Some(dir) = generated_dir(&path).filter(|d| !generated_dirs.contains(d)) {
+            generated_dirs.push(dir);
         }
         let outcome = ensure_file(&path, &file.contents, check).map_err(|error| Error::Io {
             file: file.path.clone(),

@@ -77,7 +77,7 @@ fn lib_rs(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
         String::new(),
         " # Example".into(),
         " ```no_run".into(),
-        format!(" # async fn run() -> Result<(), Box<dyn std::error::Error>> {{"),
+        " # async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_string(),
         format!(" let client = {}::Client::from_env()?;", vendor.crate_name.replace('-', "_")),
         " # Ok(()) }".into(),
         " ```".into(),
@@ -86,6 +86,8 @@ fn lib_rs(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
     quote! {
         #(#docs)*
         #![forbid(unsafe_code)]
+        // prettyplease formats generated code; rustfmt leaves it alone.
+        #[rustfmt::skip]
         mod generated;
         pub use generated::*;
     }

@@ -170,8 +170,14 @@ mod tests {
         assert_eq!(percent_decode_lossy("%FF"), "\u{FFFD}");
         assert_eq!(percent_decode_lossy("%E4%B8x"), "\u{FFFD}x");
         // Bytes of different ASCII runs are decoded separately.
-        assert_eq!(percent_decode_lossy("%E4上%B8%8A"), "\u{FFFD}上\u{FFFD}\u{FFFD}");
-        assert_eq!(percent_decode_lossy("%F0%80%80"), "\u{FFFD}\u{FFFD}\u{FFFD}");
+        assert_eq!(
+            percent_decode_lossy("%E4上%B8%8A"),
+            "\u{FFFD}上\u{FFFD}\u{FFFD}"
+        );
+        assert_eq!(
+            percent_decode_lossy("%F0%80%80"),
+            "\u{FFFD}\u{FFFD}\u{FFFD}"
+        );
         assert_eq!(percent_decode_lossy("é%41é"), "éAé");
     }
 }

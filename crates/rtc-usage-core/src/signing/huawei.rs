@@ -10,11 +10,10 @@
 use super::encode;
 use super::{
     EMPTY_SHA256, HeaderList, Signed, SigningError, SigningInput, UtcTime, check_credentials,
-    check_headers, check_host, check_method, check_value, cmp_lowercase, find_header,
-    header_value, hmac_sha256, push_lowercase, push_sha256_hex, remove_header, set_header,
-    value_problem,
+    check_headers, check_host, check_method, check_value, cmp_lowercase, find_header, header_value,
+    hmac_sha256, push_lowercase, push_sha256_hex, remove_header, set_header, value_problem,
 };
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, SecretString};
 
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 
@@ -133,7 +132,7 @@ pub fn sign(
     check_host(input.host)?;
     // Values are sent stripped, so only the stripped value must be sendable.
     check_headers(headers, |_, value| value_problem(strip_value(value)))?;
-    let token = credentials.session_token().map(|t| t.expose_secret());
+    let token = credentials.session_token().map(SecretString::expose_secret);
     if let Some(token) = token {
         check_value("X-Security-Token", strip_value(token), value_problem)?;
     }
@@ -193,7 +192,10 @@ pub fn sign(
         input.method.len()
             + input.path.len() * 3
             + query_string.len()
-            + signed.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>()
+            + signed
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 2)
+                .sum::<usize>()
             + signed_names.len()
             + 72,
     );
@@ -263,7 +265,10 @@ mod tests {
     use super::*;
 
     fn creds() -> Credentials {
-        Credentials::new("QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")
+        Credentials::new(
+            "QTWAOYTTINDUT2QVKYUC",
+            "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc",
+        )
     }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -288,19 +293,31 @@ mod tests {
 
     #[test]
     fn canonical_uri_appends_one_slash() {
-        assert_eq!(canonical_uri("/v1/p/rtc/history/usage").unwrap(), "/v1/p/rtc/history/usage/");
+        assert_eq!(
+            canonical_uri("/v1/p/rtc/history/usage").unwrap(),
+            "/v1/p/rtc/history/usage/"
+        );
         assert_eq!(canonical_uri("/v1/p/usage/").unwrap(), "/v1/p/usage/");
         assert_eq!(canonical_uri("/").unwrap(), "/");
         assert_eq!(canonical_uri("").unwrap_err(), SigningError::EmptyPath);
         // Decoded first, then quoted per segment: %2F becomes a real '/', a space is %20.
-        assert_eq!(canonical_uri("/a%2Fb/c d/%7E*").unwrap(), "/a/b/c%20d/~%2A/");
+        assert_eq!(
+            canonical_uri("/a%2Fb/c d/%7E*").unwrap(),
+            "/a/b/c%20d/~%2A/"
+        );
         assert_eq!(canonical_uri("/x%2F").unwrap(), "/x/");
         assert_eq!(canonical_uri("/上").unwrap(), "/%E4%B8%8A/");
     }
 
     #[test]
     fn query_sorts_by_key_then_value_as_strings() {
-        let q = pairs(&[("metric", "m"), ("a", "2"), ("a", "10"), ("a", "a b+c/d*"), ("B", "x")]);
+        let q = pairs(&[
+            ("metric", "m"),
+            ("a", "2"),
+            ("a", "10"),
+            ("a", "a b+c/d*"),
+            ("B", "x"),
+        ]);
         assert_eq!(
             canonical_query(&q),
             "B=x&a=10&a=2&a=a%20b%2Bc%2Fd%2A&metric=m"
@@ -319,14 +336,23 @@ mod tests {
         assert_eq!(headers[0].1, "application/json");
         assert_eq!(headers[1].1, "ua");
         assert_eq!(headers[2].1, "kept unsigned");
-        assert!(signed.canonical_request.contains("\ncontent-type:application/json\n"));
+        assert!(
+            signed
+                .canonical_request
+                .contains("\ncontent-type:application/json\n")
+        );
         assert!(signed.canonical_request.contains("\nuser-agent:ua\n"));
         assert!(!signed.canonical_request.contains("x_under"));
-        assert!(signed.authorization.contains("SignedHeaders=content-type;host;user-agent;x-sdk-content-sha256;x-sdk-date,"
+        assert!(signed.authorization.contains(
+            "SignedHeaders=content-type;host;user-agent;x-sdk-content-sha256;x-sdk-date,"
         ));
         // " application/json" does not start with "application/json": UNSIGNED-PAYLOAD is set
         // (the raw value is checked, as in the SDK), but the empty body still hashes as empty.
-        assert!(headers.iter().any(|(k, v)| k == "X-Sdk-Content-Sha256" && v == UNSIGNED_PAYLOAD));
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "X-Sdk-Content-Sha256" && v == UNSIGNED_PAYLOAD)
+        );
         assert!(signed.canonical_request.ends_with(EMPTY_SHA256));
     }
 
@@ -337,20 +363,35 @@ mod tests {
         post.method = "post";
         let signed = sign(&post, &mut headers, &creds()).unwrap();
         assert!(signed.canonical_request.starts_with("POST\n/v1/\n\n"));
-        assert!(signed.canonical_request.ends_with(&super::super::sha256_hex(b"{}")));
+        assert!(
+            signed
+                .canonical_request
+                .ends_with(&super::super::sha256_hex(b"{}"))
+        );
 
         let mut headers = pairs(&[("Content-Type", "text/plain")]);
         let signed = sign(&input("/v1", &[], b"hello"), &mut headers, &creds()).unwrap();
         assert!(signed.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
-        assert!(signed.canonical_request.contains("\nx-sdk-content-sha256:UNSIGNED-PAYLOAD\n"));
+        assert!(
+            signed
+                .canonical_request
+                .contains("\nx-sdk-content-sha256:UNSIGNED-PAYLOAD\n")
+        );
     }
 
     #[test]
     fn given_sdk_date_is_used_and_checked() {
         let mut headers = pairs(&[("x-sdk-date", "20200101T000000Z")]);
         let signed = sign(&input("/v1", &[], b""), &mut headers, &creds()).unwrap();
-        assert!(signed.string_to_sign.starts_with("SDK-HMAC-SHA256\n20200101T000000Z\n"));
-        assert_eq!(headers[0], ("x-sdk-date".to_owned(), "20200101T000000Z".to_owned()));
+        assert!(
+            signed
+                .string_to_sign
+                .starts_with("SDK-HMAC-SHA256\n20200101T000000Z\n")
+        );
+        assert_eq!(
+            headers[0],
+            ("x-sdk-date".to_owned(), "20200101T000000Z".to_owned())
+        );
         let mut headers = pairs(&[("X-Sdk-Date", "2020-01-01")]);
         let before = headers.clone();
         assert!(sign(&input("/v1", &[], b""), &mut headers, &creds()).is_err());
@@ -360,22 +401,37 @@ mod tests {
     #[test]
     fn project_id_and_token_headers() {
         let creds = creds().with_project_id("pid").with_session_token("tok");
-        let mut headers = pairs(&[("Content-Type", "application/json"), ("x-project-id", "old")]);
+        let mut headers = pairs(&[
+            ("Content-Type", "application/json"),
+            ("x-project-id", "old"),
+        ]);
         sign(&input("/v1", &[], b""), &mut headers, &creds).unwrap();
         let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             names,
-            ["Content-Type", "X-Project-Id", "X-Security-Token", "X-Sdk-Date", "Host", "Authorization"]
+            [
+                "Content-Type",
+                "X-Project-Id",
+                "X-Security-Token",
+                "X-Sdk-Date",
+                "Host",
+                "Authorization"
+            ]
         );
         assert_eq!(headers[1].1, "pid");
     }
 
     #[test]
     fn python_whitespace() {
-        for c in ['\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1c}', '\u{1f}', ' ', '\u{85}', '\u{a0}', '\u{2000}', '\u{3000}'] {
+        for c in [
+            '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1c}', '\u{1f}', ' ', '\u{85}', '\u{a0}',
+            '\u{2000}', '\u{3000}',
+        ] {
             assert!(is_python_whitespace(c), "{c:?}");
         }
-        for c in ['\u{0}', '\u{8}', '\u{e}', '\u{1b}', '!', '\u{180e}', '\u{200b}', '\u{feff}'] {
+        for c in [
+            '\u{0}', '\u{8}', '\u{e}', '\u{1b}', '!', '\u{180e}', '\u{200b}', '\u{feff}',
+        ] {
             assert!(!is_python_whitespace(c), "{c:?}");
         }
     }

@@ -180,7 +180,10 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
         *i ^= k;
         *o ^= k;
     }
-    let inner = Sha256::new().chain_update(ipad).chain_update(message).finalize();
+    let inner = Sha256::new()
+        .chain_update(ipad)
+        .chain_update(message)
+        .finalize();
     Sha256::new()
         .chain_update(opad)
         .chain_update(inner)
@@ -193,7 +196,9 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 
 /// The index of the header named `name` (case-insensitively).
 pub(crate) fn find_header(headers: &[(String, String)], name: &str) -> Option<usize> {
-    headers.iter().position(|(k, _)| k.eq_ignore_ascii_case(name))
+    headers
+        .iter()
+        .position(|(k, _)| k.eq_ignore_ascii_case(name))
 }
 
 /// The value of the header named `name` (case-insensitively).
@@ -207,7 +212,10 @@ pub(crate) fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> O
 /// Sets `name: value`: an existing header of that name (case-insensitively) is replaced in
 /// place, spelled `name`; otherwise the header is appended.
 pub(crate) fn set_header(headers: &mut HeaderList, name: &str, value: &str) {
-    match headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+    match headers
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+    {
         Some((k, v)) => {
             if k != name {
                 k.clear();
@@ -298,7 +306,10 @@ pub(crate) fn check_headers(
         if !is_token(name) {
             return Err(SigningError::InvalidHeaderName(name.clone()));
         }
-        if headers[..i].iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+        if headers[..i]
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(name))
+        {
             return Err(SigningError::DuplicateHeader(name.clone()));
         }
         if let Some(reason) = problem(name, value) {
@@ -315,7 +326,9 @@ pub(crate) fn check_headers(
 pub(crate) fn check_credentials(credentials: &Credentials) -> Result<(), SigningError> {
     let ak = credentials.access_key_id();
     if ak.is_empty() {
-        return Err(SigningError::InvalidCredentials("the access key id is empty"));
+        return Err(SigningError::InvalidCredentials(
+            "the access key id is empty",
+        ));
     }
     if verbatim_value_problem(ak).is_some() {
         return Err(SigningError::InvalidCredentials(
@@ -323,7 +336,9 @@ pub(crate) fn check_credentials(credentials: &Credentials) -> Result<(), Signing
         ));
     }
     if credentials.secret_access_key().expose_secret().is_empty() {
-        return Err(SigningError::InvalidCredentials("the secret access key is empty"));
+        return Err(SigningError::InvalidCredentials(
+            "the secret access key is empty",
+        ));
     }
     Ok(())
 }
@@ -499,7 +514,15 @@ mod tests {
     #[test]
     fn utc_time_matches_chrono() {
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut stamps = vec![0, 1, 86_399, 86_400, 951_782_400, 1_641_081_600, MAX_TIMESTAMP];
+        let mut stamps = vec![
+            0,
+            1,
+            86_399,
+            86_400,
+            951_782_400,
+            1_641_081_600,
+            MAX_TIMESTAMP,
+        ];
         for _ in 0..2_000 {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             stamps.push(((x >> 11) % (MAX_TIMESTAMP as u64 + 1)) as i64);
@@ -554,10 +577,8 @@ mod tests {
 
     #[test]
     fn set_header_replaces_case_insensitively() {
-        let mut headers: HeaderList = vec![
-            ("x-date".into(), "old".into()),
-            ("Host".into(), "h".into()),
-        ];
+        let mut headers: HeaderList =
+            vec![("x-date".into(), "old".into()), ("Host".into(), "h".into())];
         set_header(&mut headers, "X-Date", "new");
         set_header(&mut headers, "X-Other", "o");
         assert_eq!(
@@ -593,11 +614,53 @@ mod tests {
         /// characters and non-ASCII (including the largest code point).
         fn text(&mut self) -> String {
             const PIECES: &[&str] = &[
-                "a", "Z", "0", "-", "_", ".", "~", "/", "//", "%", "%2F", "%zz", "%E4", "%B8%8A",
-                "%FF", " ", "+", "*", ":", "=", "&", "?", "#", ",", ";", "\t", "\n", "\r", "\0",
-                "\u{7f}", "\u{1c}", "\u{85}", "\u{a0}", "\u{3000}", "é", "上海", "\u{FFFD}",
-                "\u{10FFFF}", "\u{200b}", "\"", "'", "\\", "ß", "application/json",
-                "application/bson", "UNSIGNED-PAYLOAD", "20220102T000000Z",
+                "a",
+                "Z",
+                "0",
+                "-",
+                "_",
+                ".",
+                "~",
+                "/",
+                "//",
+                "%",
+                "%2F",
+                "%zz",
+                "%E4",
+                "%B8%8A",
+                "%FF",
+                " ",
+                "+",
+                "*",
+                ":",
+                "=",
+                "&",
+                "?",
+                "#",
+                ",",
+                ";",
+                "\t",
+                "\n",
+                "\r",
+                "\0",
+                "\u{7f}",
+                "\u{1c}",
+                "\u{85}",
+                "\u{a0}",
+                "\u{3000}",
+                "é",
+                "上海",
+                "\u{FFFD}",
+                "\u{10FFFF}",
+                "\u{200b}",
+                "\"",
+                "'",
+                "\\",
+                "ß",
+                "application/json",
+                "application/bson",
+                "UNSIGNED-PAYLOAD",
+                "20220102T000000Z",
             ];
             let n = self.below(12);
             (0..n).map(|_| self.pick(PIECES)).collect()
@@ -607,10 +670,32 @@ mod tests {
     #[test]
     fn any_input_signs_or_errors_without_panicking_and_deterministically() {
         const NAMES: &[&str] = &[
-            "Host", "host", "HOST", "Content-Type", "content-type", "Content-Md5", "X-Foo",
-            "x-foo", "X-Date", "x-date", "X-Sdk-Date", "x-sdk-date", "X-Sdk-Content-Sha256",
-            "X-Security-Token", "X-Project-Id", "X_Under", "User-Agent", "Authorization",
-            "X-TC-Region", "X-TC-Action", "Accept", "bad name", "", "Ünï", "a:b", "X-\n",
+            "Host",
+            "host",
+            "HOST",
+            "Content-Type",
+            "content-type",
+            "Content-Md5",
+            "X-Foo",
+            "x-foo",
+            "X-Date",
+            "x-date",
+            "X-Sdk-Date",
+            "x-sdk-date",
+            "X-Sdk-Content-Sha256",
+            "X-Security-Token",
+            "X-Project-Id",
+            "X_Under",
+            "User-Agent",
+            "Authorization",
+            "X-TC-Region",
+            "X-TC-Action",
+            "Accept",
+            "bad name",
+            "",
+            "Ünï",
+            "a:b",
+            "X-\n",
         ];
         const METHODS: &[&str] = &["GET", "POST", "PUT", "get", "", "P\nST", "DELETE"];
         const STAMPS: &[i64] = &[
@@ -633,14 +718,27 @@ mod tests {
         for round in 0..600 {
             // Mostly plausible requests, with one odd part at a time, so that both outcomes
             // are common.
-            let method = if rng.below(4) == 0 { rng.pick(METHODS) } else { rng.pick(&["GET", "POST"]) };
-            let path = if rng.below(3) == 0 { "/".to_owned() } else { rng.text() };
-            let query: Vec<(String, String)> =
-                (0..rng.below(4)).map(|_| (rng.text(), rng.text())).collect();
+            let method = if rng.below(4) == 0 {
+                rng.pick(METHODS)
+            } else {
+                rng.pick(&["GET", "POST"])
+            };
+            let path = if rng.below(3) == 0 {
+                "/".to_owned()
+            } else {
+                rng.text()
+            };
+            let query: Vec<(String, String)> = (0..rng.below(4))
+                .map(|_| (rng.text(), rng.text()))
+                .collect();
             let mut headers: HeaderList = Vec::new();
             for _ in 0..rng.below(4) {
                 let name = rng.pick(NAMES).to_owned();
-                let value = if rng.below(3) == 0 { rng.text() } else { "v".to_owned() };
+                let value = if rng.below(3) == 0 {
+                    rng.text()
+                } else {
+                    "v".to_owned()
+                };
                 headers.push((name, value));
             }
             let body: Vec<u8> = if rng.below(2) == 0 {
@@ -648,12 +746,28 @@ mod tests {
             } else {
                 (0..rng.below(40)).map(|_| rng.next() as u8).collect()
             };
-            let host = if rng.below(8) == 0 { rng.text() } else { "example.com:443".to_owned() };
-            let region = if rng.below(8) == 0 { rng.text() } else { "cn-north-1".to_owned() };
-            let action = if rng.below(8) == 0 { rng.text() } else { "listUsages".to_owned() };
+            let host = if rng.below(8) == 0 {
+                rng.text()
+            } else {
+                "example.com:443".to_owned()
+            };
+            let region = if rng.below(8) == 0 {
+                rng.text()
+            } else {
+                "cn-north-1".to_owned()
+            };
+            let action = if rng.below(8) == 0 {
+                rng.text()
+            } else {
+                "listUsages".to_owned()
+            };
             let client = rng.text();
             let mut credentials = Credentials::new(
-                if rng.below(8) == 0 { rng.text() } else { "AK".to_owned() },
+                if rng.below(8) == 0 {
+                    rng.text()
+                } else {
+                    "AK".to_owned()
+                },
                 rng.text() + "k",
             );
             match rng.below(4) {
@@ -693,7 +807,10 @@ mod tests {
                 match a {
                     Err(_) => {
                         err += 1;
-                        assert_eq!(first, headers, "round {round} {scheme:?}: headers changed on error");
+                        assert_eq!(
+                            first, headers,
+                            "round {round} {scheme:?}: headers changed on error"
+                        );
                     }
                     Ok(signed) => {
                         ok += 1;
@@ -702,9 +819,15 @@ mod tests {
                         for (i, (k, v)) in first.iter().enumerate() {
                             assert!(is_token(k), "round {round}: name {k:?}");
                             assert_eq!(value_problem(v), None, "round {round}: {k}");
-                            assert!(find_header(&first[..i], k).is_none(), "round {round}: {k} twice");
+                            assert!(
+                                find_header(&first[..i], k).is_none(),
+                                "round {round}: {k} twice"
+                            );
                         }
-                        assert_eq!(header_value(&first, "Authorization"), Some(signed.authorization.as_str()));
+                        assert_eq!(
+                            header_value(&first, "Authorization"),
+                            Some(signed.authorization.as_str())
+                        );
                         assert!(
                             signed
                                 .query_string
@@ -716,7 +839,11 @@ mod tests {
                         // Signing the signed request again changes nothing.
                         let mut resigned = first.clone();
                         let again = sign(scheme, &input, &mut resigned, &credentials);
-                        assert_eq!(again.as_ref(), Ok(&signed), "round {round} {scheme:?}: re-sign");
+                        assert_eq!(
+                            again.as_ref(),
+                            Ok(&signed),
+                            "round {round} {scheme:?}: re-sign"
+                        );
                         assert_eq!(resigned, first, "round {round} {scheme:?}: re-sign headers");
                     }
                 }

@@ -14,7 +14,7 @@ use super::{
     check_host, check_method, check_parameter, check_value, hmac_sha256, push_sha256_hex,
     remove_header, set_header, value_problem,
 };
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, SecretString};
 
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 
@@ -102,7 +102,7 @@ pub fn sign(
     if let Some(client) = input.request_client {
         check_parameter("request client", client)?;
     }
-    let token = credentials.session_token().map(|t| t.expose_secret());
+    let token = credentials.session_token().map(SecretString::expose_secret);
     if let Some(token) = token {
         check_value("X-TC-Token", token, value_problem)?;
     }
@@ -213,10 +213,17 @@ mod tests {
     use super::*;
 
     fn creds() -> Credentials {
-        Credentials::new("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE")
+        Credentials::new(
+            "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+        )
     }
 
-    fn input<'a>(method: &'a str, query: &'a [(String, String)], body: &'a [u8]) -> SigningInput<'a> {
+    fn input<'a>(
+        method: &'a str,
+        query: &'a [(String, String)],
+        body: &'a [u8],
+    ) -> SigningInput<'a> {
         SigningInput {
             method,
             host: "trtc.tencentcloudapi.com",
@@ -238,18 +245,29 @@ mod tests {
         // 1641052800 is 2022-01-01T16:00:00Z, already 2022-01-02 in Beijing.
         let mut headers = HeaderList::new();
         let signed = sign(&input("POST", &[], b"{}"), &mut headers, &creds()).unwrap();
-        assert!(signed.string_to_sign.contains("\n2022-01-02/trtc/tc3_request\n"));
+        assert!(
+            signed
+                .string_to_sign
+                .contains("\n2022-01-02/trtc/tc3_request\n")
+        );
         let mut late = input("POST", &[], b"{}");
         late.timestamp = 1_641_052_800;
         let signed = sign(&late, &mut HeaderList::new(), &creds()).unwrap();
-        assert!(signed.authorization.contains("/2022-01-01/trtc/tc3_request,"));
+        assert!(
+            signed
+                .authorization
+                .contains("/2022-01-01/trtc/tc3_request,")
+        );
     }
 
     #[test]
     fn content_type_is_overwritten_per_method() {
         let mut headers = vec![("content-type".to_owned(), "text/plain".to_owned())];
         sign(&input("POST", &[], b"{}"), &mut headers, &creds()).unwrap();
-        assert_eq!(headers[0], ("Content-Type".to_owned(), "application/json".to_owned()));
+        assert_eq!(
+            headers[0],
+            ("Content-Type".to_owned(), "application/json".to_owned())
+        );
         let q = vec![("Limit".to_owned(), "10".to_owned())];
         let mut headers = HeaderList::new();
         let signed = sign(&input("GET", &q, b""), &mut headers, &creds()).unwrap();
@@ -295,7 +313,11 @@ mod tests {
         no_region.region = "";
         let mut headers = HeaderList::new();
         sign(&no_region, &mut headers, &creds()).unwrap();
-        assert!(!headers.iter().any(|(k, _)| k == "X-TC-Region" || k == "X-TC-RequestClient"));
+        assert!(
+            !headers
+                .iter()
+                .any(|(k, _)| k == "X-TC-Region" || k == "X-TC-RequestClient")
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::{
     hmac_sha256, push_lowercase, push_sha256_hex, remove_header, set_header, sha256_hex,
     value_problem, verbatim_value_problem,
 };
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, SecretString};
 
 pub const ALGORITHM: &str = "HMAC-SHA256";
 
@@ -111,7 +111,7 @@ pub fn sign(
             value_problem(value)
         }
     })?;
-    let token = credentials.session_token().map(|t| t.expose_secret());
+    let token = credentials.session_token().map(SecretString::expose_secret);
     if let Some(token) = token {
         check_value("X-Security-Token", token, verbatim_value_problem)?;
     }
@@ -133,8 +133,10 @@ pub fn sign(
     set_header(headers, "X-Content-Sha256", &body_hash);
 
     // Signed headers: sorted by lowercase name (names are unique case-insensitively).
-    let mut signed: Vec<&(String, String)> =
-        headers.iter().filter(|(k, _)| is_signed_header(k)).collect();
+    let mut signed: Vec<&(String, String)> = headers
+        .iter()
+        .filter(|(k, _)| is_signed_header(k))
+        .collect();
     signed.sort_by(|a, b| cmp_lowercase(&a.0, &b.0));
     let mut signed_names = String::with_capacity(signed.iter().map(|(k, _)| k.len() + 1).sum());
     for (k, _) in &signed {
@@ -149,7 +151,10 @@ pub fn sign(
         input.method.len()
             + input.path.len() * 3
             + query_string.len()
-            + signed.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>()
+            + signed
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 2)
+                .sum::<usize>()
             + signed_names.len()
             + 72,
     );
@@ -268,18 +273,31 @@ mod tests {
         // `content-type` written in lower case is not an exact `Content-Type` key, so the SDK
         // sets its default; here that replaces the lower-case header (renamed) instead of
         // sending two Content-Type headers.
-        assert!(signed.authorization.contains(
-            "SignedHeaders=content-md5;content-type;x-bar;x-content-sha256;x-date,"
-        ));
+        assert!(
+            signed
+                .authorization
+                .contains("SignedHeaders=content-md5;content-type;x-bar;x-content-sha256;x-date,")
+        );
         assert!(!signed.canonical_request.contains("x-foo"));
         assert!(!signed.canonical_request.contains("\nhost:"));
-        assert!(signed.canonical_request.contains("content-type:application/x-www-form-urlencoded; charset=utf-8\n"));
+        assert!(
+            signed
+                .canonical_request
+                .contains("content-type:application/x-www-form-urlencoded; charset=utf-8\n")
+        );
         // The lower-case host stays, and no second Host is added.
         assert_eq!(
-            headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("host")).count(),
+            headers
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case("host"))
+                .count(),
             1
         );
-        assert!(headers.iter().any(|(k, v)| k == "Content-Type" && v == DEFAULT_CONTENT_TYPE));
+        assert!(
+            headers
+                .iter()
+                .any(|(k, v)| k == "Content-Type" && v == DEFAULT_CONTENT_TYPE)
+        );
     }
 
     #[test]
@@ -289,20 +307,44 @@ mod tests {
         let mut get = input(&query, b"");
         get.method = "GET";
         let signed = sign(&get, &mut headers, &creds()).unwrap();
-        assert!(signed.authorization.contains("SignedHeaders=host;x-content-sha256;x-date,"));
-        assert!(!headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")));
+        assert!(
+            signed
+                .authorization
+                .contains("SignedHeaders=host;x-content-sha256;x-date,")
+        );
+        assert!(
+            !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        );
     }
 
     #[test]
     fn default_ports_are_dropped_in_the_canonical_host_only() {
-        assert_eq!(canonical_host("rtc.volcengineapi.com:443"), "rtc.volcengineapi.com");
-        assert_eq!(canonical_host("rtc.volcengineapi.com:80"), "rtc.volcengineapi.com");
-        assert_eq!(canonical_host("rtc.volcengineapi.com:8443"), "rtc.volcengineapi.com:8443");
-        assert_eq!(canonical_host("rtc.volcengineapi.com"), "rtc.volcengineapi.com");
+        assert_eq!(
+            canonical_host("rtc.volcengineapi.com:443"),
+            "rtc.volcengineapi.com"
+        );
+        assert_eq!(
+            canonical_host("rtc.volcengineapi.com:80"),
+            "rtc.volcengineapi.com"
+        );
+        assert_eq!(
+            canonical_host("rtc.volcengineapi.com:8443"),
+            "rtc.volcengineapi.com:8443"
+        );
+        assert_eq!(
+            canonical_host("rtc.volcengineapi.com"),
+            "rtc.volcengineapi.com"
+        );
         let query = pairs(&[]);
         let mut headers = pairs(&[("Host", "rtc.volcengineapi.com:443")]);
         let signed = sign(&input(&query, b""), &mut headers, &creds()).unwrap();
-        assert!(signed.canonical_request.contains("\nhost:rtc.volcengineapi.com\n"));
+        assert!(
+            signed
+                .canonical_request
+                .contains("\nhost:rtc.volcengineapi.com\n")
+        );
         assert_eq!(headers[0].1, "rtc.volcengineapi.com:443");
     }
 
@@ -326,19 +368,36 @@ mod tests {
 
     #[test]
     fn query_string_is_the_canonical_query() {
-        let query = pairs(&[("Version", "2020-12-01"), ("Action", "ListUsages"), ("q", "a b")]);
+        let query = pairs(&[
+            ("Version", "2020-12-01"),
+            ("Action", "ListUsages"),
+            ("q", "a b"),
+        ]);
         let mut headers = pairs(&[("Host", "rtc.volcengineapi.com")]);
         let signed = sign(&input(&query, b""), &mut headers, &creds()).unwrap();
-        assert_eq!(signed.query_string, "Action=ListUsages&Version=2020-12-01&q=a%20b");
-        assert_eq!(signed.canonical_request.split('\n').nth(2), Some(signed.query_string.as_str()));
+        assert_eq!(
+            signed.query_string,
+            "Action=ListUsages&Version=2020-12-01&q=a%20b"
+        );
+        assert_eq!(
+            signed.canonical_request.split('\n').nth(2),
+            Some(signed.query_string.as_str())
+        );
     }
 
     #[test]
     fn host_is_added_when_missing() {
         let mut headers = HeaderList::new();
         let signed = sign(&input(&[], b""), &mut headers, &creds()).unwrap();
-        assert_eq!(headers[0], ("Host".to_owned(), "rtc.volcengineapi.com".to_owned()));
-        assert!(signed.canonical_request.contains("\nhost:rtc.volcengineapi.com\n"));
+        assert_eq!(
+            headers[0],
+            ("Host".to_owned(), "rtc.volcengineapi.com".to_owned())
+        );
+        assert!(
+            signed
+                .canonical_request
+                .contains("\nhost:rtc.volcengineapi.com\n")
+        );
     }
 
     #[test]
@@ -347,7 +406,9 @@ mod tests {
         let mut headers = pairs(&[("Host", "rtc.volcengineapi.com")]);
         let before = headers.clone();
         let err = sign(&input(&[], b""), &mut headers, &creds).unwrap_err();
-        assert!(matches!(err, SigningError::InvalidHeaderValue { ref name, .. } if name == "X-Security-Token"));
+        assert!(
+            matches!(err, SigningError::InvalidHeaderValue { ref name, .. } if name == "X-Security-Token")
+        );
         assert!(!err.to_string().contains("tok"));
         assert_eq!(headers, before);
 
