@@ -5,7 +5,17 @@ use std::process::Command;
 
 fn normal_dependencies(package: &str) -> Vec<String> {
     let out = Command::new(env!("CARGO"))
-        .args(["tree", "--offline", "--locked", "-e", "normal", "--prefix", "none", "-p", package])
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "-p",
+            package,
+        ])
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
         .expect("cargo runs");
@@ -22,8 +32,18 @@ fn normal_dependencies(package: &str) -> Vec<String> {
 
 fn assert_isolated(package: &str, other_vendors: &[&str]) {
     let deps = normal_dependencies(package);
-    assert!(deps.iter().any(|d| d == "rtc-usage-core"), "{package} uses the runtime");
-    let forbidden = ["openssl", "openssl-sys", "native-tls", "schemars", "typify", "typify-impl"];
+    assert!(
+        deps.iter().any(|d| d == "rtc-usage-core"),
+        "{package} uses the runtime"
+    );
+    let forbidden = [
+        "openssl",
+        "openssl-sys",
+        "native-tls",
+        "schemars",
+        "typify",
+        "typify-impl",
+    ];
     for dep in &deps {
         assert!(
             !other_vendors.contains(&dep.as_str()) && !forbidden.contains(&dep.as_str()),
@@ -34,15 +54,24 @@ fn assert_isolated(package: &str, other_vendors: &[&str]) {
 
 #[test]
 fn volcengine_crate_stands_alone() {
-    assert_isolated("rtc-usage-volcengine", &["rtc-usage-tencent", "rtc-usage-huawei"]);
+    assert_isolated(
+        "rtc-usage-volcengine",
+        &["rtc-usage-tencent", "rtc-usage-huawei"],
+    );
 }
 
 #[test]
 fn tencent_crate_stands_alone() {
-    assert_isolated("rtc-usage-tencent", &["rtc-usage-volcengine", "rtc-usage-huawei"]);
+    assert_isolated(
+        "rtc-usage-tencent",
+        &["rtc-usage-volcengine", "rtc-usage-huawei"],
+    );
 }
 
 #[test]
 fn huawei_crate_stands_alone() {
-    assert_isolated("rtc-usage-huawei", &["rtc-usage-volcengine", "rtc-usage-tencent"]);
+    assert_isolated(
+        "rtc-usage-huawei",
+        &["rtc-usage-volcengine", "rtc-usage-tencent"],
+    );
 }

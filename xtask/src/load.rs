@@ -86,12 +86,18 @@ pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
     if vendor.vendor != folder {
         return Err(SpecError {
             file: vendor_file,
-            message: format!("key `vendor` is `{}` but the folder is `{folder}`", vendor.vendor),
+            message: format!(
+                "key `vendor` is `{}` but the folder is `{folder}`",
+                vendor.vendor
+            ),
         });
     }
     let mut operations = Vec::new();
     for path in sorted_entries(dir)? {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if name == VENDOR_FILE || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
             continue;
         }
@@ -137,7 +143,12 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
             spec.vendor, vendor.vendor
         ));
     }
-    if !spec.endpoints.regions.iter().any(|r| r.region == spec.endpoints.default_region) {
+    if !spec
+        .endpoints
+        .regions
+        .iter()
+        .any(|r| r.region == spec.endpoints.default_region)
+    {
         return Err(format!(
             "key `endpoints.default_region`: `{}` is not one of `endpoints.regions`",
             spec.endpoints.default_region
@@ -145,18 +156,26 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
     }
     for r in &spec.endpoints.regions {
         if !(r.url.starts_with("https://") || r.url.starts_with("http://")) {
-            return Err(format!("key `endpoints.regions.url`: `{}` is not an http(s) URL", r.url));
+            return Err(format!(
+                "key `endpoints.regions.url`: `{}` is not an http(s) URL",
+                r.url
+            ));
         }
     }
-    parse_offset(&spec.day_offset)
-        .ok_or_else(|| format!("key `day_offset`: `{}` is not `+HH:MM` or `-HH:MM`", spec.day_offset))?;
+    parse_offset(&spec.day_offset).ok_or_else(|| {
+        format!(
+            "key `day_offset`: `{}` is not `+HH:MM` or `-HH:MM`",
+            spec.day_offset
+        )
+    })?;
     let mut names = BTreeSet::new();
     for p in &spec.parameters {
         if !names.insert(p.name.as_str()) {
             return Err(format!("key `parameters`: `{}` appears twice", p.name));
         }
-        let sources =
-            usize::from(p.constant.is_some()) + usize::from(p.from.is_some()) + usize::from(p.schema.is_some());
+        let sources = usize::from(p.constant.is_some())
+            + usize::from(p.from.is_some())
+            + usize::from(p.schema.is_some());
         if sources != 1 {
             return Err(format!(
                 "key `parameters.{}`: give exactly one of `const`, `from` and `schema`",
@@ -197,7 +216,8 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
         }
     }
     if let Some(lookback) = &spec.limits.lookback {
-        time_param(spec, &lookback.param).map_err(|e| format!("key `limits.lookback.param`: {e}"))?;
+        time_param(spec, &lookback.param)
+            .map_err(|e| format!("key `limits.lookback.param`: {e}"))?;
     }
     let note_ids: BTreeSet<&str> = spec.notes.iter().map(|n| n.id.as_str()).collect();
     if note_ids.len() != spec.notes.len() {
@@ -217,8 +237,14 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
         }
         for (key, body) in [
             ("request.body", ex.request.body.as_deref()),
-            ("response.body", ex.response.as_ref().map(|r| r.body.as_str())),
-            ("corrected.body", ex.corrected.as_ref().and_then(|c| c.body.as_deref())),
+            (
+                "response.body",
+                ex.response.as_ref().map(|r| r.body.as_str()),
+            ),
+            (
+                "corrected.body",
+                ex.corrected.as_ref().and_then(|c| c.body.as_deref()),
+            ),
         ] {
             if let Some(body) = body {
                 serde_json::from_str::<Value>(body)
@@ -243,7 +269,9 @@ pub fn time_param<'a>(spec: &'a OperationSpec, name: &str) -> Result<&'a str, St
         .and_then(Value::as_str);
     match format {
         Some(f @ ("date" | "date-time")) => Ok(f),
-        _ => Err(format!("parameter `{name}` is not a string of format date or date-time")),
+        _ => Err(format!(
+            "parameter `{name}` is not a string of format date or date-time"
+        )),
     }
 }
 

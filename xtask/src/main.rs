@@ -32,7 +32,9 @@ fn run_codegen(check: bool) -> ExitCode {
                     );
                 }
                 if std::env::var_os("CI").is_some() {
-                    eprintln!("note: CI checks that the checked-in generated code matches the specs");
+                    eprintln!(
+                        "note: CI checks that the checked-in generated code matches the specs"
+                    );
                 }
                 return ExitCode::FAILURE;
             }

@@ -24,7 +24,11 @@ fn generating_twice_gives_identical_bytes() {
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.path, b.path);
-        assert!(a.contents == b.contents, "{} differs between runs", a.path.display());
+        assert!(
+            a.contents == b.contents,
+            "{} differs between runs",
+            a.path.display()
+        );
     }
 }
 

@@ -14,7 +14,11 @@ fn fixture_with(test: &str, edit: impl Fn(String) -> String) -> (PathBuf, PathBu
     std::fs::create_dir_all(&dir).unwrap();
     for name in ["vendor.yaml", "get_widget_usage.yaml"] {
         let text = std::fs::read_to_string(src.join(name)).unwrap();
-        let text = if name == "get_widget_usage.yaml" { edit(text) } else { text };
+        let text = if name == "get_widget_usage.yaml" {
+            edit(text)
+        } else {
+            text
+        };
         std::fs::write(dir.join(name), text).unwrap();
     }
     (root, dir)
@@ -30,7 +34,10 @@ fn error_for(test: &str, edit: impl Fn(String) -> String) -> String {
 #[test]
 fn unknown_key_is_named_with_the_file() {
     let msg = error_for("unknown", |t| t.replace("summary:", "sumary:"));
-    assert!(msg.starts_with("specs/acme/get_widget_usage.yaml: "), "{msg}");
+    assert!(
+        msg.starts_with("specs/acme/get_widget_usage.yaml: "),
+        "{msg}"
+    );
     assert!(msg.contains("unknown field `sumary`"), "{msg}");
 }
 
@@ -43,19 +50,25 @@ fn missing_required_key_is_named() {
 
 #[test]
 fn dangling_reference_is_named() {
-    let msg = error_for("dangling", |t| t.replace("#/definitions/Kind", "#/definitions/Knd"));
+    let msg = error_for("dangling", |t| {
+        t.replace("#/definitions/Kind", "#/definitions/Knd")
+    });
     assert!(msg.contains("no definition named `Knd`"), "{msg}");
 }
 
 #[test]
 fn span_on_a_non_time_parameter_is_refused() {
-    let msg = error_for("span", |t| t.replace("span: {start: From", "span: {start: widget"));
+    let msg = error_for("span", |t| {
+        t.replace("span: {start: From", "span: {start: widget")
+    });
     assert!(msg.contains("limits.span.start"), "{msg}");
 }
 
 #[test]
 fn path_placeholder_without_parameter_is_refused() {
-    let msg = error_for("path", |t| t.replace("/widgets/{widget}", "/widgets/{gadget}"));
+    let msg = error_for("path", |t| {
+        t.replace("/widgets/{widget}", "/widgets/{gadget}")
+    });
     assert!(msg.contains("http.path"), "{msg}");
 }
 
@@ -75,7 +88,11 @@ fn every_checked_in_spec_matches_the_schema_model() {
     // The schema is derived from the model that parses the specs; this checks the file.
     let root = xtask::workspace_root();
     let schema = std::fs::read_to_string(root.join("specs/spec.schema.json")).unwrap();
-    assert_eq!(schema, xtask::codegen::spec_schema(), "run `cargo xtask codegen`");
+    assert_eq!(
+        schema,
+        xtask::codegen::spec_schema(),
+        "run `cargo xtask codegen`"
+    );
     let vendors = xtask::load::load_all(&root, &root.join("specs")).expect("every spec loads");
     assert!(vendors.iter().map(|v| v.operations.len()).sum::<usize>() >= 1);
 }

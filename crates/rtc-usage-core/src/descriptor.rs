@@ -42,7 +42,10 @@ pub struct OperationDescriptor {
 impl OperationDescriptor {
     /// The endpoint URL for `region`, if the spec lists one.
     pub fn endpoint(&self, region: &str) -> Option<&'static str> {
-        self.endpoints.iter().find(|e| e.region == region).map(|e| e.url)
+        self.endpoints
+            .iter()
+            .find(|e| e.region == region)
+            .map(|e| e.url)
     }
 
     /// The spec's rule for a vendor error code, by exact match or a `prefix*` rule.

@@ -39,7 +39,10 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// Whether a retry may succeed where this attempt failed.
     pub fn is_retryable(self) -> bool {
-        matches!(self, Self::Throttled | Self::Server | Self::Transport | Self::Timeout)
+        matches!(
+            self,
+            Self::Throttled | Self::Server | Self::Transport | Self::Timeout
+        )
     }
 
     fn describe(self) -> &'static str {

@@ -23,8 +23,8 @@ pub mod wire;
 
 pub use client::Client;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use credentials::{Credentials, SecretString};
 pub use config::{Config, ConfigBuilder, ConfigError, RateLimitPolicy};
+pub use credentials::{Credentials, SecretString};
 
 pub use descriptor::{AuthScheme, Envelope, OperationDescriptor, VendorInfo};
 pub use error::{Error, ErrorKind};

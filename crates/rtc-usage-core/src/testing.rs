@@ -31,7 +31,9 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -93,12 +95,18 @@ where
         .as_deref()
         .map(|b| serde_json::from_slice::<Value>(b).expect("the client sends JSON"));
     let documented_body = body.map(|b| serde_json::from_str::<Value>(b).expect("documented JSON"));
-    assert_eq!(sent_body, documented_body, "{name}: the body differs from the document's");
+    assert_eq!(
+        sent_body, documented_body,
+        "{name}: the body differs from the document's"
+    );
     let mut sent_query = parts.query.clone();
     let mut documented_query = example_query(url);
     sent_query.sort();
     documented_query.sort();
-    assert_eq!(sent_query, documented_query, "{name}: the query differs from the document's");
+    assert_eq!(
+        sent_query, documented_query,
+        "{name}: the query differs from the document's"
+    );
 }
 
 /// A documented request the spec marks as wrong is refused before any call.
@@ -124,7 +132,9 @@ pub fn assert_example_response<Op: Operation>(status: u16, body: &str) {
             panic!("{}: the documented response does not decode: {e}", op.name);
         }
     } else {
-        let err = result.err().expect("a documented error response is an error");
+        let err = result
+            .err()
+            .expect("a documented error response is an error");
         assert_ne!(err.kind(), ErrorKind::Decode, "{err}");
         assert!(err.code().is_some(), "the vendor's code is kept: {err}");
     }

@@ -7,7 +7,10 @@ use crate::operation::{RequestParts, WireError};
 
 /// The text form of a query, header or path value: strings as they are, numbers and
 /// booleans in JSON notation, arrays as one value per element, null as nothing.
-pub fn texts<T: Serialize + ?Sized>(param: &'static str, value: &T) -> Result<Vec<String>, WireError> {
+pub fn texts<T: Serialize + ?Sized>(
+    param: &'static str,
+    value: &T,
+) -> Result<Vec<String>, WireError> {
     let value = serde_json::to_value(value).map_err(|e| WireError {
         param,
         reason: e.to_string(),
@@ -75,7 +78,10 @@ pub fn push_path<T: Serialize + ?Sized>(
 }
 
 /// Serializes the JSON body (compact, in the spec's field order).
-pub fn json_body<T: Serialize + ?Sized>(parts: &mut RequestParts, body: &T) -> Result<(), WireError> {
+pub fn json_body<T: Serialize + ?Sized>(
+    parts: &mut RequestParts,
+    body: &T,
+) -> Result<(), WireError> {
     let bytes = serde_json::to_vec(body).map_err(|e| WireError {
         param: "body",
         reason: e.to_string(),

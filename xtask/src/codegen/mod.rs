@@ -25,8 +25,14 @@ pub struct Report {
 pub enum Error {
     Spec(SpecError),
     /// A spec the generator cannot turn into Rust, naming the spec file.
-    Generate { file: PathBuf, message: String },
-    Io { file: PathBuf, error: std::io::Error },
+    Generate {
+        file: PathBuf,
+        message: String,
+    },
+    Io {
+        file: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for Error {

@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 use super::types::{self, Field, OperationTypes, Shape};
 use crate::load::{module_name, parse_offset, time_param};
 use crate::spec::{
-    AuthScheme, EnvelopeKind, ErrorKind, ErrorRule, Location, OperationSpec, SpanCounting, VendorSpec,
+    AuthScheme, EnvelopeKind, ErrorKind, ErrorRule, Location, OperationSpec, SpanCounting,
+    VendorSpec,
 };
 
 /// What the vendor-level code needs to know about a rendered operation.
@@ -140,7 +141,10 @@ fn module_docs(spec: &OperationSpec) -> Vec<TokenStream> {
         " # Limits".into(),
     ];
     if let Some(r) = &spec.limits.rate {
-        lines.push(format!(" - {} requests per {} s ({})", r.requests, r.per_seconds, r.source));
+        lines.push(format!(
+            " - {} requests per {} s ({})",
+            r.requests, r.per_seconds, r.source
+        ));
     }
     if let Some(s) = &spec.limits.span {
         lines.push(format!(
@@ -148,7 +152,11 @@ fn module_docs(spec: &OperationSpec) -> Vec<TokenStream> {
             s.start,
             s.end,
             s.max_days,
-            if s.enforce { "checked before the call" } else { "not checked locally (unconfirmed)" },
+            if s.enforce {
+                "checked before the call"
+            } else {
+                "not checked locally (unconfirmed)"
+            },
             s.source
         ));
     }
@@ -157,7 +165,11 @@ fn module_docs(spec: &OperationSpec) -> Vec<TokenStream> {
             " - `{}` at most {} days back, {} ({})",
             l.param,
             l.max_days,
-            if l.enforce { "checked before the call" } else { "not checked locally (unconfirmed)" },
+            if l.enforce {
+                "checked before the call"
+            } else {
+                "not checked locally (unconfirmed)"
+            },
             l.source
         ));
     }
@@ -338,7 +350,10 @@ fn write_request(fields: &[Field]) -> TokenStream {
         };
         statements.push(quote!(#wire::#push(request, #name, &input.#ident)?;));
     }
-    let body: Vec<&Field> = fields.iter().filter(|f| f.location == Location::Body).collect();
+    let body: Vec<&Field> = fields
+        .iter()
+        .filter(|f| f.location == Location::Body)
+        .collect();
     if !body.is_empty() {
         let decls = body.iter().map(|f| {
             let (name, ident, ty, inner) = (&f.param, &f.ident, &f.ty, &f.inner);
@@ -394,8 +409,12 @@ fn time_point(spec: &OperationSpec, fields: &[Field], param: &str) -> Result<Tok
         .ok_or_else(|| format!("time parameter `{param}` is not set by the caller"))?;
     let ident = &f.ident;
     Ok(match f.shape {
-        Shape::Optional => quote!(input.#ident.as_ref().map(::rtc_usage_core::validate::TimePoint::from)),
-        _ => quote!(::std::option::Option::Some(::rtc_usage_core::validate::TimePoint::from(&input.#ident))),
+        Shape::Optional => {
+            quote!(input.#ident.as_ref().map(::rtc_usage_core::validate::TimePoint::from))
+        }
+        _ => {
+            quote!(::std::option::Option::Some(::rtc_usage_core::validate::TimePoint::from(&input.#ident)))
+        }
     })
 }
 
@@ -444,8 +463,14 @@ fn example_tests(
         });
         if let Some(c) = &ex.corrected {
             let name = format_ident!("{}_uncorrected_request_is_refused", base);
-            let (url, body) = (&ex.request.url, option(ex.request.body.as_deref(), |b| quote!(#b)));
-            let doc = format!("The document's own request is wrong (note `{}`): it is refused before any call.", c.note);
+            let (url, body) = (
+                &ex.request.url,
+                option(ex.request.body.as_deref(), |b| quote!(#b)),
+            );
+            let doc = format!(
+                "The document's own request is wrong (note `{}`): it is refused before any call.",
+                c.note
+            );
             tests.push(quote! {
                 #[doc = #doc]
                 #[test]

@@ -123,7 +123,11 @@ fn request_schema(spec: &OperationSpec) -> Value {
     })
 }
 
-fn request_fields(spec: &OperationSpec, space: &TypeSpace, request: &str) -> Result<Vec<Field>, String> {
+fn request_fields(
+    spec: &OperationSpec,
+    space: &TypeSpace,
+    request: &str,
+) -> Result<Vec<Field>, String> {
     let ty = space
         .iter_types()
         .find(|t| t.name() == request)
@@ -135,17 +139,22 @@ fn request_fields(spec: &OperationSpec, space: &TypeSpace, request: &str) -> Res
     let mut fields = Vec::new();
     for p in spec.parameters.iter().filter(|p| p.schema.is_some()) {
         let name = field_name(&p.name);
-        let prop = props
-            .iter()
-            .find(|prop| prop.name == name)
-            .ok_or_else(|| format!("cannot find the field typify made for parameter `{}`", p.name))?;
+        let prop = props.iter().find(|prop| prop.name == name).ok_or_else(|| {
+            format!(
+                "cannot find the field typify made for parameter `{}`",
+                p.name
+            )
+        })?;
         let field_ty = space
             .get_type(&prop.type_id)
             .map_err(|e| format!("parameter `{}`: {e}", p.name))?;
         let (shape, inner) = match field_ty.details() {
             TypeDetails::Option(id) => (
                 Shape::Optional,
-                space.get_type(&id).map_err(|e| format!("parameter `{}`: {e}", p.name))?.ident(),
+                space
+                    .get_type(&id)
+                    .map_err(|e| format!("parameter `{}`: {e}", p.name))?
+                    .ident(),
             ),
             TypeDetails::Vec(_) if !p.required => (Shape::List, field_ty.ident()),
             _ => (Shape::Plain, field_ty.ident()),
@@ -173,14 +182,25 @@ fn open_enum(rust: &str, def: &Value, values: &Value) -> Result<TokenStream, Str
         let (value, doc) = match v {
             Value::String(s) => (s.clone(), None),
             Value::Object(o) => (
-                o.get("value").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                o.get("description").and_then(Value::as_str).map(str::to_owned),
+                o.get("value")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                o.get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             ),
-            _ => return Err(format!("`{rust}`: known values are strings or {{value, description}}")),
+            _ => {
+                return Err(format!(
+                    "`{rust}`: known values are strings or {{value, description}}"
+                ));
+            }
         };
         let variant = type_name(&value);
         if variant.is_empty() || variant == "Unknown" || !seen.insert(variant.clone()) {
-            return Err(format!("`{rust}`: known value `{value}` has no distinct variant name"));
+            return Err(format!(
+                "`{rust}`: known value `{value}` has no distinct variant name"
+            ));
         }
         let ident = format_ident!("{}", variant);
         let doc = doc.unwrap_or_else(|| format!("`{value}`"));

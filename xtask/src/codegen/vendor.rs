@@ -24,10 +24,15 @@ pub fn render(v: &VendorSpecs) -> Result<Vec<GeneratedFile>, Error> {
     let mut ops = Vec::new();
     for op in &v.operations {
         let rendered = operation::render(&op.spec, vendor).map_err(|m| fail(&op.file, m))?;
-        let contents = format_file(&header("//", &op.file.display().to_string()), rendered.tokens.clone())
-            .map_err(|m| fail(&op.file, m))?;
+        let contents = format_file(
+            &header("//", &op.file.display().to_string()),
+            rendered.tokens.clone(),
+        )
+        .map_err(|m| fail(&op.file, m))?;
         files.push(GeneratedFile {
-            path: src.join("generated").join(format!("{}.rs", rendered.module)),
+            path: src
+                .join("generated")
+                .join(format!("{}.rs", rendered.module)),
             contents,
         });
         ops.push(rendered);
@@ -41,11 +46,13 @@ pub fn render(v: &VendorSpecs) -> Result<Vec<GeneratedFile>, Error> {
     });
     files.push(GeneratedFile {
         path: src.join("generated/client.rs"),
-        contents: format_file(&generated_header, client(v, &ops)).map_err(|m| fail(&v.vendor_file, m))?,
+        contents: format_file(&generated_header, client(v, &ops))
+            .map_err(|m| fail(&v.vendor_file, m))?,
     });
     files.push(GeneratedFile {
         path: src.join("lib.rs"),
-        contents: format_file(&generated_header, lib_rs(v, &ops)).map_err(|m| fail(&v.vendor_file, m))?,
+        contents: format_file(&generated_header, lib_rs(v, &ops))
+            .map_err(|m| fail(&v.vendor_file, m))?,
     });
     files.push(GeneratedFile {
         path: crate_dir.join("Cargo.toml"),
@@ -61,7 +68,10 @@ fn stub_trait(v: &VendorSpecs) -> syn::Ident {
 fn lib_rs(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
     let vendor = &v.vendor;
     let mut docs = vec![
-        format!(" {}: a typed, signed client generated from the specs in `specs/{}/`.", vendor.display_name, vendor.vendor),
+        format!(
+            " {}: a typed, signed client generated from the specs in `specs/{}/`.",
+            vendor.display_name, vendor.vendor
+        ),
         String::new(),
         format!(" {}", vendor.description.trim()),
         String::new(),
@@ -78,7 +88,10 @@ fn lib_rs(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
         " # Example".into(),
         " ```no_run".into(),
         " # async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_string(),
-        format!(" let client = {}::Client::from_env()?;", vendor.crate_name.replace('-', "_")),
+        format!(
+            " let client = {}::Client::from_env()?;",
+            vendor.crate_name.replace('-', "_")
+        ),
         " # Ok(()) }".into(),
         " ```".into(),
     ]);
@@ -114,7 +127,13 @@ fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
         &vendor.default_region,
     );
     let c = &vendor.credentials;
-    let (ak, sk, token, project, region) = (&c.access_key, &c.secret_key, &c.session_token, &c.project_id, &c.region);
+    let (ak, sk, token, project, region) = (
+        &c.access_key,
+        &c.secret_key,
+        &c.session_token,
+        &c.project_id,
+        &c.region,
+    );
     quote! {
         #(#modules)*
         mod client;
@@ -232,7 +251,10 @@ fn client(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
 
 fn manifest(v: &VendorSpecs) -> String {
     let vendor = &v.vendor;
-    let source = format!("{} and the operation specs beside it", v.vendor_file.display());
+    let source = format!(
+        "{} and the operation specs beside it",
+        v.vendor_file.display()
+    );
     format!(
         r#"{header}
 [package]
