@@ -121,7 +121,10 @@ async fn answering(body: &str) -> MockServer {
 }
 
 async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.expect("request recording is on")
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
 }
 
 async fn single_request(server: &MockServer) -> Request {
@@ -185,7 +188,9 @@ const UNSIGNED_ALLOWED: &[&str] = &[
 /// value that arrived.
 fn assert_signature_recomputes(request: &Request) {
     let authorization = header(request, "authorization");
-    let signed_names: Vec<&str> = auth_part(authorization, "SignedHeaders").split(';').collect();
+    let signed_names: Vec<&str> = auth_part(authorization, "SignedHeaders")
+        .split(';')
+        .collect();
     let mut headers: HeaderList = signed_names
         .iter()
         .map(|name| (sdk_spelling(name), header(request, name).to_owned()))
@@ -209,10 +214,21 @@ fn assert_signature_recomputes(request: &Request) {
         timestamp: NOW,
         request_client: Some(header(request, "x-tc-requestclient")),
     };
-    let signed = signing::sign(AuthScheme::Tc3HmacSha256, &input, &mut headers, &credentials())
-        .expect("the received request signs");
-    assert_eq!(signed.authorization, authorization, "recomputed Authorization");
-    assert_eq!(signed.query_string, raw_query, "the query sent is the query signed");
+    let signed = signing::sign(
+        AuthScheme::Tc3HmacSha256,
+        &input,
+        &mut headers,
+        &credentials(),
+    )
+    .expect("the received request signs");
+    assert_eq!(
+        signed.authorization, authorization,
+        "recomputed Authorization"
+    );
+    assert_eq!(
+        signed.query_string, raw_query,
+        "the query sent is the query signed"
+    );
     // Every header the signer sets is the one that arrived.
     for (name, value) in &headers {
         assert_eq!(header(request, name), value, "header `{name}`");
@@ -246,7 +262,11 @@ fn assert_refused(err: &Error, needles: &[&str]) {
     assert_eq!(err.attempts(), 0, "{err}");
     assert_eq!(err.http_status(), None, "{err}");
     for needle in needles {
-        assert!(err.message().contains(needle), "{needle:?} not in {:?}", err.message());
+        assert!(
+            err.message().contains(needle),
+            "{needle:?} not in {:?}",
+            err.message()
+        );
     }
 }
 
@@ -301,12 +321,18 @@ async fn describe_trtc_usage_corrected_documented_request_on_the_wire() {
         rtc_usage_core::config::USER_AGENT
     );
     let authorization = header(&request, "authorization");
-    assert!(authorization.starts_with("TC3-HMAC-SHA256 "), "{authorization}");
+    assert!(
+        authorization.starts_with("TC3-HMAC-SHA256 "),
+        "{authorization}"
+    );
     assert_eq!(
         auth_part(authorization, "Credential"),
         format!("{AK}/2023-11-14/trtc/tc3_request")
     );
-    assert_eq!(auth_part(authorization, "SignedHeaders"), "content-type;host");
+    assert_eq!(
+        auth_part(authorization, "SignedHeaders"),
+        "content-type;host"
+    );
     assert_signature_recomputes(&request);
 }
 
