@@ -9,9 +9,9 @@
 
 use super::encode;
 use super::{
-    EMPTY_SHA256, HeaderList, Signed, SigningError, SigningInput, UtcTime, check_credentials,
-    check_headers, check_host, check_method, check_value, cmp_lowercase, find_header, header_value,
-    hmac_sha256, push_lowercase, push_sha256_hex, remove_header, set_header, value_problem,
+    EMPTY_SHA256, HeaderList, Signed, SignedHeaderSet, SigningError, SigningInput, UtcTime,
+    check_credentials, check_headers, check_host, check_method, check_value, find_header,
+    header_value, hmac_sha256, push_sha256_hex, remove_header, set_header, value_problem,
 };
 use crate::credentials::{Credentials, SecretString};
 
@@ -176,27 +176,14 @@ pub fn sign(
         strip_in_place(value);
     }
 
-    let mut signed: Vec<&(String, String)> =
-        headers.iter().filter(|(k, _)| !k.contains('_')).collect();
-    signed.sort_by(|a, b| cmp_lowercase(&a.0, &b.0));
-    let mut signed_names = String::with_capacity(signed.iter().map(|(k, _)| k.len() + 1).sum());
-    for (k, _) in &signed {
-        if !signed_names.is_empty() {
-            signed_names.push(';');
-        }
-        push_lowercase(&mut signed_names, k);
-    }
+    let signed = SignedHeaderSet::select(headers, |k| !k.contains('_'));
 
     let query_string = canonical_query(input.query);
     let mut canonical_request = String::with_capacity(
         input.method.len()
             + input.path.len() * 3
             + query_string.len()
-            + signed
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 2)
-                .sum::<usize>()
-            + signed_names.len()
+            + signed.canonical_len()
             + 72,
     );
     let cr = &mut canonical_request;
@@ -206,15 +193,7 @@ pub fn sign(
     cr.push('\n');
     cr.push_str(&query_string);
     cr.push('\n');
-    for (k, v) in &signed {
-        push_lowercase(cr, k);
-        cr.push(':');
-        cr.push_str(v);
-        cr.push('\n');
-    }
-    cr.push('\n');
-    cr.push_str(&signed_names);
-    cr.push('\n');
+    signed.push_canonical(cr, |_, v| v);
     // Payload hash: the empty hash for an empty body (even if UNSIGNED-PAYLOAD was set), else
     // a non-empty X-Sdk-Content-Sha256 value, else the body's hash.
     if input.body.is_empty() {
@@ -242,12 +221,12 @@ pub fn sign(
 
     let ak = credentials.access_key_id();
     let mut authorization =
-        String::with_capacity(ALGORITHM.len() + ak.len() + signed_names.len() + 110);
+        String::with_capacity(ALGORITHM.len() + ak.len() + signed.names.len() + 110);
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Access=");
     authorization.push_str(ak);
     authorization.push_str(", SignedHeaders=");
-    authorization.push_str(&signed_names);
+    authorization.push_str(&signed.names);
     authorization.push_str(", Signature=");
     encode::push_hex_lower(&mut authorization, &signature);
     set_header(headers, "Authorization", &authorization);

@@ -245,6 +245,58 @@ pub(crate) fn push_lowercase(out: &mut String, name: &str) {
     out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
 }
 
+/// The headers a V4-style scheme signs, sorted by lowercase name, with their `;`-joined
+/// lowercase names (the `SignedHeaders` value). Volcengine and Huawei differ only in which
+/// headers they keep and how they print a value.
+pub(crate) struct SignedHeaderSet<'h> {
+    entries: Vec<&'h (String, String)>,
+    pub names: String,
+}
+
+impl<'h> SignedHeaderSet<'h> {
+    /// Selects the headers `keep` accepts (names are unique case-insensitively once checked).
+    pub(crate) fn select(headers: &'h [(String, String)], keep: impl Fn(&str) -> bool) -> Self {
+        let mut entries: Vec<&(String, String)> = headers.iter().filter(|(k, _)| keep(k)).collect();
+        entries.sort_by(|a, b| cmp_lowercase(&a.0, &b.0));
+        let mut names = String::with_capacity(entries.iter().map(|(k, _)| k.len() + 1).sum());
+        for (k, _) in &entries {
+            if !names.is_empty() {
+                names.push(';');
+            }
+            push_lowercase(&mut names, k);
+        }
+        Self { entries, names }
+    }
+
+    /// Bytes [`Self::push_canonical`] writes, for sizing the canonical request.
+    pub(crate) fn canonical_len(&self) -> usize {
+        self.entries
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 2)
+            .sum::<usize>()
+            + self.names.len()
+            + 2
+    }
+
+    /// Appends `name:value\n` per header, an empty line, then the names and `\n`; `value`
+    /// maps a header's (name, value) to the value as signed.
+    pub(crate) fn push_canonical(
+        &self,
+        out: &mut String,
+        value: impl Fn(&'h str, &'h str) -> &'h str,
+    ) {
+        for (k, v) in &self.entries {
+            push_lowercase(out, k);
+            out.push(':');
+            out.push_str(value(k, v));
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&self.names);
+        out.push('\n');
+    }
+}
+
 /// RFC 9110 `tchar`.
 fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)

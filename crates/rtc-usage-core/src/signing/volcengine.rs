@@ -7,10 +7,10 @@
 
 use super::encode;
 use super::{
-    HeaderList, Signed, SigningError, SigningInput, UtcTime, check_credentials, check_headers,
-    check_host, check_method, check_parameter, check_value, cmp_lowercase, find_header,
-    hmac_sha256, push_lowercase, push_sha256_hex, remove_header, set_header, sha256_hex,
-    value_problem, verbatim_value_problem,
+    HeaderList, Signed, SignedHeaderSet, SigningError, SigningInput, UtcTime, check_credentials,
+    check_headers, check_host, check_method, check_parameter, check_value, find_header,
+    hmac_sha256, push_sha256_hex, remove_header, set_header, sha256_hex, value_problem,
+    verbatim_value_problem,
 };
 use crate::credentials::{Credentials, SecretString};
 
@@ -132,30 +132,14 @@ pub fn sign(
     let body_hash = sha256_hex(input.body);
     set_header(headers, "X-Content-Sha256", &body_hash);
 
-    // Signed headers: sorted by lowercase name (names are unique case-insensitively).
-    let mut signed: Vec<&(String, String)> = headers
-        .iter()
-        .filter(|(k, _)| is_signed_header(k))
-        .collect();
-    signed.sort_by(|a, b| cmp_lowercase(&a.0, &b.0));
-    let mut signed_names = String::with_capacity(signed.iter().map(|(k, _)| k.len() + 1).sum());
-    for (k, _) in &signed {
-        if !signed_names.is_empty() {
-            signed_names.push(';');
-        }
-        push_lowercase(&mut signed_names, k);
-    }
+    let signed = SignedHeaderSet::select(headers, is_signed_header);
 
     let query_string = canonical_query(input.query);
     let mut canonical_request = String::with_capacity(
         input.method.len()
             + input.path.len() * 3
             + query_string.len()
-            + signed
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 2)
-                .sum::<usize>()
-            + signed_names.len()
+            + signed.canonical_len()
             + 72,
     );
     let cr = &mut canonical_request;
@@ -165,19 +149,13 @@ pub fn sign(
     cr.push('\n');
     cr.push_str(&query_string);
     cr.push('\n');
-    for (k, v) in &signed {
-        push_lowercase(cr, k);
-        cr.push(':');
+    signed.push_canonical(cr, |k, v| {
         if k.eq_ignore_ascii_case("host") {
-            cr.push_str(canonical_host(v));
+            canonical_host(v)
         } else {
-            cr.push_str(v);
+            v
         }
-        cr.push('\n');
-    }
-    cr.push('\n');
-    cr.push_str(&signed_names);
-    cr.push('\n');
+    });
     cr.push_str(&body_hash);
 
     let mut date = String::with_capacity(8);
@@ -210,14 +188,14 @@ pub fn sign(
 
     let ak = credentials.access_key_id();
     let mut authorization =
-        String::with_capacity(ALGORITHM.len() + ak.len() + scope.len() + signed_names.len() + 110);
+        String::with_capacity(ALGORITHM.len() + ak.len() + scope.len() + signed.names.len() + 110);
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Credential=");
     authorization.push_str(ak);
     authorization.push('/');
     authorization.push_str(&scope);
     authorization.push_str(", SignedHeaders=");
-    authorization.push_str(&signed_names);
+    authorization.push_str(&signed.names);
     authorization.push_str(", Signature=");
     encode::push_hex_lower(&mut authorization, &signature);
     set_header(headers, "Authorization", &authorization);
