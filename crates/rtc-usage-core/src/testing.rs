@@ -4,6 +4,9 @@
 //! the documented request must be exactly what the client sends (compared as JSON values
 //! and query pairs), and the documented response must decode into the generated types.
 
+#[cfg(feature = "test-util")]
+pub mod wire;
+
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 

@@ -10,15 +10,16 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use rtc_usage_core::signing::{self, HeaderList, SigningInput};
+use rtc_usage_core::testing::wire::{
+    SigningContext, answering, assert_refused, auth_part, header, received, single_request,
+};
 use rtc_usage_core::{AuthScheme, BoxFuture, FixedClock};
 use rtc_usage_huawei::list_rtc_history_usage::{self as lrhu, Metric, RtcHistoryUsage};
 use rtc_usage_huawei::{
     Client, Config, Credentials, Error, ErrorKind, ListRtcHistoryUsageRequest,
     ListRtcHistoryUsageResponse, stub,
 };
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request};
 
 const AK: &str = "HWEXAMPLEACCESSKEY";
 const SK: &str = "HWEXAMPLESECRETKEY";
@@ -77,92 +78,15 @@ fn client(server: &MockServer) -> Client {
     .unwrap()
 }
 
-/// A mock server on 127.0.0.1 that answers every request with `status` and `body`.
-async fn answering(status: u16, body: &str) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(status)
-                .set_body_raw(body.as_bytes().to_vec(), "application/json")
-                .insert_header("X-Request-Id", "hw-request-1"),
-        )
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
-}
-
-async fn single_request(server: &MockServer) -> Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "exactly one request reaches the server");
-    requests.pop().unwrap()
-}
-
-/// The one value of header `name` as received (it must arrive exactly once).
-fn header<'r>(request: &'r Request, name: &str) -> &'r str {
-    let values: Vec<_> = request.headers.get_all(name).iter().collect();
-    assert_eq!(values.len(), 1, "header `{name}` arrives exactly once");
-    values[0].to_str().expect("an ASCII header value")
-}
-
-/// The `key=` part of an `Authorization` value (`Access`, `SignedHeaders`, `Signature`).
-fn auth_part<'a>(authorization: &'a str, key: &str) -> &'a str {
-    let (_, params) = authorization.split_once(' ').expect("`ALGORITHM params`");
-    params
-        .split(", ")
-        .find_map(|p| p.strip_prefix(key).and_then(|p| p.strip_prefix('=')))
-        .unwrap_or_else(|| panic!("no `{key}=` in {authorization:?}"))
-}
-
-/// A header name as the official SDK spells it (`x-sdk-date` → `X-Sdk-Date`); the server
-/// receives names lowercased (HTTP names are case-insensitive).
-fn sdk_spelling(name: &str) -> String {
-    name.split('-')
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// Huawei's SDK signs every header it sends: only the signature itself and the HTTP layer's
 /// `Content-Length` may arrive unsigned.
 const UNSIGNED_ALLOWED: &[&str] = &["authorization", "content-length"];
 
-/// Recomputes the signature from what the server received: the headers named in its
-/// `SignedHeaders` (values as received), the method, the path, the raw query and the body, at
-/// the clock's timestamp; it must give the very `Authorization` that arrived.
+/// The Authorization that arrived is recomputed from what the server received.
 fn assert_signature_recomputes(request: &Request) {
-    let authorization = header(request, "authorization");
-    let signed_names: Vec<&str> = auth_part(authorization, "SignedHeaders")
-        .split(';')
-        .collect();
-    let mut headers: HeaderList = signed_names
-        .iter()
-        .map(|name| (sdk_spelling(name), header(request, name).to_owned()))
-        .collect();
-    let raw_query = request.url.query().unwrap_or_default();
-    let query: Vec<(String, String)> = request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let input = SigningInput {
-        method: request.method.as_str(),
-        host: header(request, "host"),
-        path: request.url.path(),
-        query: &query,
-        body: &request.body,
+    let context = SigningContext {
+        scheme: AuthScheme::HuaweiSdkHmacSha256,
+        credentials: &credentials(),
         region: "cn-north-4",
         service: "rtc",
         action: "",
@@ -170,35 +94,7 @@ fn assert_signature_recomputes(request: &Request) {
         timestamp: NOW,
         request_client: None,
     };
-    let signed = signing::sign(
-        AuthScheme::HuaweiSdkHmacSha256,
-        &input,
-        &mut headers,
-        &credentials(),
-    )
-    .expect("the received request signs");
-    assert_eq!(
-        signed.authorization, authorization,
-        "recomputed Authorization"
-    );
-    assert_eq!(
-        signed.query_string, raw_query,
-        "the query sent is the query signed"
-    );
-    // Every header the signer sets is the one that arrived.
-    for (name, value) in &headers {
-        assert_eq!(header(request, name), value, "header `{name}`");
-    }
-    let unsigned: Vec<&str> = request
-        .headers
-        .keys()
-        .map(|name| name.as_str())
-        .filter(|name| !signed_names.contains(name) && !UNSIGNED_ALLOWED.contains(name))
-        .collect();
-    assert!(
-        unsigned.is_empty(),
-        "headers arrived unsigned: {unsigned:?}"
-    );
+    rtc_usage_core::testing::wire::assert_signature_recomputes(request, context, UNSIGNED_ALLOWED);
 }
 
 fn assert_documented_usage(out: &ListRtcHistoryUsageResponse) {
@@ -222,19 +118,6 @@ fn assert_documented_error(err: &Error) {
     assert_eq!(err.http_status(), Some(400));
     assert_eq!(err.vendor(), "huawei");
     assert_eq!(err.operation(), "ListRtcHistoryUsage");
-}
-
-fn assert_refused(err: &Error, needles: &[&str]) {
-    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
-    assert_eq!(err.attempts(), 0, "{err}");
-    assert_eq!(err.http_status(), None, "{err}");
-    for needle in needles {
-        assert!(
-            err.message().contains(needle),
-            "{needle:?} not in {:?}",
-            err.message()
-        );
-    }
 }
 
 /// The documented query pairs, in the documented order.
@@ -280,7 +163,12 @@ fn list_rtc_history_usage_documented_error_decodes_with_its_code() {
 
 #[tokio::test]
 async fn list_rtc_history_usage_documented_request_on_the_wire() {
-    let server = answering(200, DOCUMENTED_RESPONSE).await;
+    let server = answering(
+        200,
+        DOCUMENTED_RESPONSE,
+        &[("X-Request-Id", "hw-request-1")],
+    )
+    .await;
     let out = client(&server)
         .list_rtc_history_usage()
         .app(APP)
@@ -333,7 +221,7 @@ async fn list_rtc_history_usage_documented_request_on_the_wire() {
 
 #[tokio::test]
 async fn list_rtc_history_usage_documented_error_through_the_client() {
-    let server = answering(400, DOCUMENTED_ERROR).await;
+    let server = answering(400, DOCUMENTED_ERROR, &[("X-Request-Id", "hw-request-1")]).await;
     let err = client(&server)
         .list_rtc_history_usage()
         .app(APP)
@@ -353,7 +241,12 @@ async fn list_rtc_history_usage_documented_error_through_the_client() {
 
 #[tokio::test]
 async fn list_rtc_history_usage_refuses_a_missing_required_field() {
-    let server = answering(200, DOCUMENTED_RESPONSE).await;
+    let server = answering(
+        200,
+        DOCUMENTED_RESPONSE,
+        &[("X-Request-Id", "hw-request-1")],
+    )
+    .await;
     let client = client(&server);
     let err = client
         .list_rtc_history_usage()
@@ -378,7 +271,12 @@ async fn list_rtc_history_usage_refuses_a_missing_required_field() {
 
 #[tokio::test]
 async fn list_rtc_history_usage_refuses_start_after_end() {
-    let server = answering(200, DOCUMENTED_RESPONSE).await;
+    let server = answering(
+        200,
+        DOCUMENTED_RESPONSE,
+        &[("X-Request-Id", "hw-request-1")],
+    )
+    .await;
     let err = client(&server)
         .list_rtc_history_usage()
         .app(APP)
@@ -396,7 +294,12 @@ async fn list_rtc_history_usage_refuses_start_after_end() {
 /// (`enforce: false`): a longer, older range is sent and the server decides.
 #[tokio::test]
 async fn list_rtc_history_usage_sends_a_range_over_the_advisory_limits() {
-    let server = answering(200, DOCUMENTED_RESPONSE).await;
+    let server = answering(
+        200,
+        DOCUMENTED_RESPONSE,
+        &[("X-Request-Id", "hw-request-1")],
+    )
+    .await;
     client(&server)
         .list_rtc_history_usage()
         .app(APP)

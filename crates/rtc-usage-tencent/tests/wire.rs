@@ -11,7 +11,9 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use rtc_usage_core::signing::{self, HeaderList, SigningInput};
+use rtc_usage_core::testing::wire::{
+    SigningContext, answering, assert_refused, auth_part, header, received, single_request,
+};
 use rtc_usage_core::{AuthScheme, BoxFuture, FixedClock};
 use rtc_usage_tencent::describe_trtc_usage::{self as dtu, TrtcUsage};
 use rtc_usage_tencent::{
@@ -19,8 +21,7 @@ use rtc_usage_tencent::{
     ErrorKind, stub,
 };
 use serde_json::Value;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request};
 
 const AK: &str = "AKIDEXAMPLESECRETID";
 const SK: &str = "EXAMPLESECRETKEY";
@@ -108,62 +109,6 @@ fn client(server: &MockServer) -> Client {
     .unwrap()
 }
 
-/// A mock server on 127.0.0.1 that answers every request with `body` (HTTP 200).
-async fn answering(body: &str) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
-}
-
-async fn single_request(server: &MockServer) -> Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "exactly one request reaches the server");
-    requests.pop().unwrap()
-}
-
-/// The one value of header `name` as received (it must arrive exactly once).
-fn header<'r>(request: &'r Request, name: &str) -> &'r str {
-    let values: Vec<_> = request.headers.get_all(name).iter().collect();
-    assert_eq!(values.len(), 1, "header `{name}` arrives exactly once");
-    values[0].to_str().expect("an ASCII header value")
-}
-
-/// The `key=` part of an `Authorization` value (`Credential`, `SignedHeaders`, `Signature`).
-fn auth_part<'a>(authorization: &'a str, key: &str) -> &'a str {
-    let (_, params) = authorization.split_once(' ').expect("`ALGORITHM params`");
-    params
-        .split(", ")
-        .find_map(|p| p.strip_prefix(key).and_then(|p| p.strip_prefix('=')))
-        .unwrap_or_else(|| panic!("no `{key}=` in {authorization:?}"))
-}
-
-/// A header name as the official SDK spells it (`content-type` → `Content-Type`); the server
-/// receives names lowercased (HTTP names are case-insensitive).
-fn sdk_spelling(name: &str) -> String {
-    name.split('-')
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// Headers a TC3 request may carry without signing them. TC3 signs only `content-type;host`
 /// (the official SDK too, `reference/signing.md`): the `X-TC-*` common parameters travel
 /// unsigned, as do `Accept`, `User-Agent`, the signature itself and what the HTTP layer adds.
@@ -181,32 +126,12 @@ const UNSIGNED_ALLOWED: &[&str] = &[
     "x-tc-region",
 ];
 
-/// Recomputes the signature from what the server received: the headers named in its
-/// `SignedHeaders` (values as received), the method, the path, the raw query, the body and the
-/// received `X-TC-Action`/`X-TC-Version`/`X-TC-Region`/`X-TC-RequestClient`, at the clock's
-/// timestamp; it must give the very `Authorization` that arrived, and set every header to the
-/// value that arrived.
+/// The Authorization that arrived is recomputed from what the server received, with the
+/// received `X-TC-Action`/`X-TC-Version`/`X-TC-Region`/`X-TC-RequestClient`.
 fn assert_signature_recomputes(request: &Request) {
-    let authorization = header(request, "authorization");
-    let signed_names: Vec<&str> = auth_part(authorization, "SignedHeaders")
-        .split(';')
-        .collect();
-    let mut headers: HeaderList = signed_names
-        .iter()
-        .map(|name| (sdk_spelling(name), header(request, name).to_owned()))
-        .collect();
-    let raw_query = request.url.query().unwrap_or_default();
-    let query: Vec<(String, String)> = request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let input = SigningInput {
-        method: request.method.as_str(),
-        host: header(request, "host"),
-        path: request.url.path(),
-        query: &query,
-        body: &request.body,
+    let context = SigningContext {
+        scheme: AuthScheme::Tc3HmacSha256,
+        credentials: &credentials(),
         region: header(request, "x-tc-region"),
         service: "trtc",
         action: header(request, "x-tc-action"),
@@ -214,32 +139,7 @@ fn assert_signature_recomputes(request: &Request) {
         timestamp: NOW,
         request_client: Some(header(request, "x-tc-requestclient")),
     };
-    let signed = signing::sign(
-        AuthScheme::Tc3HmacSha256,
-        &input,
-        &mut headers,
-        &credentials(),
-    )
-    .expect("the received request signs");
-    assert_eq!(
-        signed.authorization, authorization,
-        "recomputed Authorization"
-    );
-    assert_eq!(
-        signed.query_string, raw_query,
-        "the query sent is the query signed"
-    );
-    // Every header the signer sets is the one that arrived.
-    for (name, value) in &headers {
-        assert_eq!(header(request, name), value, "header `{name}`");
-    }
-    for name in request.headers.keys() {
-        let name = name.as_str();
-        assert!(
-            signed_names.contains(&name) || UNSIGNED_ALLOWED.contains(&name),
-            "header `{name}` arrived unsigned"
-        );
-    }
+    rtc_usage_core::testing::wire::assert_signature_recomputes(request, context, UNSIGNED_ALLOWED);
 }
 
 fn assert_documented_usage(out: &DescribeTrtcUsageResponse) {
@@ -254,19 +154,6 @@ fn assert_documented_usage(out: &DescribeTrtcUsageResponse) {
         assert_eq!(usage.time_key, key);
         assert_eq!(usage.time_stamp_key, None);
         assert_eq!(usage.usage_value, [10.0_f64, 20.0, 30.0, 40.0, 50.0, 60.0]);
-    }
-}
-
-fn assert_refused(err: &Error, needles: &[&str]) {
-    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
-    assert_eq!(err.attempts(), 0, "{err}");
-    assert_eq!(err.http_status(), None, "{err}");
-    for needle in needles {
-        assert!(
-            err.message().contains(needle),
-            "{needle:?} not in {:?}",
-            err.message()
-        );
     }
 }
 
@@ -288,7 +175,7 @@ fn describe_trtc_usage_documented_response_decodes_every_value() {
 
 #[tokio::test]
 async fn describe_trtc_usage_corrected_documented_request_on_the_wire() {
-    let server = answering(DOCUMENTED_RESPONSE).await;
+    let server = answering(200, DOCUMENTED_RESPONSE, &[]).await;
     let out = client(&server)
         .describe_trtc_usage()
         .start_time(d("2022-01-01"))
@@ -340,7 +227,7 @@ async fn describe_trtc_usage_corrected_documented_request_on_the_wire() {
 
 #[tokio::test]
 async fn describe_trtc_usage_refuses_a_missing_required_field() {
-    let server = answering(DOCUMENTED_RESPONSE).await;
+    let server = answering(200, DOCUMENTED_RESPONSE, &[]).await;
     let err = client(&server)
         .describe_trtc_usage()
         .end_time(d("2022-01-02"))
@@ -355,7 +242,7 @@ async fn describe_trtc_usage_refuses_a_missing_required_field() {
 #[tokio::test]
 async fn describe_trtc_usage_refuses_the_uncorrected_documented_request() {
     let documented: Value = serde_json::from_str(DOCUMENTED_REQUEST).unwrap();
-    let server = answering(DOCUMENTED_RESPONSE).await;
+    let server = answering(200, DOCUMENTED_RESPONSE, &[]).await;
     let err = client(&server)
         .describe_trtc_usage()
         .start_time(d(documented["StartTime"].as_str().unwrap()))
@@ -370,7 +257,7 @@ async fn describe_trtc_usage_refuses_the_uncorrected_documented_request() {
 
 #[tokio::test]
 async fn describe_trtc_usage_refuses_32_inclusive_days_and_sends_31() {
-    let server = answering(DOCUMENTED_RESPONSE).await;
+    let server = answering(200, DOCUMENTED_RESPONSE, &[]).await;
     let client = client(&server);
     let call = |start: &str, end: &str| {
         client

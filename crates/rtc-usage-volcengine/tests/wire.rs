@@ -10,7 +10,10 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset};
-use rtc_usage_core::signing::{self, HeaderList, SigningInput};
+use rtc_usage_core::signing;
+use rtc_usage_core::testing::wire::{
+    SigningContext, answering, assert_refused, auth_part, header, received, single_request,
+};
 use rtc_usage_core::{AuthScheme, BoxFuture, FixedClock};
 use rtc_usage_volcengine::list_operation_distribution::{
     self as lod, DataItem, Dimension, Indicator,
@@ -21,8 +24,7 @@ use rtc_usage_volcengine::{
     ListUsagesRequest, ListUsagesResponse, stub,
 };
 use serde_json::Value;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{MockServer, Request};
 
 const AK: &str = "AKLTEXAMPLEACCESSKEYID";
 const SK: &str = "EXAMPLESECRETACCESSKEY";
@@ -130,63 +132,6 @@ fn client_at(server: &MockServer, now: i64) -> Client {
     .unwrap()
 }
 
-/// A mock server on 127.0.0.1 that answers every request with `body` (HTTP 200).
-async fn answering(body: &str) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "application/json"),
-        )
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
-}
-
-async fn single_request(server: &MockServer) -> Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "exactly one request reaches the server");
-    requests.pop().unwrap()
-}
-
-/// The one value of header `name` as received (it must arrive exactly once).
-fn header<'r>(request: &'r Request, name: &str) -> &'r str {
-    let values: Vec<_> = request.headers.get_all(name).iter().collect();
-    assert_eq!(values.len(), 1, "header `{name}` arrives exactly once");
-    values[0].to_str().expect("an ASCII header value")
-}
-
-/// The `key=` part of an `Authorization` value (`Credential`, `SignedHeaders`, `Signature`).
-fn auth_part<'a>(authorization: &'a str, key: &str) -> &'a str {
-    let (_, params) = authorization.split_once(' ').expect("`ALGORITHM params`");
-    params
-        .split(", ")
-        .find_map(|p| p.strip_prefix(key).and_then(|p| p.strip_prefix('=')))
-        .unwrap_or_else(|| panic!("no `{key}=` in {authorization:?}"))
-}
-
-/// A header name as the official SDK spells it (`x-content-sha256` → `X-Content-Sha256`).
-/// The server receives names lowercased (HTTP names are case-insensitive), while Volcengine's
-/// signer picks the headers it signs by their SDK spelling.
-fn sdk_spelling(name: &str) -> String {
-    name.split('-')
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// Headers a Volcengine request may carry without signing them: `Accept` and `User-Agent`
 /// (which the SDK also sends unsigned, see `reference/signing.md`), the signature itself, and
 /// what the HTTP layer adds.
@@ -199,31 +144,11 @@ const UNSIGNED_ALLOWED: &[&str] = &[
     "accept",
 ];
 
-/// Recomputes the signature from what the server received: the headers named in its
-/// `SignedHeaders` (values as received), the method, the path, the raw query and the body, at
-/// `timestamp`; it must give the very `Authorization` that arrived.
+/// The Authorization that arrived is recomputed from what the server received, at `timestamp`.
 fn assert_signature_recomputes(request: &Request, timestamp: i64) {
-    let authorization = header(request, "authorization");
-    let signed_names: Vec<&str> = auth_part(authorization, "SignedHeaders")
-        .split(';')
-        .collect();
-    let mut headers: HeaderList = signed_names
-        .iter()
-        .map(|name| (sdk_spelling(name), header(request, name).to_owned()))
-        .collect();
-    let received_headers = headers.clone();
-    let raw_query = request.url.query().unwrap_or_default();
-    let query: Vec<(String, String)> = request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let input = SigningInput {
-        method: request.method.as_str(),
-        host: header(request, "host"),
-        path: request.url.path(),
-        query: &query,
-        body: &request.body,
+    let context = SigningContext {
+        scheme: AuthScheme::VolcengineHmacSha256,
+        credentials: &credentials(),
         region: "cn-north-1",
         service: "rtc",
         action: "",
@@ -231,36 +156,7 @@ fn assert_signature_recomputes(request: &Request, timestamp: i64) {
         timestamp,
         request_client: None,
     };
-    let signed = signing::sign(
-        AuthScheme::VolcengineHmacSha256,
-        &input,
-        &mut headers,
-        &credentials(),
-    )
-    .expect("the received request signs");
-    assert_eq!(
-        signed.authorization, authorization,
-        "recomputed Authorization"
-    );
-    assert_eq!(
-        signed.query_string, raw_query,
-        "the query sent is the query signed"
-    );
-    // Signing what arrived changes none of the signed headers that arrived.
-    for (name, value) in &received_headers {
-        let (_, now) = headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .unwrap();
-        assert_eq!(now, value, "header `{name}`");
-    }
-    for name in request.headers.keys() {
-        let name = name.as_str();
-        assert!(
-            signed_names.contains(&name) || UNSIGNED_ALLOWED.contains(&name),
-            "header `{name}` arrived unsigned"
-        );
-    }
+    rtc_usage_core::testing::wire::assert_signature_recomputes(request, context, UNSIGNED_ALLOWED);
 }
 
 fn assert_documented_usages(out: &ListUsagesResponse) {
@@ -289,19 +185,6 @@ fn assert_documented_distribution(out: &ListOperationDistributionResponse) {
     assert_eq!(out.data[1].proportion, 12.31);
 }
 
-fn assert_refused(err: &Error, needles: &[&str]) {
-    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
-    assert_eq!(err.attempts(), 0, "{err}");
-    assert_eq!(err.http_status(), None, "{err}");
-    for needle in needles {
-        assert!(
-            err.message().contains(needle),
-            "{needle:?} not in {:?}",
-            err.message()
-        );
-    }
-}
-
 // ---- 1. documented answers ----------------------------------------------------------------------
 
 #[test]
@@ -328,7 +211,7 @@ fn list_operation_distribution_documented_response_decodes_every_value() {
 
 #[tokio::test]
 async fn list_usages_documented_request_on_the_wire() {
-    let server = answering(LIST_USAGES_RESPONSE).await;
+    let server = answering(200, LIST_USAGES_RESPONSE, &[]).await;
     let out = client_at(&server, NOW)
         .list_usages()
         .app_id("Your_AppId")
@@ -392,7 +275,7 @@ async fn list_usages_documented_request_on_the_wire() {
 #[tokio::test]
 async fn list_operation_distribution_documented_request_on_the_wire() {
     const EXAMPLE_NOW: i64 = 1_627_315_200;
-    let server = answering(LOD_RESPONSE).await;
+    let server = answering(200, LOD_RESPONSE, &[]).await;
     let out = client_at(&server, EXAMPLE_NOW)
         .list_operation_distribution()
         .app_id("Your_AppId")
@@ -455,7 +338,7 @@ async fn list_operation_distribution_documented_request_on_the_wire() {
 
 #[tokio::test]
 async fn list_usages_refuses_a_missing_required_field() {
-    let server = answering(LIST_USAGES_RESPONSE).await;
+    let server = answering(200, LIST_USAGES_RESPONSE, &[]).await;
     let client = client_at(&server, NOW);
     let err = client
         .list_usages()
@@ -478,7 +361,7 @@ async fn list_usages_refuses_a_missing_required_field() {
 
 #[tokio::test]
 async fn list_usages_refuses_start_after_end() {
-    let server = answering(LIST_USAGES_RESPONSE).await;
+    let server = answering(200, LIST_USAGES_RESPONSE, &[]).await;
     let err = client_at(&server, NOW)
         .list_usages()
         .app_id("Your_AppId")
@@ -493,7 +376,7 @@ async fn list_usages_refuses_start_after_end() {
 
 #[tokio::test]
 async fn list_usages_refuses_a_span_over_30_days_and_sends_exactly_30() {
-    let server = answering(LIST_USAGES_RESPONSE).await;
+    let server = answering(200, LIST_USAGES_RESPONSE, &[]).await;
     let client = client_at(&server, NOW);
     // 31 days elapsed.
     let err = client
@@ -530,7 +413,7 @@ async fn list_usages_refuses_a_span_over_30_days_and_sends_exactly_30() {
 
 #[tokio::test]
 async fn list_operation_distribution_refuses_a_missing_required_field() {
-    let server = answering(LOD_RESPONSE).await;
+    let server = answering(200, LOD_RESPONSE, &[]).await;
     let err = client_at(&server, NOW)
         .list_operation_distribution()
         .app_id("Your_AppId")
@@ -546,7 +429,7 @@ async fn list_operation_distribution_refuses_a_missing_required_field() {
 
 #[tokio::test]
 async fn list_operation_distribution_refuses_start_after_end() {
-    let server = answering(LOD_RESPONSE).await;
+    let server = answering(200, LOD_RESPONSE, &[]).await;
     let err = client_at(&server, NOW)
         .list_operation_distribution()
         .app_id("Your_AppId")
@@ -563,7 +446,7 @@ async fn list_operation_distribution_refuses_start_after_end() {
 
 #[tokio::test]
 async fn list_operation_distribution_refuses_a_span_over_7_days_and_sends_exactly_7() {
-    let server = answering(LOD_RESPONSE).await;
+    let server = answering(200, LOD_RESPONSE, &[]).await;
     let client = client_at(&server, NOW);
     let call = |start: &str, end: &str| {
         client
@@ -590,7 +473,7 @@ async fn list_operation_distribution_refuses_a_span_over_7_days_and_sends_exactl
 
 #[tokio::test]
 async fn list_operation_distribution_refuses_a_start_beyond_the_look_back() {
-    let server = answering(LOD_RESPONSE).await;
+    let server = answering(200, LOD_RESPONSE, &[]).await;
     let client = client_at(&server, NOW);
     let call = |start: &str, end: &str| {
         client

@@ -280,7 +280,7 @@ serde_json.workspace = true
 chrono.workspace = true
 
 [dev-dependencies]
-rtc-usage-core = {{ workspace = true, features = ["rustls"] }}
+rtc-usage-core = {{ workspace = true, features = ["rustls", "test-util"] }}
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 wiremock.workspace = true
 "#,
