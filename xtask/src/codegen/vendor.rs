@@ -39,21 +39,17 @@ pub fn render(v: &VendorSpecs) -> Result<Vec<GeneratedFile>, Error> {
     }
     let all_sources = format!("{} and the operation specs beside it", vendor_source);
     let generated_header = header("//", &all_sources);
-    files.push(GeneratedFile {
-        path: src.join("generated/mod.rs"),
-        contents: format_file(&generated_header, module_root(v, &ops))
-            .map_err(|m| fail(&v.vendor_file, m))?,
-    });
-    files.push(GeneratedFile {
-        path: src.join("generated/client.rs"),
-        contents: format_file(&generated_header, client(v, &ops))
-            .map_err(|m| fail(&v.vendor_file, m))?,
-    });
-    files.push(GeneratedFile {
-        path: src.join("lib.rs"),
-        contents: format_file(&generated_header, lib_rs(v, &ops))
-            .map_err(|m| fail(&v.vendor_file, m))?,
-    });
+    for (path, tokens) in [
+        ("generated/mod.rs", module_root(v, &ops)),
+        ("generated/client.rs", client(v, &ops)),
+        ("lib.rs", lib_rs(v, &ops)),
+    ] {
+        files.push(GeneratedFile {
+            path: src.join(path),
+            contents: format_file(&generated_header, tokens)
+                .map_err(|m| fail(&v.vendor_file, m))?,
+        });
+    }
     files.push(GeneratedFile {
         path: crate_dir.join("Cargo.toml"),
         contents: manifest(v),
