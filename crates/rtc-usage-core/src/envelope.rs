@@ -144,7 +144,17 @@ fn vendor_error(
 ) -> Error {
     let code = non_empty(code);
     let kind = classify(op, code.as_deref(), status);
-    let message = non_empty(message).unwrap_or_else(|| "(no message)".to_owned());
+    let mut message = non_empty(message).unwrap_or_else(|| "(no message)".to_owned());
+    // The spec's explanation says what the vendor's terse code means for the caller (a limit
+    // no source confirms, say), so the message names the rule, not only the code.
+    if let Some(explanation) = code
+        .as_deref()
+        .and_then(|c| op.error_rule(c))
+        .and_then(|rule| rule.explanation)
+    {
+        message.push_str(" — ");
+        message.push_str(explanation);
+    }
     Error::service(op, kind, code, message)
         .with_request_id(request_id)
         .with_http_status(status)

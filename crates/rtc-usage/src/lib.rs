@@ -1,8 +1,54 @@
-//! rtc-usage: typed clients for the usage APIs of several RTC clouds, behind one crate.
+//! rtc-usage: RTC usage across Volcengine, Tencent Cloud and Huawei Cloud, normalized.
 //!
 //! Each vendor client is its own generated crate, re-exported here behind a cargo feature
 //! (`volcengine`, `tencent`, `huawei`; all on by default), so a user who needs one vendor
-//! can depend on that crate alone.
+//! can depend on that crate alone. On top, [`UsageClient`] asks every vendor the same
+//! question and returns one answer: seconds, common tiers, explicit time zones.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use rtc_usage::{AppRef, UsageClient, UsageQuery};
+//!
+//! let usage = UsageClient::builder()
+//!     .volcengine(rtc_usage::volcengine::Client::from_env()?)
+//!     .tencent(rtc_usage::tencent::Client::from_env()?)
+//!     .build();
+//! let query = UsageQuery::new("2026-08-01".parse()?, "2026-11-03".parse()?)
+//!     .app("volcengine:661e4f8a2b3c4d5e6f708192".parse::<AppRef>()?)
+//!     .app("tencent:1400000001".parse()?);
+//! let report = usage.usage(&query).await?; // 95 days: split at 30 and 31 days per call
+//! for record in &report.records {
+//!     println!("{} {} {} {} {}s", record.vendor, record.app, record.start, record.tier, record.seconds);
+//! }
+//! for failure in &report.failures {
+//!     eprintln!("not fetched: {failure}");
+//! }
+//! # Ok(()) }
+//! ```
+
+mod app;
+#[cfg(feature = "volcengine")]
+mod distribution;
+mod error;
+mod fetch;
+mod query;
+mod record;
+mod report;
+mod sources;
+mod tiers;
+mod vendor;
+pub mod window;
+
+pub use app::{ALL_APPS, AppId, AppRef};
+#[cfg(feature = "volcengine")]
+pub use distribution::{DistributionError, DistributionQuery, DistributionRecord};
+pub use error::QueryError;
+pub use fetch::{Plan, PlannedCall, UsageClient, UsageClientBuilder};
+pub use query::{Granularity, UsageQuery};
+pub use record::{Bucket, Tier, UsageRecord};
+pub use report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
+pub use tiers::{TIER_TABLE, normalize_tier};
+pub use vendor::{UnknownVendor, Vendor};
 
 pub use rtc_usage_core as core;
 pub use rtc_usage_core::{Config, Credentials, Error, ErrorKind};
@@ -13,3 +59,14 @@ pub use rtc_usage_huawei as huawei;
 pub use rtc_usage_tencent as tencent;
 #[cfg(feature = "volcengine")]
 pub use rtc_usage_volcengine as volcengine;
+
+/// Each vendor's answer as normalized records, for callers who call a vendor client
+/// themselves.
+pub mod normalize {
+    #[cfg(feature = "huawei")]
+    pub use crate::sources::huawei::normalize as huawei;
+    #[cfg(feature = "tencent")]
+    pub use crate::sources::tencent::normalize as tencent;
+    #[cfg(feature = "volcengine")]
+    pub use crate::sources::volcengine::normalize as volcengine;
+}

@@ -471,7 +471,9 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         ::rtc_usage_core::descriptor::ErrorCodeRule {
             code: "RTC.00001003",
             kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
-            explanation: ::std::option::Option::None,
+            explanation: ::std::option::Option::Some(
+                "a parameter value was rejected; for a date range, Huawei's unconfirmed limits may apply (at most 31 days per call and the last 31 days, as for ListRtcHistoryScale)",
+            ),
         },
         ::rtc_usage_core::descriptor::ErrorCodeRule {
             code: "RTC.00002*",

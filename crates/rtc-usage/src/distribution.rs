@@ -1,0 +1,155 @@
+//! Volcengine's operation distribution: distinct users of one app by province or country.
+//!
+//! Distinct-user counts of two windows cannot be added, so a range is never split: it must
+//! fit the operation's documented 7-day span and 30-day look-back, checked before the call.
+
+use chrono::NaiveDate;
+use rtc_usage_core::Operation;
+use rtc_usage_volcengine::list_operation_distribution::{DESCRIPTOR, Dimension, Indicator};
+use rtc_usage_volcengine::{ListOperationDistribution, ListOperationDistributionRequest};
+use serde::Serialize;
+
+use crate::error::QueryError;
+use crate::fetch::UsageClient;
+use crate::sources::{calendar, day_last_second, day_start};
+use crate::vendor::Vendor;
+
+/// Distinct users of one Volcengine app over Beijing days `from` to `to` (both included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistributionQuery {
+    app: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    dimension: Dimension,
+    indicator: Indicator,
+}
+
+impl DistributionQuery {
+    /// By province, counting `user_num` (the document's text; its example sends `user_count`).
+    pub fn new(app: impl Into<String>, from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            app: app.into(),
+            from,
+            to,
+            dimension: Dimension::Province,
+            indicator: Indicator::UserNum,
+        }
+    }
+
+    pub fn dimension(mut self, dimension: impl Into<Dimension>) -> Self {
+        self.dimension = dimension.into();
+        self
+    }
+
+    pub fn indicator(mut self, indicator: impl Into<Indicator>) -> Self {
+        self.indicator = indicator.into();
+        self
+    }
+
+    fn request(&self) -> Result<ListOperationDistributionRequest, QueryError> {
+        let invalid = |reason: String| QueryError::InvalidApp {
+            vendor: Vendor::Volcengine,
+            app: self.app.clone(),
+            reason,
+        };
+        if self.app.trim().is_empty() {
+            return Err(invalid("the app id is empty".into()));
+        }
+        if self.from > self.to {
+            return Err(QueryError::DatesSwapped {
+                from: self.from,
+                to: self.to,
+            });
+        }
+        let offset = calendar(&DESCRIPTOR);
+        ListOperationDistributionRequest::builder()
+            .app_id(self.app.as_str())
+            .start_time(day_start(self.from, offset))
+            .end_time(day_last_second(self.to, offset))
+            .dimension(self.dimension.clone())
+            .indicator(self.indicator.clone())
+            .try_into()
+            .map_err(
+                |e: rtc_usage_volcengine::list_operation_distribution::error::ConversionError| {
+                    invalid(e.to_string())
+                },
+            )
+    }
+}
+
+/// One row of the answer, flat for CSV and JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DistributionRecord {
+    pub vendor: Vendor,
+    pub app: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub dimension: String,
+    pub indicator: String,
+    /// The province or country.
+    pub name: String,
+    pub value: f64,
+    pub proportion: f64,
+}
+
+/// A distribution call that was refused locally, or failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum DistributionError {
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Call(#[from] rtc_usage_core::Error),
+}
+
+impl UsageClient {
+    /// Checks `query` against the documented span and look-back; nothing is sent.
+    pub fn check_distribution(&self, query: &DistributionQuery) -> Result<(), QueryError> {
+        let request = query.request()?;
+        if self.volcengine.is_none() {
+            return Err(QueryError::VendorNotConfigured(Vendor::Volcengine));
+        }
+        rtc_usage_core::validate::check(
+            &DESCRIPTOR,
+            &ListOperationDistribution::time_range(&request),
+            self.now(),
+        )
+        .map_err(|source| QueryError::OutOfRange {
+            vendor: Vendor::Volcengine,
+            source,
+        })
+    }
+
+    /// The distribution rows of `query`, in the vendor's order.
+    pub async fn distribution(
+        &self,
+        query: &DistributionQuery,
+    ) -> Result<Vec<DistributionRecord>, DistributionError> {
+        self.check_distribution(query)?;
+        let request = query.request()?;
+        let Some(client) = &self.volcengine else {
+            return Err(QueryError::VendorNotConfigured(Vendor::Volcengine).into());
+        };
+        let answer = client
+            .list_operation_distribution()
+            .input(request)
+            .send()
+            .await?;
+        Ok(answer
+            .data
+            .into_iter()
+            .map(|row| DistributionRecord {
+                vendor: Vendor::Volcengine,
+                app: query.app.clone(),
+                from: query.from,
+                to: query.to,
+                dimension: answer.dimension.to_string(),
+                indicator: answer.name.to_string(),
+                name: row.distribution_name,
+                value: row.value,
+                proportion: row.proportion,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,39 @@
+//! Errors of a query that is refused before any network call.
+
+use chrono::NaiveDate;
+
+use crate::vendor::{UnknownVendor, Vendor};
+
+/// A query the facade refuses locally: nothing has been sent when this is returned.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    #[error(
+        "`{0}` is not VENDOR:APP_ID (for example volcengine:YOUR_APP_ID, tencent:1400000001, tencent:*)"
+    )]
+    MalformedApp(String),
+    #[error(transparent)]
+    UnknownVendor(#[from] UnknownVendor),
+    #[error("{vendor} app `{app}`: {reason}")]
+    InvalidApp {
+        vendor: Vendor,
+        app: String,
+        reason: String,
+    },
+    #[error("no apps to query: name at least one VENDOR:APP_ID")]
+    NoApps,
+    #[error("the range starts on {from}, after it ends on {to}: swap the dates")]
+    DatesSwapped { from: NaiveDate, to: NaiveDate },
+    #[error("{0} has no client: give the facade a {0} client (credentials and endpoint)")]
+    VendorNotConfigured(Vendor),
+    #[error("{0} is not compiled in: enable the `{0}` cargo feature of rtc-usage")]
+    VendorDisabled(Vendor),
+    /// A documented, confirmed limit that splitting cannot meet (a look-back, a span of an
+    /// operation whose results cannot be merged).
+    #[error("{source}")]
+    OutOfRange {
+        vendor: Vendor,
+        #[source]
+        source: rtc_usage_core::Error,
+    },
+}

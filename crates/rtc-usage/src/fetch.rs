@@ -1,0 +1,368 @@
+//! The cross-vendor usage client: plans windows, fetches them concurrently (each vendor paced
+//! by its client's rate limiter), and merges the answers into one report.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+use rtc_usage_core::clock::{SharedClock, SystemClock};
+use rtc_usage_core::{Error, ErrorKind};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::app::AppRef;
+use crate::error::QueryError;
+use crate::query::{Granularity, UsageQuery};
+use crate::record::{Bucket, Millis, Tier, UsageRecord};
+use crate::report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
+use crate::sources::{self, Fetched, UsageSource, day_start};
+use crate::vendor::Vendor;
+use crate::window::{self, DayWindow};
+
+/// Asks every configured vendor the same question and returns one normalized answer.
+///
+/// Cheap to clone. Calls go through the generated vendor clients given to the builder, so
+/// their credentials, endpoints, retries and rate limiters apply; give each vendor one client
+/// and share it, since the rate limiter lives in the client.
+#[derive(Clone, Debug)]
+pub struct UsageClient {
+    sources: Arc<[Arc<dyn UsageSource>]>,
+    #[cfg(feature = "volcengine")]
+    pub(crate) volcengine: Option<rtc_usage_volcengine::Client>,
+    clock: SharedClock,
+}
+
+/// Builds a [`UsageClient`] from the vendor clients to use.
+#[derive(Debug, Default)]
+pub struct UsageClientBuilder {
+    sources: Vec<Arc<dyn UsageSource>>,
+    #[cfg(feature = "volcengine")]
+    volcengine: Option<rtc_usage_volcengine::Client>,
+    clock: Option<SharedClock>,
+}
+
+impl UsageClientBuilder {
+    #[cfg(feature = "volcengine")]
+    pub fn volcengine(mut self, client: rtc_usage_volcengine::Client) -> Self {
+        self.volcengine = Some(client.clone());
+        self.source(sources::volcengine::Volcengine(client))
+    }
+
+    #[cfg(feature = "tencent")]
+    pub fn tencent(self, client: rtc_usage_tencent::Client) -> Self {
+        self.source(sources::tencent::Tencent(client))
+    }
+
+    #[cfg(feature = "huawei")]
+    pub fn huawei(self, client: rtc_usage_huawei::Client) -> Self {
+        self.source(sources::huawei::Huawei(client))
+    }
+
+    /// The clock look-back rules are checked against; the system clock by default. Give it
+    /// the clock the vendor clients were configured with.
+    pub fn clock(mut self, clock: SharedClock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    pub fn build(self) -> UsageClient {
+        UsageClient {
+            sources: self.sources.into(),
+            #[cfg(feature = "volcengine")]
+            volcengine: self.volcengine,
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+        }
+    }
+
+    #[allow(dead_code)] // unused when no vendor feature is on
+    fn source(mut self, source: impl UsageSource + 'static) -> Self {
+        let vendor = source.vendor();
+        self.sources.retain(|s| s.vendor() != vendor);
+        self.sources.push(Arc::new(source));
+        self
+    }
+}
+
+/// The calls a query makes, before any is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Plan {
+    pub calls: Vec<PlannedCall>,
+}
+
+/// One call: one app over one window of days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlannedCall {
+    pub app: AppRef,
+    pub window: DayWindow,
+}
+
+impl Plan {
+    /// Calls per vendor.
+    pub fn calls_of(&self, vendor: Vendor) -> usize {
+        self.calls
+            .iter()
+            .filter(|c| c.app.vendor() == vendor)
+            .count()
+    }
+}
+
+/// Key of a merged record: sorts by vendor, app, bucket start, tier.
+type RecordKey = (Vendor, String, DateTime<FixedOffset>, Bucket, Tier, String);
+
+impl UsageClient {
+    pub fn builder() -> UsageClientBuilder {
+        UsageClientBuilder::default()
+    }
+
+    /// The current time by the client's clock.
+    pub fn now(&self) -> DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// The vendors this client has a client for.
+    pub fn vendors(&self) -> Vec<Vendor> {
+        self.sources.iter().map(|s| s.vendor()).collect()
+    }
+
+    fn source(&self, vendor: Vendor) -> Result<&Arc<dyn UsageSource>, QueryError> {
+        if !vendor.is_enabled() {
+            return Err(QueryError::VendorDisabled(vendor));
+        }
+        self.sources
+            .iter()
+            .find(|s| s.vendor() == vendor)
+            .ok_or(QueryError::VendorNotConfigured(vendor))
+    }
+
+    /// Splits the query into calls no longer than each vendor's documented span, and checks
+    /// every call against the spec's enforced rules. Nothing is sent.
+    pub fn plan(&self, query: &UsageQuery) -> Result<Plan, QueryError> {
+        let days = query.days()?;
+        let now = self.clock.now();
+        let mut calls = Vec::new();
+        for app in query.app_refs() {
+            let source = self.source(app.vendor())?;
+            let limits = &source.descriptor().limits;
+            let max_days = window::max_days_per_call(limits.span.as_ref());
+            let fine = limits.granularity.and_then(|g| g.fine);
+            for window in window::split(days, max_days, fine) {
+                source
+                    .check(app.app(), window, now)
+                    .map_err(|source| QueryError::OutOfRange {
+                        vendor: app.vendor(),
+                        source,
+                    })?;
+                calls.push(PlannedCall {
+                    app: app.clone(),
+                    window,
+                });
+            }
+        }
+        Ok(Plan { calls })
+    }
+
+    /// Fetches the query's usage. Fails only when the query is refused before any call;
+    /// a call that fails after retries is listed in the report's `failures`, beside every
+    /// record the other calls fetched.
+    pub async fn usage(&self, query: &UsageQuery) -> Result<UsageReport, QueryError> {
+        self.usage_with_progress(query, |_| {}).await
+    }
+
+    /// [`UsageClient::usage`], calling `on_progress` after each call ends.
+    pub async fn usage_with_progress(
+        &self,
+        query: &UsageQuery,
+        on_progress: impl Fn(Progress) + Send + Sync,
+    ) -> Result<UsageReport, QueryError> {
+        let plan = self.plan(query)?;
+        Ok(self.run(&plan, query.get_granularity(), on_progress).await)
+    }
+
+    /// Makes the calls of `plan`: every vendor and app at once, each vendor's calls paced by
+    /// its client's rate limiter and bounded in flight to the limit's burst.
+    pub async fn run(
+        &self,
+        plan: &Plan,
+        granularity: Granularity,
+        on_progress: impl Fn(Progress) + Send + Sync,
+    ) -> UsageReport {
+        let started = Instant::now();
+        let gates: HashMap<Vendor, Arc<Semaphore>> = self
+            .sources
+            .iter()
+            .map(|s| (s.vendor(), Arc::new(Semaphore::new(in_flight(s.as_ref())))))
+            .collect();
+        let mut tasks = JoinSet::new();
+        let mut task_calls = HashMap::with_capacity(plan.calls.len());
+        for (index, call) in plan.calls.iter().enumerate() {
+            let Ok(source) = self.source(call.app.vendor()) else {
+                continue; // `plan` made it, so the source exists.
+            };
+            let source = Arc::clone(source);
+            let op = source.descriptor();
+            let gate = gates.get(&call.app.vendor()).cloned();
+            let (app, window) = (call.app.app().clone(), call.window);
+            let handle = tasks.spawn(async move {
+                let _permit = match &gate {
+                    Some(gate) => gate.acquire().await.ok(),
+                    None => None,
+                };
+                source.fetch(app, window).await
+            });
+            task_calls.insert(handle.id(), (index, op));
+        }
+
+        let mut merged: BTreeMap<RecordKey, Millis> = BTreeMap::new();
+        let mut report = UsageReport::default();
+        let mut stats: BTreeMap<Vendor, VendorCalls> = BTreeMap::new();
+        let total = task_calls.len();
+        let mut done = 0;
+        while let Some(joined) = tasks.join_next_with_id().await {
+            let (id, outcome) = match joined {
+                Ok((id, result)) => (id, result),
+                Err(e) => {
+                    let Some(&(_, op)) = task_calls.get(&e.id()) else {
+                        continue;
+                    };
+                    let error = Error::service(
+                        op,
+                        ErrorKind::Other,
+                        None,
+                        format!("the call's task failed: {e}"),
+                    );
+                    (e.id(), Err(error))
+                }
+            };
+            let Some(call) = task_calls.get(&id).map(|(i, _)| &plan.calls[*i]) else {
+                continue;
+            };
+            let vendor = call.app.vendor();
+            let entry = stats.entry(vendor).or_insert(VendorCalls {
+                vendor,
+                windows: 0,
+                failed: 0,
+                elapsed: Duration::ZERO,
+            });
+            entry.windows += 1;
+            entry.elapsed = started.elapsed();
+            done += 1;
+            match outcome {
+                Ok(fetched) => merge(
+                    &mut merged,
+                    &mut report.warnings,
+                    call,
+                    fetched,
+                    granularity,
+                ),
+                Err(error) => {
+                    entry.failed += 1;
+                    tracing::warn!(app = %call.app, window = %call.window, %error, "window failed");
+                    report.failures.push(WindowFailure {
+                        app: call.app.clone(),
+                        window: call.window,
+                        error,
+                    });
+                }
+            }
+            on_progress(Progress {
+                done,
+                total,
+                failed: report.failures.len(),
+            });
+        }
+        report
+            .failures
+            .sort_by(|a, b| (&a.app, a.window).cmp(&(&b.app, b.window)));
+        report.records = merged
+            .into_iter()
+            .map(
+                |((vendor, app, start, bucket, tier, vendor_tier), amount)| {
+                    UsageRecord::new(
+                        vendor,
+                        app,
+                        start,
+                        bucket,
+                        tier,
+                        vendor_tier,
+                        amount.seconds(),
+                    )
+                },
+            )
+            .collect();
+        report.calls = stats.into_values().collect();
+        report
+    }
+}
+
+/// How many calls of one vendor may be in flight: the rate limit's burst (at least 4), so the
+/// limiter, not the queue, sets the pace, and retries do not wait behind hundreds of calls.
+fn in_flight(source: &dyn UsageSource) -> usize {
+    source
+        .descriptor()
+        .limits
+        .rate
+        .map_or(16, |r| r.requests as usize)
+        .clamp(4, 64)
+}
+
+/// Adds one call's records: those outside the call's own days are dropped (so the vendor's
+/// reading of the end does not matter and no bucket is counted twice), a bucket the vendor
+/// repeats is kept once (with a warning), and finer buckets are summed per day when the query
+/// wants days.
+fn merge(
+    merged: &mut BTreeMap<RecordKey, Millis>,
+    warnings: &mut Vec<Warning>,
+    call: &PlannedCall,
+    fetched: Fetched,
+    granularity: Granularity,
+) {
+    warnings.extend(fetched.warnings);
+    let vendor = call.app.vendor();
+    let Some(offset) = vendor.day_offset() else {
+        return;
+    };
+    let mut seen = std::collections::HashSet::with_capacity(fetched.records.len());
+    let mut dropped = 0usize;
+    for record in fetched.records {
+        let day = record.start.with_timezone(&offset).date_naive();
+        if !call.window.contains(day) {
+            dropped += 1;
+            continue;
+        }
+        if !seen.insert((record.start, record.granularity, record.vendor_tier.clone())) {
+            warnings.push(Warning {
+                vendor,
+                app: record.app.clone(),
+                message: format!(
+                    "{} {} appears twice in one answer; counted once",
+                    record.start.to_rfc3339(),
+                    record.vendor_tier
+                ),
+            });
+            continue;
+        }
+        let (start, bucket) = match granularity {
+            Granularity::Day if record.granularity != Bucket::Day => {
+                (day_start(day, offset), Bucket::Day)
+            }
+            _ => (record.start.with_timezone(&offset), record.granularity),
+        };
+        let amount = Millis((record.seconds * 1000.0).round() as i64);
+        *merged
+            .entry((
+                vendor,
+                record.app,
+                start,
+                bucket,
+                record.tier,
+                record.vendor_tier,
+            ))
+            .or_default() += amount;
+    }
+    if dropped > 0 {
+        tracing::debug!(app = %call.app, window = %call.window, dropped, "buckets outside the window dropped");
+    }
+}

@@ -1,0 +1,102 @@
+//! The question a user asks: which apps, which billing days, at what granularity.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::app::AppRef;
+use crate::error::QueryError;
+use crate::window::DayWindow;
+
+/// How records are bucketed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Granularity {
+    /// One record per billing day (the vendor's own day), summing finer buckets.
+    #[default]
+    Day,
+    /// The buckets the vendor answers with (Tencent: 5 minutes when one day is asked).
+    Native,
+}
+
+impl std::str::FromStr for Granularity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "day" => Ok(Self::Day),
+            "native" => Ok(Self::Native),
+            other => Err(format!(
+                "unknown granularity `{other}`: expected day or native"
+            )),
+        }
+    }
+}
+
+/// Usage of some apps over an inclusive range of billing days.
+///
+/// Days are each vendor's own billing days: 00:00 Beijing time for Volcengine and Tencent,
+/// 00:00 UTC for Huawei, so one query asks every vendor about the days it bills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageQuery {
+    apps: BTreeSet<AppRef>,
+    from: NaiveDate,
+    to: NaiveDate,
+    granularity: Granularity,
+}
+
+impl UsageQuery {
+    /// Days `from` to `to`, both included; add apps with [`UsageQuery::app`].
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            apps: BTreeSet::new(),
+            from,
+            to,
+            granularity: Granularity::Day,
+        }
+    }
+
+    pub fn app(mut self, app: AppRef) -> Self {
+        self.apps.insert(app);
+        self
+    }
+
+    pub fn apps(mut self, apps: impl IntoIterator<Item = AppRef>) -> Self {
+        self.apps.extend(apps);
+        self
+    }
+
+    pub fn granularity(mut self, granularity: Granularity) -> Self {
+        self.granularity = granularity;
+        self
+    }
+
+    pub fn app_refs(&self) -> impl Iterator<Item = &AppRef> {
+        self.apps.iter()
+    }
+
+    pub fn from_day(&self) -> NaiveDate {
+        self.from
+    }
+
+    pub fn to_day(&self) -> NaiveDate {
+        self.to
+    }
+
+    pub fn get_granularity(&self) -> Granularity {
+        self.granularity
+    }
+
+    /// The days asked, checked: some app, and `from` not after `to`.
+    pub(crate) fn days(&self) -> Result<DayWindow, QueryError> {
+        if self.apps.is_empty() {
+            return Err(QueryError::NoApps);
+        }
+        if self.from > self.to {
+            return Err(QueryError::DatesSwapped {
+                from: self.from,
+                to: self.to,
+            });
+        }
+        Ok(DayWindow::new(self.from, self.to))
+    }
+}

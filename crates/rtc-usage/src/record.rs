@@ -1,0 +1,225 @@
+//! The normalized record: one vendor, app, bucket and tier, in seconds.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::vendor::Vendor;
+
+/// A billing tier common to all vendors (see the tier table in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Tier {
+    Audio,
+    /// Up to 360p/480p: Volcengine `VideoSDM`, Tencent `SD`, Huawei `video_sd`.
+    Sd,
+    /// 720p: Volcengine `VideoSD` (sic), Tencent `HD`, Huawei `video_hd`.
+    Hd,
+    /// 1080p: Volcengine `VideoHD` (sic), Tencent `FullHD`, Huawei `video_hdp`.
+    Fhd,
+    /// 2K: Tencent `2K`.
+    TwoK,
+    /// 4K: Tencent `4K`.
+    FourK,
+    /// A vendor tier this version does not know; `vendor_tier` keeps its name.
+    Other,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 7] = [
+        Tier::Audio,
+        Tier::Sd,
+        Tier::Hd,
+        Tier::Fhd,
+        Tier::TwoK,
+        Tier::FourK,
+        Tier::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Audio => "audio",
+            Self::Sd => "sd",
+            Self::Hd => "hd",
+            Self::Fhd => "fhd",
+            Self::TwoK => "2k",
+            Self::FourK => "4k",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Tier {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Tier::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("unknown tier `{s}`"))
+    }
+}
+
+/// The length of a record's bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Bucket {
+    /// A billing day in the vendor's calendar.
+    Day,
+    /// A bucket of this many minutes (Tencent: 5, for a one-day window).
+    Minutes(u32),
+}
+
+impl fmt::Display for Bucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Day => f.write_str("day"),
+            Self::Minutes(m) => write!(f, "{m}min"),
+        }
+    }
+}
+
+impl FromStr for Bucket {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "day" {
+            return Ok(Self::Day);
+        }
+        s.strip_suffix("min")
+            .and_then(|m| m.parse().ok())
+            .filter(|m| *m > 0)
+            .map(Self::Minutes)
+            .ok_or_else(|| format!("unknown granularity `{s}` (expected `day` or `<N>min`)"))
+    }
+}
+
+macro_rules! string_serde {
+    ($($ty:ty),*) => {$(
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+string_serde!(Tier, Bucket);
+
+/// One normalized usage figure.
+///
+/// Serialized with the keys `vendor`, `app`, `start`, `granularity`, `tier`, `vendor_tier`,
+/// `seconds`, in that order (the CLI's JSON and CSV columns).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UsageRecord {
+    pub vendor: Vendor,
+    /// The app id, or `*` for all apps of the account.
+    pub app: String,
+    /// Start of the bucket, with the offset of the vendor's calendar.
+    pub start: DateTime<FixedOffset>,
+    pub granularity: Bucket,
+    pub tier: Tier,
+    /// The vendor's own name of the tier (`VideoSD`, `FullHD`, `video_hdp`...).
+    pub vendor_tier: String,
+    /// Usage in seconds: vendor minutes × 60, or vendor seconds as given.
+    pub seconds: f64,
+}
+
+impl UsageRecord {
+    pub fn new(
+        vendor: Vendor,
+        app: impl Into<String>,
+        start: DateTime<FixedOffset>,
+        granularity: Bucket,
+        tier: Tier,
+        vendor_tier: impl Into<String>,
+        seconds: f64,
+    ) -> Self {
+        Self {
+            vendor,
+            app: app.into(),
+            start,
+            granularity,
+            tier,
+            vendor_tier: vendor_tier.into(),
+            seconds,
+        }
+    }
+}
+
+/// Usage kept in whole milliseconds while summing, so that float minutes (Tencent) add up
+/// without drift and convert to seconds exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Millis(pub i64);
+
+impl Millis {
+    pub fn from_minutes(minutes: f64) -> Self {
+        Self((minutes * 60_000.0).round() as i64)
+    }
+
+    pub fn from_whole_minutes(minutes: i64) -> Self {
+        Self(minutes.saturating_mul(60_000))
+    }
+
+    pub fn from_seconds(seconds: i64) -> Self {
+        Self(seconds.saturating_mul(1_000))
+    }
+
+    pub fn seconds(self) -> f64 {
+        self.0 as f64 / 1_000.0
+    }
+}
+
+impl std::ops::AddAssign for Millis {
+    fn add_assign(&mut self, rhs: Self) {
+        self.0 = self.0.saturating_add(rhs.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_serialize_with_the_documented_keys_in_order() {
+        let record = UsageRecord::new(
+            Vendor::Volcengine,
+            "app",
+            DateTime::parse_from_rfc3339("2026-11-01T00:00:00+08:00").unwrap(),
+            Bucket::Day,
+            Tier::Hd,
+            "VideoSD",
+            600.0,
+        );
+        let json = serde_json::to_string(&record).unwrap();
+        assert_eq!(
+            json,
+            r#"{"vendor":"volcengine","app":"app","start":"2026-11-01T00:00:00+08:00","granularity":"day","tier":"hd","vendor_tier":"VideoSD","seconds":600.0}"#
+        );
+        assert_eq!(serde_json::from_str::<UsageRecord>(&json).unwrap(), record);
+        assert_eq!(Bucket::Minutes(5).to_string(), "5min");
+        assert_eq!("5min".parse::<Bucket>(), Ok(Bucket::Minutes(5)));
+        assert_eq!("2k".parse::<Tier>(), Ok(Tier::TwoK));
+    }
+
+    #[test]
+    fn float_minutes_become_exact_seconds() {
+        let mut sum = Millis::default();
+        for seconds in 1..=300 {
+            sum += Millis::from_minutes(seconds as f64 / 60.0);
+        }
+        assert_eq!(sum.seconds(), 45150.0);
+        assert_eq!(Millis::from_minutes(0.01).seconds(), 0.6);
+    }
+}
