@@ -126,7 +126,9 @@ pub struct UsageRecord {
     pub vendor: Vendor,
     /// The app id, or `*` for all apps of the account.
     pub app: String,
-    /// Start of the bucket, with the offset of the vendor's calendar.
+    /// Start of the bucket, with the offset of the vendor's calendar (RFC 3339, the offset
+    /// always written out: `+00:00` for Huawei's UTC days, never `Z`).
+    #[serde(with = "rfc3339_with_offset")]
     pub start: DateTime<FixedOffset>,
     pub granularity: Bucket,
     pub tier: Tier,
@@ -155,6 +157,21 @@ impl UsageRecord {
             vendor_tier: vendor_tier.into(),
             seconds,
         }
+    }
+}
+
+/// RFC 3339 with the numeric offset, so every vendor's calendar reads the same way.
+mod rfc3339_with_offset {
+    use chrono::{DateTime, FixedOffset, SecondsFormat};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -208,6 +225,12 @@ mod tests {
             r#"{"vendor":"volcengine","app":"app","start":"2026-11-01T00:00:00+08:00","granularity":"day","tier":"hd","vendor_tier":"VideoSD","seconds":600.0}"#
         );
         assert_eq!(serde_json::from_str::<UsageRecord>(&json).unwrap(), record);
+        let utc = UsageRecord {
+            start: DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap(),
+            ..record
+        };
+        let json = serde_json::to_value(&utc).unwrap();
+        assert_eq!(json["start"], "2026-11-01T00:00:00+00:00");
         assert_eq!(Bucket::Minutes(5).to_string(), "5min");
         assert_eq!("5min".parse::<Bucket>(), Ok(Bucket::Minutes(5)));
         assert_eq!("2k".parse::<Tier>(), Ok(Tier::TwoK));
