@@ -24,6 +24,7 @@ use crate::descriptor::AuthScheme;
 pub mod encode;
 pub mod huawei;
 pub mod tencent;
+pub mod verify;
 pub mod volcengine;
 
 /// Request headers in the order they are sent, names spelled as sent on the wire.

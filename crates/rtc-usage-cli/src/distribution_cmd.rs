@@ -1,0 +1,43 @@
+//! `rtc-usage distribution`: distinct users of one Volcengine app by province or country.
+//! One call, never split (distinct users of two windows cannot be added), checked first.
+
+use std::collections::BTreeSet;
+
+use rtc_usage::{AppId, DistributionError, DistributionQuery, Vendor};
+
+use crate::cli::DistributionArgs;
+use crate::exit::{self, ExitError};
+use crate::session::Session;
+
+pub async fn run(args: DistributionArgs) -> Result<(), ExitError> {
+    let app = match (args.app.vendor(), args.app.app()) {
+        (Vendor::Volcengine, AppId::Id(id)) => id.clone(),
+        _ => {
+            return Err(ExitError::bad_input(format!(
+                "--app {}: distribution is a Volcengine operation; name the app as volcengine:APP_ID",
+                args.app
+            )));
+        }
+    };
+    exit::check_order(args.from, args.to)?;
+    let query = DistributionQuery::new(app, args.from, args.to)
+        .dimension(args.dimension.as_str())
+        .indicator(args.indicator.as_str());
+    let mut session = Session::open(
+        &args.output,
+        &args.source,
+        BTreeSet::from([Vendor::Volcengine]),
+    )
+    .await?;
+    session
+        .client
+        .check_distribution(&query)
+        .map_err(exit::refused)?;
+    let answer = session.client.distribution(&query).await;
+    session.finish_calls().await;
+    match answer {
+        Ok(rows) => session.destination.write(session.format, &rows),
+        Err(DistributionError::Query(e)) => Err(exit::refused(e)),
+        Err(e) => Err(ExitError::failed(format!("not fetched: {e}"))),
+    }
+}

@@ -1,0 +1,75 @@
+//! The in-process emulator behind `--emulator`: synthetic data with no account, for trying
+//! the tool and for tests. Every vendor is pointed at it with its public demo credentials,
+//! and stderr says the data is emulated so nobody mistakes it for a bill.
+
+use std::net::SocketAddr;
+
+use rtc_usage::Vendor;
+use rtc_usage_emulator::Emulator;
+
+use crate::clients::{self, Target};
+use crate::exit::ExitError;
+
+/// A running emulator.
+pub struct InProcess {
+    emulator: Emulator,
+}
+
+/// Starts an emulator on `listen`, its documented rates scaled like the clients' when
+/// `RTC_USAGE_RATE_LIMIT_SCALE` is set (so a scaled client is not throttled by it);
+/// `refused` words the error when it cannot listen.
+pub async fn start(
+    listen: SocketAddr,
+    refused: impl FnOnce(std::io::Error) -> ExitError,
+) -> Result<Emulator, ExitError> {
+    let mut builder = Emulator::builder().listen(listen);
+    if let Some(scale) = clients::rate_limit_scale()? {
+        builder = builder.rate_scale(scale);
+    }
+    builder.start().await.map_err(refused)
+}
+
+/// The apps the emulator serves, as `VENDOR:APP` arguments.
+pub fn demo_apps(emulator: &Emulator) -> String {
+    let apps: Vec<String> = Vendor::ALL
+        .iter()
+        .flat_map(|v| {
+            emulator
+                .apps(v.as_str())
+                .into_iter()
+                .map(move |app| format!("{v}:{app}"))
+        })
+        .collect();
+    apps.join(" ")
+}
+
+impl InProcess {
+    /// Starts the emulator on a free port of 127.0.0.1 and says so on stderr.
+    pub async fn start() -> Result<Self, ExitError> {
+        let emulator = start(SocketAddr::from(([127, 0, 0, 1], 0)), |e| {
+            ExitError::failed(format!("--emulator: could not start it: {e}"))
+        })
+        .await?;
+        eprintln!(
+            "note: --emulator: the data is synthetic, served by an emulator at {}; it is nobody's real usage",
+            emulator.url()
+        );
+        eprintln!("note: the emulator's demo apps: {}", demo_apps(&emulator));
+        Ok(Self { emulator })
+    }
+
+    /// Every vendor at the emulator, with its demo credentials.
+    pub fn target(&self) -> Target<'static> {
+        Target::Emulated {
+            url: self.emulator.url(),
+            credentials: Vendor::ALL
+                .into_iter()
+                .filter_map(|v| rtc_usage_emulator::demo_credentials(v.as_str()).map(|c| (v, c)))
+                .collect(),
+        }
+    }
+
+    pub async fn shutdown(self) {
+        self.emulator.shutdown().await;
+    }
+}

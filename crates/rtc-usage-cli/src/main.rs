@@ -1,0 +1,40 @@
+//! `rtc-usage`: RTC usage of Volcengine, Tencent Cloud and Huawei Cloud apps from the command
+//! line. This file only turns outcomes into exit statuses (see `exit`).
+
+mod cli;
+mod clients;
+mod distribution_cmd;
+mod emulated;
+mod emulator_cmd;
+mod exit;
+mod interrupt;
+mod logging;
+mod output;
+mod progress;
+mod run;
+mod session;
+mod usage_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Usage errors exit 2 (clap's convention); --help and --version exit 0.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::BAD_INPUT));
+        }
+    };
+    match run::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if !e.message.is_empty() {
+                eprintln!("error: {e}");
+            }
+            ExitCode::from(e.code)
+        }
+    }
+}

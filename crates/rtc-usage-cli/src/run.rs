@@ -1,0 +1,26 @@
+//! Runs the parsed command: logging, a single-threaded runtime (the work waits on the
+//! network, not the CPU), and Ctrl-C handling around the data commands.
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitError;
+use crate::{distribution_cmd, emulator_cmd, interrupt, logging, usage_cmd};
+
+pub fn run(cli: Cli) -> Result<(), ExitError> {
+    logging::init(cli.verbose)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ExitError::failed(format!("could not start the async runtime: {e}")))?;
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Usage(args) => interrupt::unless_interrupted(usage_cmd::run(args)).await,
+            Command::Distribution(args) => {
+                interrupt::unless_interrupted(distribution_cmd::run(args)).await
+            }
+            Command::Emulator(args) => emulator_cmd::run(args).await,
+        }
+    });
+    // Does not wait for blocking work left behind (a DNS lookup after Ctrl-C).
+    runtime.shutdown_background();
+    result
+}

@@ -1,0 +1,70 @@
+//! What every data command sets up before its first call, in an order that refuses bad input
+//! early: the output first (an unusable `--output` is found before anything starts), then the
+//! emulator when asked for, then the vendor clients.
+
+use std::collections::BTreeSet;
+
+use rtc_usage::{UsageClient, Vendor};
+
+use crate::cli::{Format, OutputArgs, SourceArgs};
+use crate::clients::{self, Target};
+use crate::emulated::InProcess;
+use crate::exit::ExitError;
+use crate::output::{self, Destination};
+
+/// A command's output, clients and emulator.
+pub struct Session {
+    pub format: Format,
+    pub destination: Destination,
+    pub client: UsageClient,
+    emulator: Option<InProcess>,
+}
+
+impl Session {
+    /// Clients for `vendors` only, pointed where `source` says.
+    pub async fn open(
+        output: &OutputArgs,
+        source: &SourceArgs,
+        vendors: BTreeSet<Vendor>,
+    ) -> Result<Self, ExitError> {
+        let format = output::resolve_format(output.format, output.output.is_some());
+        let destination = Destination::prepare(output.output.as_deref())?;
+        let emulator = if source.emulator {
+            Some(InProcess::start().await?)
+        } else {
+            None
+        };
+        let target = match &emulator {
+            Some(emulator) => emulator.target(),
+            None => {
+                for unused in source
+                    .endpoints
+                    .iter()
+                    .filter(|e| !vendors.contains(&e.vendor))
+                {
+                    eprintln!(
+                        "warning: --endpoint {}={} is not used: no {} app is asked for",
+                        unused.vendor, unused.url, unused.vendor
+                    );
+                }
+                Target::Live {
+                    endpoints: &source.endpoints,
+                }
+            }
+        };
+        let client = clients::usage_client(vendors, &target)?;
+        Ok(Self {
+            format,
+            destination,
+            client,
+            emulator,
+        })
+    }
+
+    /// Stops the emulator, if one was started; the output is still to be written.
+    pub async fn finish_calls(&mut self) {
+        if let Some(emulator) = self.emulator.take() {
+            emulator.shutdown().await;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! [`EmulatorBuilder`]: every setting of an emulator, with defaults that behave like the
+//! vendors (documented rates on, no faults, the system clock).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rtc_usage_core::clock::{SharedClock, SystemClock};
+use rtc_usage_core::signing::verify::DEFAULT_MAX_SKEW;
+
+use crate::data::default_apps;
+use crate::faults::FaultRule;
+use crate::server::Emulator;
+use crate::vendors::Vendor;
+
+/// The largest request body read; real requests are a few hundred bytes.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Builds and starts an [`Emulator`].
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    pub(crate) listen: SocketAddr,
+    pub(crate) rate_scale: f64,
+    pub(crate) rate_limits: bool,
+    pub(crate) enforce_unconfirmed: bool,
+    pub(crate) apps: BTreeMap<Vendor, Vec<String>>,
+    pub(crate) clock: SharedClock,
+    pub(crate) latency: Duration,
+    pub(crate) server_error_rate: f64,
+    pub(crate) throttle_rate: f64,
+    pub(crate) seed: u64,
+    pub(crate) faults: Vec<FaultRule>,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) max_clock_skew: Duration,
+    /// Settings refused on the way, reported by `start`.
+    errors: Vec<String>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            rate_scale: 1.0,
+            rate_limits: true,
+            enforce_unconfirmed: false,
+            apps: Vendor::ALL
+                .into_iter()
+                .map(|v| {
+                    (
+                        v,
+                        default_apps(v.id())
+                            .iter()
+                            .map(|a| (*a).to_owned())
+                            .collect(),
+                    )
+                })
+                .collect(),
+            clock: Arc::new(SystemClock),
+            latency: Duration::ZERO,
+            server_error_rate: 0.0,
+            throttle_rate: 0.0,
+            seed: 0,
+            faults: Vec::new(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_clock_skew: DEFAULT_MAX_SKEW,
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The address to listen on; default `127.0.0.1:0` (a free port, see [`Emulator::addr`]).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Multiplies every documented rate (20.0: twenty times the documented requests per
+    /// window), for benchmarks; pair it with the client's `rate_limit_scale` of the same
+    /// factor. Default 1.
+    pub fn rate_scale(mut self, factor: f64) -> Self {
+        self.rate_scale = factor;
+        self
+    }
+
+    /// Whether the documented rates are enforced (default `true`).
+    pub fn rate_limits(mut self, on: bool) -> Self {
+        self.rate_limits = on;
+        self
+    }
+
+    /// Also enforce the limits no source confirms (`Enforcement::Advisory` in the specs:
+    /// Volcengine ListUsages' 30-day look-back, Huawei's 31-day span and look-back), so a test
+    /// can see the client handle the vendor's refusal. Default `false`.
+    pub fn enforce_unconfirmed(mut self, on: bool) -> Self {
+        self.enforce_unconfirmed = on;
+        self
+    }
+
+    /// Replaces the apps of `vendor` (`volcengine`, `tencent`, `huawei`); Tencent's must be
+    /// integer SdkAppIds. Defaults: [`crate::default_apps`].
+    pub fn apps<I, S>(mut self, vendor: &str, apps: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        match Vendor::from_id(vendor) {
+            Some(v) => {
+                self.apps
+                    .insert(v, apps.into_iter().map(Into::into).collect());
+            }
+            None => self.errors.push(format!("apps: unknown vendor `{vendor}`")),
+        }
+        self
+    }
+
+    /// The emulator's clock, for signature times and look-back limits (default: the system
+    /// clock). Rate windows use the real monotonic clock.
+    pub fn clock(mut self, clock: SharedClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Extra time before every answer (default none).
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// The share (0 to 1) of valid requests answered with the vendor's internal error and
+    /// HTTP 500, drawn from [`seed`](Self::seed).
+    pub fn server_error_rate(mut self, share: f64) -> Self {
+        self.server_error_rate = share;
+        self
+    }
+
+    /// The share (0 to 1) of valid requests answered with the vendor's throttling error.
+    pub fn throttle_rate(mut self, share: f64) -> Self {
+        self.throttle_rate = share;
+        self
+    }
+
+    /// The seed of the fault shares: the n-th request's draw depends on it and n only.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Adds a targeted fault; rules apply in the order added.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// The largest request body read (default 64 KiB); a larger one gets the vendor's
+    /// invalid-request error.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// How far a request's signing time may be from the emulator's clock (default 5 min).
+    pub fn max_clock_skew(mut self, skew: Duration) -> Self {
+        self.max_clock_skew = skew;
+        self
+    }
+
+    /// Checks the settings, binds the listener and starts serving in the background of the
+    /// current tokio runtime.
+    pub async fn start(self) -> io::Result<Emulator> {
+        self.check()?;
+        Emulator::launch(self).await
+    }
+
+    fn check(&self) -> io::Result<()> {
+        let mut errors = self.errors.clone();
+        if !(self.rate_scale.is_finite() && self.rate_scale > 0.0) {
+            errors.push(format!(
+                "rate_scale must be positive, not {}",
+                self.rate_scale
+            ));
+        }
+        let share = |s: f64| (0.0..=1.0).contains(&s);
+        if !share(self.server_error_rate)
+            || !share(self.throttle_rate)
+            || self.server_error_rate + self.throttle_rate > 1.0
+        {
+            errors.push(format!(
+                "server_error_rate ({}) and throttle_rate ({}) must be shares between 0 and 1 with a sum of at most 1",
+                self.server_error_rate, self.throttle_rate
+            ));
+        }
+        let tencent = self
+            .apps
+            .get(&Vendor::Tencent)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for app in tencent {
+            if app.parse::<u64>().is_err() {
+                errors.push(format!("Tencent SdkAppIds are integers, not `{app}`"));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                errors.join("; "),
+            ))
+        }
+    }
+}

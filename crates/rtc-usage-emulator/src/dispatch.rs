@@ -1,0 +1,143 @@
+//! One request, from arrival to answer, in the order a vendor's gateway and service check
+//! it: route, body, signature, rate, parameters, range, app, faults, data.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::Request;
+use hyper::body::{Bytes, Incoming};
+
+use crate::auth;
+use crate::faults::{Fault, Target};
+use crate::limits;
+use crate::problem::Problem;
+use crate::reply::{self, Reply, RequestHead};
+use crate::server::State;
+use crate::stats::Outcome;
+use crate::vendors::{self, Api, Context, Meta};
+
+/// Closes the connection without an answer (a [`Fault::Disconnect`], or a client that went
+/// away mid-body).
+#[derive(Debug)]
+pub(crate) struct Disconnect;
+
+impl fmt::Display for Disconnect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection closed without an answer")
+    }
+}
+
+impl std::error::Error for Disconnect {}
+
+/// Why a request gets no data.
+enum Stop {
+    Problem(Problem),
+    Disconnect,
+    Malformed,
+}
+
+impl From<Problem> for Stop {
+    fn from(problem: Problem) -> Self {
+        Self::Problem(problem)
+    }
+}
+
+/// The service of every connection: never panics, answers every request it can read with
+/// data or with the vendor's own error.
+pub(crate) async fn handle(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Reply, Disconnect> {
+    if !state.latency.is_zero() {
+        tokio::time::sleep(state.latency).await;
+    }
+    let (parts, body) = request.into_parts();
+    let head = RequestHead::from_parts(&parts);
+    let Some(api) = vendors::claim(&head) else {
+        state.stats.record(None, Outcome::Rejected, false);
+        return Ok(reply::not_emulated());
+    };
+    let mut meta = Meta {
+        request_id: state.next_request_id(),
+        ..Meta::default()
+    };
+    let mut injected = false;
+    let result = serve(&state, api, &head, body, &mut meta, &mut injected).await;
+    let (outcome, answer) = match result {
+        Ok(reply) => (Outcome::Ok, Ok(reply)),
+        Err(Stop::Problem(problem)) => {
+            tracing::debug!(vendor = %api.vendor(), %problem, "refused");
+            (problem.outcome(), Ok(api.error(&problem, &meta)))
+        }
+        Err(Stop::Disconnect) => (Outcome::Broken, Err(Disconnect)),
+        Err(Stop::Malformed) => (Outcome::Broken, Ok(reply::malformed())),
+    };
+    state.stats.record(meta.op, outcome, injected);
+    answer
+}
+
+async fn serve(
+    state: &State,
+    api: &dyn Api,
+    head: &RequestHead,
+    body: Incoming,
+    meta: &mut Meta,
+    injected: &mut bool,
+) -> Result<Reply, Stop> {
+    let vendor = api.vendor();
+    let op = api.route(head)?;
+    meta.op = Some(op);
+    let body = read_body(body, state.max_body_bytes).await?;
+    let now = state.clock.now();
+    let verified = auth::check(vendor, op, head, &body, now, state.max_clock_skew)?;
+    meta.region = verified.region;
+    api.authorize(op, head)?;
+    if !state.rates.admit(op) {
+        return Err(Problem::Throttled.into());
+    }
+    let call = api.parse(op, head, &body)?;
+    limits::check_range(op, &call.range, now, state.enforce_unconfirmed)?;
+    let days = limits::days(op, &call.range)?;
+    let apps = state.apps(vendor);
+    if let Some(app) = call.app.as_ref().filter(|app| !apps.contains(app)) {
+        return Err(Problem::UnknownApp(app.clone()).into());
+    }
+    let target = Target {
+        vendor,
+        app: call.app.as_deref(),
+        days: &days,
+    };
+    let decision = state.faults.decide(&target);
+    if !decision.delay.is_zero() {
+        *injected = true;
+        tokio::time::sleep(decision.delay).await;
+    }
+    if let Some(fault) = decision.fault {
+        *injected = true;
+        match fault {
+            Fault::ServerError(status) => return Err(Problem::ServerError(status).into()),
+            Fault::Throttle => return Err(Problem::Throttled.into()),
+            Fault::Disconnect => return Err(Stop::Disconnect),
+            Fault::MalformedBody => return Err(Stop::Malformed),
+            Fault::Latency(delay) => tokio::time::sleep(delay).await,
+        }
+    }
+    let context = Context {
+        meta,
+        days: &days,
+        apps,
+    };
+    Ok(api.answer(&call, &context)?)
+}
+
+/// The whole body, at most `max` bytes.
+async fn read_body(body: Incoming, max: usize) -> Result<Bytes, Stop> {
+    match Limited::new(body, max).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(Problem::BodyTooLarge(max).into())
+        }
+        Err(_) => Err(Stop::Disconnect),
+    }
+}

@@ -1,0 +1,69 @@
+//! A local emulator of the RTC usage APIs of Volcengine, Tencent Cloud and Huawei Cloud, so
+//! the generated clients can be tried, tested and benchmarked offline.
+//!
+//! One HTTP listener on 127.0.0.1 serves all three vendors and tells them apart by the
+//! request's shape (Huawei's `/v1/...` path, Tencent's `X-TC-Action` header, Volcengine's
+//! `Action` query). Each request is treated as the vendor would:
+//!
+//! - its signature is recomputed from what arrived with the vendor's demo credentials
+//!   ([`demo_credentials`]) and a request time more than 5 minutes off is refused;
+//! - the documented limits come from the generated crates' descriptors, so a spec change moves
+//!   the emulator too: the rate (a sliding window per operation, scalable for benchmarks), start
+//!   before end, the span and the look-back (unconfirmed limits only on request);
+//! - answers carry deterministic synthetic usage in the vendor's units, days and buckets, equal
+//!   to the public ground truth [`truth`] and [`truth_buckets`];
+//! - errors are the vendor's own codes, statuses and envelopes;
+//! - faults (latency, server errors, throttling, broken answers) can be injected by share or
+//!   by rule ([`FaultRule`]).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use rtc_usage_emulator::{Emulator, demo_credentials};
+//! use rtc_usage_tencent::{Client, Config};
+//!
+//! let emu = Emulator::builder().rate_scale(20.0).start().await?;
+//! let client = Client::new(
+//!     Config::builder()
+//!         .credentials(demo_credentials("tencent").expect("a known vendor"))
+//!         .endpoint_url(emu.url())
+//!         .rate_limit_scale(20.0)
+//!         .build()?,
+//! )?;
+//! let day: chrono::NaiveDate = "2026-11-02".parse()?;
+//! let usage = client
+//!     .describe_trtc_usage()
+//!     .sdk_app_id(1_400_000_001u64)
+//!     .start_time(day)
+//!     .end_time(day)
+//!     .send()
+//!     .await?;
+//! assert_eq!(usage.usage_list.len(), 288); // one day: 5-minute buckets
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod auth;
+mod builder;
+mod data;
+mod demo;
+mod dispatch;
+mod faults;
+mod limits;
+mod problem;
+mod reply;
+mod server;
+mod stats;
+mod vendors;
+
+pub use builder::{DEFAULT_MAX_BODY_BYTES, EmulatorBuilder};
+pub use data::{default_apps, distribution, truth, truth_buckets};
+pub use demo::{
+    DEMO_HUAWEI_ACCESS_KEY, DEMO_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECRET_KEY, DEMO_TENCENT_SECRET_ID,
+    DEMO_TENCENT_SECRET_KEY, DEMO_VOLCENGINE_ACCESS_KEY, DEMO_VOLCENGINE_SECRET_KEY,
+    demo_credentials, demo_env, export_lines,
+};
+pub use faults::{Fault, FaultRule};
+pub use server::Emulator;
+pub use stats::{OperationStats, Stats};
+pub use vendors::{UnknownVendor, Vendor};

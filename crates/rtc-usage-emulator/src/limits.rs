@@ -1,0 +1,270 @@
+//! The documented limits of each operation, read from its descriptor so a spec change moves
+//! the emulator too: the request rate, start before end, the span, the look-back, and which
+//! billing days a range covers.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, Utc};
+use rtc_usage_core::OperationDescriptor;
+use rtc_usage_core::descriptor::{Enforcement, Limits};
+use rtc_usage_core::validate::{self, TimePoint, TimeRange};
+
+use crate::problem::Problem;
+
+/// The most billing days one answer covers, whatever the limits say (Huawei's span is not
+/// enforced by default); a guard against answers of millions of days.
+pub(crate) const MAX_DAYS_PER_ANSWER: usize = 3_660;
+
+/// How much shorter than the documented window the emulator's window is: a client that paces
+/// itself exactly at the documented rate (as `rtc_usage_core`'s limiter does) sees its
+/// requests arrive with some jitter, which must not read as a burst.
+const JITTER_ALLOWANCE: f64 = 0.1;
+
+/// At most `requests` requests of an operation in any window of `per / rate_scale`.
+#[derive(Debug)]
+pub(crate) struct RateWindows {
+    enabled: bool,
+    scale: f64,
+    admitted: Mutex<HashMap<(&'static str, &'static str), VecDeque<Instant>>>,
+}
+
+impl RateWindows {
+    pub fn new(enabled: bool, scale: f64) -> Self {
+        Self {
+            enabled,
+            scale,
+            admitted: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether one more request of `op` may be served now; an admitted request counts from
+    /// now on, a refused one not at all (as a vendor's window counts what it served).
+    pub fn admit(&self, op: &'static OperationDescriptor) -> bool {
+        let Some(rate) = op.limits.rate.filter(|_| self.enabled) else {
+            return true;
+        };
+        let window = rate.per.div_f64(self.scale).mul_f64(1.0 - JITTER_ALLOWANCE);
+        let now = Instant::now();
+        let mut admitted = self
+            .admitted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let times = admitted.entry((op.vendor, op.name)).or_default();
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
+            times.pop_front();
+        }
+        if times.len() >= rate.requests.max(1) as usize {
+            return false;
+        }
+        times.push_back(now);
+        true
+    }
+}
+
+/// The UTC offset of `op`'s calendar days.
+pub(crate) fn day_offset(op: &OperationDescriptor) -> FixedOffset {
+    FixedOffset::east_opt(op.limits.day_offset_seconds).unwrap_or_else(|| Utc.fix())
+}
+
+/// `time` on the clock of `offset`; an error (not chrono's panic) where that is out of range.
+pub(crate) fn local(
+    time: DateTime<FixedOffset>,
+    offset: FixedOffset,
+) -> Result<NaiveDateTime, Problem> {
+    time.naive_utc()
+        .checked_add_offset(offset)
+        .ok_or_else(|| Problem::InvalidParameter(format!("{} is out of range", time.to_rfc3339())))
+}
+
+/// Checks `range` as the vendor does: start before end, then the span, then the look-back.
+/// Advisory limits (no source confirms them) count only with `enforce_unconfirmed`.
+///
+/// The rules themselves are `rtc_usage_core::validate::check`'s (the client's own checks),
+/// applied to one limit at a time so the failing one is known.
+pub(crate) fn check_range(
+    op: &OperationDescriptor,
+    range: &TimeRange,
+    now: DateTime<Utc>,
+    enforce_unconfirmed: bool,
+) -> Result<(), Problem> {
+    let with_limits = |span, lookback| OperationDescriptor {
+        limits: Limits {
+            span,
+            lookback,
+            ..op.limits
+        },
+        ..*op
+    };
+    let applies = |e: Enforcement| e == Enforcement::Enforced || enforce_unconfirmed;
+    if validate::check(&with_limits(None, None), range, now).is_err() {
+        let (start, end) = op
+            .limits
+            .span
+            .map_or(("start", "end"), |s| (s.start_param, s.end_param));
+        return Err(Problem::StartAfterEnd { start, end });
+    }
+    if let Some(span) = op.limits.span.filter(|s| applies(s.enforcement)) {
+        let enforced = rtc_usage_core::descriptor::SpanLimit {
+            enforcement: Enforcement::Enforced,
+            ..span
+        };
+        if validate::check(&with_limits(Some(enforced), None), range, now).is_err() {
+            return Err(Problem::SpanTooLong(span));
+        }
+    }
+    if let Some(lookback) = op.limits.lookback.filter(|l| applies(l.enforcement)) {
+        let enforced = rtc_usage_core::descriptor::LookbackLimit {
+            enforcement: Enforcement::Enforced,
+            ..lookback
+        };
+        if validate::check(&with_limits(None, Some(enforced)), range, now).is_err() {
+            return Err(Problem::TooFarBack(lookback));
+        }
+    }
+    Ok(())
+}
+
+/// The billing days a (checked) range covers, end included as the specs read it: every date
+/// from start to end; for date-times, every day whose 00:00 (in `op`'s calendar) lies in
+/// `[start, end]`.
+pub(crate) fn days(op: &OperationDescriptor, range: &TimeRange) -> Result<Vec<NaiveDate>, Problem> {
+    let offset = day_offset(op);
+    let (first, last) = match (range.start, range.end) {
+        (Some(TimePoint::Date(a)), Some(TimePoint::Date(b))) => (a, b),
+        (Some(TimePoint::DateTime(s)), Some(TimePoint::DateTime(e))) => {
+            let s = local(s, offset)?;
+            let first = if s.time() == chrono::NaiveTime::MIN {
+                s.date()
+            } else {
+                s.date().succ_opt().unwrap_or(s.date())
+            };
+            (first, local(e, offset)?.date())
+        }
+        _ => return Ok(Vec::new()),
+    };
+    let days: Vec<NaiveDate> = first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .take(MAX_DAYS_PER_ANSWER + 1)
+        .collect();
+    if days.len() > MAX_DAYS_PER_ANSWER {
+        return Err(Problem::InvalidParameter(format!(
+            "the emulator answers at most {MAX_DAYS_PER_ANSWER} days per call"
+        )));
+    }
+    Ok(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn dates(a: &str, b: &str) -> TimeRange {
+        TimeRange {
+            start: Some(TimePoint::Date(d(a))),
+            end: Some(TimePoint::Date(d(b))),
+        }
+    }
+
+    fn times(a: &str, b: &str) -> TimeRange {
+        TimeRange {
+            start: Some(TimePoint::DateTime(
+                DateTime::parse_from_rfc3339(a).unwrap(),
+            )),
+            end: Some(TimePoint::DateTime(
+                DateTime::parse_from_rfc3339(b).unwrap(),
+            )),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T04:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn window_admits_the_documented_number_then_refuses() {
+        let op = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
+        let windows = RateWindows::new(true, 1.0);
+        let admitted = (0..8).filter(|_| windows.admit(op)).count();
+        assert_eq!(admitted, 5);
+        assert!(RateWindows::new(false, 1.0).admit(op));
+        // 20 times the rate: the window of 1 s is 50 ms (45 ms with the jitter allowance).
+        let fast = RateWindows::new(true, 20.0);
+        assert_eq!((0..8).filter(|_| fast.admit(op)).count(), 5);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(fast.admit(op));
+    }
+
+    #[test]
+    fn ranges_are_checked_with_the_descriptors_limits() {
+        let tencent = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
+        assert!(check_range(tencent, &dates("2026-11-01", "2026-12-01"), now(), false).is_ok());
+        assert!(matches!(
+            check_range(tencent, &dates("2026-11-01", "2026-12-02"), now(), false),
+            Err(Problem::SpanTooLong(l)) if l.max_days == 31
+        ));
+        assert!(matches!(
+            check_range(tencent, &dates("2026-11-02", "2026-11-01"), now(), false),
+            Err(Problem::StartAfterEnd {
+                start: "StartTime",
+                end: "EndTime"
+            })
+        ));
+        let usages = &rtc_usage_volcengine::list_usages::DESCRIPTOR;
+        let old = times("2026-10-10T00:00:00+08:00", "2026-10-11T00:00:00+08:00");
+        assert!(check_range(usages, &old, now(), false).is_ok());
+        assert!(matches!(
+            check_range(usages, &old, now(), true),
+            Err(Problem::TooFarBack(l)) if l.max_days == 30
+        ));
+        let huawei = &rtc_usage_huawei::list_rtc_history_usage::DESCRIPTOR;
+        let long = dates("2026-10-01", "2026-11-20");
+        assert!(check_range(huawei, &long, now(), false).is_ok());
+        assert!(matches!(
+            check_range(huawei, &long, now(), true),
+            Err(Problem::SpanTooLong(_))
+        ));
+    }
+
+    #[test]
+    fn days_follow_each_vendors_calendar() {
+        let usages = &rtc_usage_volcengine::list_usages::DESCRIPTOR;
+        let got = days(
+            usages,
+            &times("2021-07-24T08:00:00+08:00", "2021-07-28T08:00:00+08:00"),
+        );
+        assert_eq!(
+            got.unwrap(),
+            [
+                d("2021-07-25"),
+                d("2021-07-26"),
+                d("2021-07-27"),
+                d("2021-07-28")
+            ]
+        );
+        let got = days(
+            usages,
+            &times("2021-07-23T16:00:00Z", "2021-07-24T00:00:00+08:00"),
+        );
+        assert_eq!(got.unwrap(), [d("2021-07-24")]);
+        let tencent = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
+        assert_eq!(
+            days(tencent, &dates("2022-01-01", "2022-01-02"))
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(days(tencent, &dates("1900-01-01", "2100-01-01")).is_err());
+    }
+}

@@ -1,0 +1,6 @@
+//! End to end: the `rtc-usage` binary against the embedded emulator, compared with the
+//! emulator's ground truth. (Declared as a test of `rtc-usage-cli`, the package that builds
+//! the binary.)
+
+mod harness;
+mod usage;
