@@ -324,3 +324,41 @@ async fn a_window_that_fails_after_retries_keeps_every_other_record_and_exits_1(
     let s = emu.stats().operation("volcengine", "ListUsages");
     assert_eq!((s.requests, s.server_errors), (1 + 3 + 2, 3), "{s:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unconfirmed_limit_is_left_to_the_vendor_and_its_error_explained() {
+    // Volcengine's 30-day look-back for ListUsages is unconfirmed: the client sends the call,
+    // and the vendor's terse InvalidParameter.OutofTimeRange comes back with the spec's words.
+    let emu = Emulator::builder()
+        .enforce_unconfirmed(true)
+        .start()
+        .await
+        .expect("emulator");
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (
+        (today - chrono::Days::new(60)).to_string(),
+        (today - chrono::Days::new(50)).to_string(),
+    );
+    let app = format!("volcengine:{}", default_apps("volcengine")[0]);
+    let output = run(
+        Some(&emu),
+        &[
+            "usage", "--from", &from, "--to", &to, "--app", &app, "--format", "json",
+        ],
+        &[],
+    )
+    .await;
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    for needle in [
+        "InvalidParameter.OutofTimeRange",
+        "unconfirmed 30-day look-back",
+    ] {
+        assert!(err.contains(needle), "{needle:?} not in {err}");
+    }
+    assert_eq!(
+        emu.stats().operation("volcengine", "ListUsages").requests,
+        1,
+        "sent once, not retried"
+    );
+}
