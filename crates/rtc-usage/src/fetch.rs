@@ -16,7 +16,7 @@ use crate::error::QueryError;
 use crate::query::{Granularity, UsageQuery};
 use crate::record::{Bucket, Millis, Tier, UsageRecord};
 use crate::report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
-use crate::sources::{self, Fetched, UsageSource, day_start};
+use crate::sources::{self, Fetched, Source, UsageSource, day_start};
 use crate::vendor::Vendor;
 use crate::window::{self, DayWindow};
 
@@ -46,17 +46,17 @@ impl UsageClientBuilder {
     #[cfg(feature = "volcengine")]
     pub fn volcengine(mut self, client: rtc_usage_volcengine::Client) -> Self {
         self.volcengine = Some(client.clone());
-        self.source(sources::volcengine::Volcengine(client))
+        self.source(Source::<sources::volcengine::Volcengine>(client))
     }
 
     #[cfg(feature = "tencent")]
     pub fn tencent(self, client: rtc_usage_tencent::Client) -> Self {
-        self.source(sources::tencent::Tencent(client))
+        self.source(Source::<sources::tencent::Tencent>(client))
     }
 
     #[cfg(feature = "huawei")]
     pub fn huawei(self, client: rtc_usage_huawei::Client) -> Self {
-        self.source(sources::huawei::Huawei(client))
+        self.source(Source::<sources::huawei::Huawei>(client))
     }
 
     /// The clock look-back rules are checked against; the system clock by default. Give it

@@ -1,13 +1,12 @@
 //! Huawei `ListRtcHistoryUsage`: seconds per UTC date, with a `total_duration` to check.
 
-use chrono::{DateTime, Utc};
-use rtc_usage_core::{BoxFuture, Error, OperationDescriptor};
+use rtc_usage_core::{BoxFuture, Error};
 use rtc_usage_huawei::list_rtc_history_usage::{DESCRIPTOR, Metric};
 use rtc_usage_huawei::{
     Client, ListRtcHistoryUsage, ListRtcHistoryUsageRequest, ListRtcHistoryUsageResponse,
 };
 
-use super::{Fetched, UsageSource, calendar, day_start};
+use super::{Fetched, UsageOperation, app_id, calendar, day_start};
 use crate::app::AppId;
 use crate::record::{Bucket, Millis, UsageRecord};
 use crate::report::Warning;
@@ -15,47 +14,37 @@ use crate::tiers::normalize_tier;
 use crate::vendor::Vendor;
 use crate::window::DayWindow;
 
-#[derive(Debug, Clone)]
-pub(crate) struct Huawei(pub Client);
+pub(crate) struct Huawei;
 
-fn request(app: &AppId, window: DayWindow) -> Result<ListRtcHistoryUsageRequest, Error> {
-    let AppId::Id(id) = app else {
-        return Err(Error::invalid_input(
-            &DESCRIPTOR,
-            "ListRtcHistoryUsage needs an app id",
-        ));
-    };
-    ListRtcHistoryUsageRequest::builder()
-        .app(id.as_str())
-        .metric(Metric::CommunicationDuration)
-        .start_date(window.first)
-        .end_date(super::end_date(&DESCRIPTOR, window))
-        .try_into()
-        .map_err(|e| super::build_error(&DESCRIPTOR, e))
-}
+impl UsageOperation for Huawei {
+    type Op = ListRtcHistoryUsage;
+    type Client = Client;
+    const VENDOR: Vendor = Vendor::Huawei;
 
-impl UsageSource for Huawei {
-    fn vendor(&self) -> Vendor {
-        Vendor::Huawei
+    fn request(app: &AppId, window: DayWindow) -> Result<ListRtcHistoryUsageRequest, Error> {
+        ListRtcHistoryUsageRequest::builder()
+            .app(app_id(&DESCRIPTOR, app)?)
+            .metric(Metric::CommunicationDuration)
+            .start_date(window.first)
+            .end_date(super::end_date(&DESCRIPTOR, window))
+            .try_into()
+            .map_err(|e| super::build_error(&DESCRIPTOR, e))
     }
 
-    fn descriptor(&self) -> &'static OperationDescriptor {
-        &DESCRIPTOR
+    fn send(
+        client: Client,
+        input: ListRtcHistoryUsageRequest,
+    ) -> BoxFuture<'static, Result<ListRtcHistoryUsageResponse, Error>> {
+        Box::pin(async move { client.list_rtc_history_usage().input(input).send().await })
     }
 
-    fn check(&self, app: &AppId, window: DayWindow, now: DateTime<Utc>) -> Result<(), Error> {
-        super::check_input::<ListRtcHistoryUsage>(&request(app, window)?, now)
-    }
-
-    fn fetch(&self, app: AppId, window: DayWindow) -> BoxFuture<'static, Result<Fetched, Error>> {
-        let client = self.0.clone();
-        Box::pin(async move {
-            let input = request(&app, window)?;
-            let id = input.app.clone();
-            let response = client.list_rtc_history_usage().input(input).send().await?;
-            let (records, warnings) = normalize(&id, &response);
-            Ok(Fetched { records, warnings })
-        })
+    fn records(
+        app: &AppId,
+        _window: DayWindow,
+        output: &ListRtcHistoryUsageResponse,
+    ) -> Result<Fetched, Error> {
+        let (records, warnings) = normalize(app_id(&DESCRIPTOR, app)?, output);
+        Ok(Fetched { records, warnings })
     }
 }
 

@@ -26,7 +26,60 @@ pub(crate) struct Fetched {
     pub warnings: Vec<Warning>,
 }
 
-/// A vendor's usage operation, behind its generated client.
+/// What differs between vendors' usage operations: the request a window becomes, the call
+/// through the generated client, and the records an answer becomes. [`Source`] does the rest.
+pub(crate) trait UsageOperation: 'static {
+    type Op: Operation;
+    type Client: Clone + Send + Sync + fmt::Debug + 'static;
+    const VENDOR: Vendor;
+
+    fn request(app: &AppId, window: DayWindow) -> Result<<Self::Op as Operation>::Input, Error>;
+
+    fn send(
+        client: Self::Client,
+        input: <Self::Op as Operation>::Input,
+    ) -> BoxFuture<'static, Result<<Self::Op as Operation>::Output, Error>>;
+
+    fn records(
+        app: &AppId,
+        window: DayWindow,
+        output: &<Self::Op as Operation>::Output,
+    ) -> Result<Fetched, Error>;
+}
+
+/// A vendor's usage operation behind its generated client.
+pub(crate) struct Source<U: UsageOperation>(pub U::Client);
+
+impl<U: UsageOperation> fmt::Debug for Source<U> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Source").field(&self.0).finish()
+    }
+}
+
+impl<U: UsageOperation> UsageSource for Source<U> {
+    fn vendor(&self) -> Vendor {
+        U::VENDOR
+    }
+
+    fn descriptor(&self) -> &'static OperationDescriptor {
+        U::Op::descriptor()
+    }
+
+    fn check(&self, app: &AppId, window: DayWindow, now: DateTime<Utc>) -> Result<(), Error> {
+        let input = U::request(app, window)?;
+        rtc_usage_core::validate::check(U::Op::descriptor(), &U::Op::time_range(&input), now)
+    }
+
+    fn fetch(&self, app: AppId, window: DayWindow) -> BoxFuture<'static, Result<Fetched, Error>> {
+        let client = self.0.clone();
+        Box::pin(async move {
+            let output = U::send(client, U::request(&app, window)?).await?;
+            U::records(&app, window, &output)
+        })
+    }
+}
+
+/// The calls the orchestration makes, whatever the vendor.
 pub(crate) trait UsageSource: Send + Sync + fmt::Debug {
     fn vendor(&self) -> Vendor;
     fn descriptor(&self) -> &'static OperationDescriptor;
@@ -100,12 +153,15 @@ pub(crate) fn native_bucket(op: &OperationDescriptor, window: DayWindow) -> Buck
     }
 }
 
-/// The spec's enforced rules for `input`, as the generated client checks them on `send()`.
-pub(crate) fn check_input<Op: Operation>(
-    input: &Op::Input,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    rtc_usage_core::validate::check(Op::descriptor(), &Op::time_range(input), now)
+/// The app id of a vendor whose usage operation needs one.
+pub(crate) fn app_id<'a>(op: &OperationDescriptor, app: &'a AppId) -> Result<&'a str, Error> {
+    match app {
+        AppId::Id(id) => Ok(id),
+        AppId::All => Err(Error::invalid_input(
+            op,
+            format!("{} needs an app id", op.name),
+        )),
+    }
 }
 
 /// A request the generated builder refused (a field the facade always sets; kept typed).

@@ -1,68 +1,61 @@
 //! Tencent `DescribeTrtcUsage`: float minutes in parallel `UsageKey`/`UsageValue` arrays, per
 //! Beijing day, or per 5 minutes when one day is asked.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use rtc_usage_core::{BoxFuture, Error, OperationDescriptor};
+use chrono::{DateTime, NaiveDateTime};
+use rtc_usage_core::{BoxFuture, Error};
 use rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
 use rtc_usage_tencent::{
     Client, DescribeTrtcUsage, DescribeTrtcUsageRequest, DescribeTrtcUsageResponse,
 };
 
-use super::{Fetched, UsageSource, calendar, decode_error, native_bucket};
+use super::{Fetched, UsageOperation, calendar, decode_error, native_bucket};
 use crate::app::{ALL_APPS, AppId};
 use crate::record::{Bucket, Millis, UsageRecord};
 use crate::tiers::normalize_tier;
 use crate::vendor::Vendor;
 use crate::window::DayWindow;
 
-#[derive(Debug, Clone)]
-pub(crate) struct Tencent(pub Client);
+pub(crate) struct Tencent;
 
-fn request(app: &AppId, window: DayWindow) -> Result<DescribeTrtcUsageRequest, Error> {
-    let sdk_app_id = match app {
-        AppId::Id(id) => Some(id.parse::<u64>().map_err(|_| {
-            Error::invalid_input(&DESCRIPTOR, format!("SdkAppId `{id}` is not an integer"))
-        })?),
-        AppId::All => None,
-    };
-    DescribeTrtcUsageRequest::builder()
-        .sdk_app_id(sdk_app_id)
-        .start_time(window.first)
-        .end_time(super::end_date(&DESCRIPTOR, window))
-        .try_into()
-        .map_err(|e| super::build_error(&DESCRIPTOR, e))
-}
+impl UsageOperation for Tencent {
+    type Op = DescribeTrtcUsage;
+    type Client = Client;
+    const VENDOR: Vendor = Vendor::Tencent;
 
-fn label(app: &AppId) -> String {
-    match app {
-        AppId::Id(id) => id.clone(),
-        AppId::All => ALL_APPS.to_owned(),
-    }
-}
-
-impl UsageSource for Tencent {
-    fn vendor(&self) -> Vendor {
-        Vendor::Tencent
+    fn request(app: &AppId, window: DayWindow) -> Result<DescribeTrtcUsageRequest, Error> {
+        let sdk_app_id = match app {
+            AppId::Id(id) => Some(id.parse::<u64>().map_err(|_| {
+                Error::invalid_input(&DESCRIPTOR, format!("SdkAppId `{id}` is not an integer"))
+            })?),
+            AppId::All => None,
+        };
+        DescribeTrtcUsageRequest::builder()
+            .sdk_app_id(sdk_app_id)
+            .start_time(window.first)
+            .end_time(super::end_date(&DESCRIPTOR, window))
+            .try_into()
+            .map_err(|e| super::build_error(&DESCRIPTOR, e))
     }
 
-    fn descriptor(&self) -> &'static OperationDescriptor {
-        &DESCRIPTOR
+    fn send(
+        client: Client,
+        input: DescribeTrtcUsageRequest,
+    ) -> BoxFuture<'static, Result<DescribeTrtcUsageResponse, Error>> {
+        Box::pin(async move { client.describe_trtc_usage().input(input).send().await })
     }
 
-    fn check(&self, app: &AppId, window: DayWindow, now: DateTime<Utc>) -> Result<(), Error> {
-        super::check_input::<DescribeTrtcUsage>(&request(app, window)?, now)
-    }
-
-    fn fetch(&self, app: AppId, window: DayWindow) -> BoxFuture<'static, Result<Fetched, Error>> {
-        let client = self.0.clone();
-        Box::pin(async move {
-            let input = request(&app, window)?;
-            let response = client.describe_trtc_usage().input(input).send().await?;
-            let bucket = native_bucket(&DESCRIPTOR, window);
-            Ok(Fetched {
-                records: normalize(&label(&app), &response, bucket)?,
-                warnings: Vec::new(),
-            })
+    fn records(
+        app: &AppId,
+        window: DayWindow,
+        output: &DescribeTrtcUsageResponse,
+    ) -> Result<Fetched, Error> {
+        let label = match app {
+            AppId::Id(id) => id.as_str(),
+            AppId::All => ALL_APPS,
+        };
+        Ok(Fetched {
+            records: normalize(label, output, native_bucket(&DESCRIPTOR, window))?,
+            warnings: Vec::new(),
         })
     }
 }

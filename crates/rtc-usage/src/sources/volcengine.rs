@@ -1,59 +1,48 @@
 //! Volcengine `ListUsages`: whole minutes per Beijing day, RFC 3339 bucket starts.
 
-use chrono::{DateTime, Utc};
-use rtc_usage_core::{BoxFuture, Error, OperationDescriptor};
+use rtc_usage_core::{BoxFuture, Error};
 use rtc_usage_volcengine::list_usages::DESCRIPTOR;
 use rtc_usage_volcengine::{Client, ListUsages, ListUsagesRequest, ListUsagesResponse};
 
-use super::{Fetched, UsageSource, calendar, day_last_second, day_start};
+use super::{Fetched, UsageOperation, app_id, calendar, day_last_second, day_start};
 use crate::app::AppId;
 use crate::record::{Bucket, Millis, UsageRecord};
 use crate::tiers::normalize_tier;
 use crate::vendor::Vendor;
 use crate::window::DayWindow;
 
-#[derive(Debug, Clone)]
-pub(crate) struct Volcengine(pub Client);
+pub(crate) struct Volcengine;
 
-fn request(app: &AppId, window: DayWindow) -> Result<ListUsagesRequest, Error> {
-    let AppId::Id(id) = app else {
-        return Err(Error::invalid_input(
-            &DESCRIPTOR,
-            "ListUsages needs an app id",
-        ));
-    };
-    let offset = calendar(&DESCRIPTOR);
-    ListUsagesRequest::builder()
-        .app_id(id.as_str())
-        .start_time(day_start(window.first, offset))
-        .end_time(day_last_second(window.last, offset))
-        .try_into()
-        .map_err(|e| super::build_error(&DESCRIPTOR, e))
-}
+impl UsageOperation for Volcengine {
+    type Op = ListUsages;
+    type Client = Client;
+    const VENDOR: Vendor = Vendor::Volcengine;
 
-impl UsageSource for Volcengine {
-    fn vendor(&self) -> Vendor {
-        Vendor::Volcengine
+    fn request(app: &AppId, window: DayWindow) -> Result<ListUsagesRequest, Error> {
+        let offset = calendar(&DESCRIPTOR);
+        ListUsagesRequest::builder()
+            .app_id(app_id(&DESCRIPTOR, app)?)
+            .start_time(day_start(window.first, offset))
+            .end_time(day_last_second(window.last, offset))
+            .try_into()
+            .map_err(|e| super::build_error(&DESCRIPTOR, e))
     }
 
-    fn descriptor(&self) -> &'static OperationDescriptor {
-        &DESCRIPTOR
+    fn send(
+        client: Client,
+        input: ListUsagesRequest,
+    ) -> BoxFuture<'static, Result<ListUsagesResponse, Error>> {
+        Box::pin(async move { client.list_usages().input(input).send().await })
     }
 
-    fn check(&self, app: &AppId, window: DayWindow, now: DateTime<Utc>) -> Result<(), Error> {
-        super::check_input::<ListUsages>(&request(app, window)?, now)
-    }
-
-    fn fetch(&self, app: AppId, window: DayWindow) -> BoxFuture<'static, Result<Fetched, Error>> {
-        let client = self.0.clone();
-        Box::pin(async move {
-            let input = request(&app, window)?;
-            let id = input.app_id.clone();
-            let response = client.list_usages().input(input).send().await?;
-            Ok(Fetched {
-                records: normalize(&id, &response),
-                warnings: Vec::new(),
-            })
+    fn records(
+        app: &AppId,
+        _window: DayWindow,
+        output: &ListUsagesResponse,
+    ) -> Result<Fetched, Error> {
+        Ok(Fetched {
+            records: normalize(app_id(&DESCRIPTOR, app)?, output),
+            warnings: Vec::new(),
         })
     }
 }
