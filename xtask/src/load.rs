@@ -109,14 +109,14 @@ pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
         })?;
         operations.push(LoadedOperation { spec, file });
     }
-    let mut modules = BTreeSet::new();
+    let (mut modules, mut types) = (BTreeSet::new(), BTreeSet::new());
     for op in &operations {
-        if !modules.insert(module_name(&op.spec)) {
+        let (module, ty) = (module_name(&op.spec), type_base(&op.spec));
+        if !modules.insert(module.clone()) || !types.insert(ty.clone()) {
             return Err(SpecError {
                 file: op.file.clone(),
                 message: format!(
-                    "module `{}` is used by another spec; set key `rust_module`",
-                    module_name(&op.spec)
+                    "module `{module}` or type `{ty}` is used by another spec; set key `rust_module`"
                 ),
             });
         }
@@ -133,6 +133,16 @@ pub fn module_name(spec: &OperationSpec) -> String {
     spec.rust_module
         .clone()
         .unwrap_or_else(|| heck::ToSnakeCase::to_snake_case(spec.operation.as_str()))
+}
+
+/// The name an operation's Rust types start with (`{base}`, `{base}Request`,
+/// `{base}Response`): the operation's name, or with `rust_module` set (the same operation at
+/// two versions), that module's name in `UpperCamelCase` (`ListUsages20231101`).
+pub fn type_base(spec: &OperationSpec) -> String {
+    match &spec.rust_module {
+        Some(module) => heck::ToUpperCamelCase::to_upper_camel_case(module.as_str()),
+        None => spec.operation.clone(),
+    }
 }
 
 /// The cross-reference rules; the error names the key at fault.

@@ -51,7 +51,8 @@ pub struct OperationSpec {
     pub operation: String,
     pub version: String,
     /// The Rust module name, when the default (snake case of `operation`) would clash,
-    /// e.g. the same operation at two versions.
+    /// e.g. the same operation at two versions. It also names the client method and the
+    /// operation's types (`list_usages_2023_11_01` → `ListUsages20231101Request`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_module: Option<String>,
     pub summary: String,

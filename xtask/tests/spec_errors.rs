@@ -96,3 +96,70 @@ fn every_checked_in_spec_matches_the_schema_model() {
     let vendors = xtask::load::load_all(&root, &root.join("specs")).expect("every spec loads");
     assert!(vendors.iter().map(|v| v.operations.len()).sum::<usize>() >= 1);
 }
+
+/// The fixture plus a second spec of the same operation at another version, edited by `edit`.
+fn two_versions(test: &str, edit: impl Fn(String) -> String) -> (PathBuf, PathBuf) {
+    let (root, dir) = fixture_with(test, |t| t);
+    let text = std::fs::read_to_string(dir.join("get_widget_usage.yaml")).unwrap();
+    let second = edit(text.replace("version: \"2025-01-01\"", "version: \"2026-01-01\""));
+    std::fs::write(dir.join("get_widget_usage_2026.yaml"), second).unwrap();
+    (root, dir)
+}
+
+#[test]
+fn the_same_operation_at_two_versions_needs_a_rust_module() {
+    let (root, dir) = two_versions("versions", |t| t);
+    let err = load_vendor(&root, &dir).expect_err("two specs cannot share a module");
+    let _ = std::fs::remove_dir_all(&root);
+    let msg = err.to_string();
+    assert!(msg.contains("get_widget_usage_2026.yaml"), "{msg}");
+    assert!(msg.contains("set key `rust_module`"), "{msg}");
+}
+
+#[test]
+fn rust_module_names_the_module_the_method_and_the_types() {
+    let (root, dir) = two_versions("rust-module", |t| {
+        t.replace(
+            "version: \"2026-01-01\"\n",
+            "version: \"2026-01-01\"\nrust_module: get_widget_usage_2026\n",
+        )
+    });
+    let vendor = load_vendor(&root, &dir).expect("a rust_module tells the two apart");
+    let files = xtask::codegen::render_vendor(&vendor).expect("both versions generate");
+    let _ = std::fs::remove_dir_all(&root);
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap_or_else(|| panic!("no {name}"))
+            .contents
+            .clone()
+    };
+    let module = file("get_widget_usage_2026.rs");
+    assert!(
+        module.contains("pub struct GetWidgetUsage2026;"),
+        "{module}"
+    );
+    assert!(module.contains("pub struct GetWidgetUsage2026Request {"));
+    assert!(module.contains("pub struct GetWidgetUsage2026FluentBuilder {"));
+    assert!(module.contains("The `GetWidgetUsage` operation at version 2026-01-01"));
+    let root_mod = file("generated/mod.rs");
+    assert!(
+        root_mod.contains("pub use get_widget_usage::{"),
+        "{root_mod}"
+    );
+    assert!(
+        root_mod.contains("GetWidgetUsage2026, GetWidgetUsage2026Request"),
+        "{root_mod}"
+    );
+    assert!(
+        root_mod.contains("module: \"get_widget_usage_2026\""),
+        "{root_mod}"
+    );
+    let client = file("generated/client.rs");
+    assert!(client.contains("pub fn get_widget_usage_2026("), "{client}");
+    assert!(
+        client.contains("GetWidgetUsage2026FluentBuilder"),
+        "{client}"
+    );
+}

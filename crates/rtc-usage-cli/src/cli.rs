@@ -45,6 +45,10 @@ pub enum Command {
     /// Run the local emulator of the three vendors' APIs until Ctrl-C (synthetic data).
     #[command(after_help = EMULATOR_EXAMPLES)]
     Emulator(EmulatorArgs),
+    /// Call any operation of the specs and print the vendor's JSON answer (`--list`: every
+    /// operation and its limits).
+    #[command(after_help = API_EXAMPLES)]
+    Api(ApiArgs),
 }
 
 const USAGE_EXAMPLES: &str = "Examples:
@@ -110,6 +114,53 @@ pub struct DistributionArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+const API_EXAMPLES: &str = "Examples:
+  rtc-usage api --list
+  rtc-usage api tencent DescribeTrtcUsage --param StartTime=2026-11-01 --param EndTime=2026-11-02 --param SdkAppId=1400000001
+  rtc-usage api volcengine ListUsages@2023-11-01 --body '{\"AppId\": \"YOUR_APP_ID\", \"StartTime\": \"2026-11-01T00:00:00+08:00\", \"EndTime\": \"2026-11-08T00:00:00+08:00\"}'
+  rtc-usage api huawei list_rtc_history_scale --param app=YOUR_APP_ID --param metric=UserCount --param metric=RoomCount
+  rtc-usage api --emulator huawei ListRtcHistoryUsage --param app=5fa682b34a974f7ad24d223b --param metric=CommunicationDuration --param start_date=2026-11-01 --param end_date=2026-11-02
+
+Parameters are named as on the wire (the vendor's own spelling). Each call is checked like the
+typed clients (required parameters, types, documented limits) before anything is sent, then
+signed, paced to the documented rate limit and retried; the printed JSON is the payload inside
+the vendor's envelope, as the vendor sent it.";
+
+/// `rtc-usage api`: one call of any operation in the specs, or the list of them.
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// List every operation (or VENDOR's) with its request and limits, and call nothing.
+    #[arg(long)]
+    pub list: bool,
+
+    /// The vendor: volcengine, tencent or huawei.
+    #[arg(value_name = "VENDOR", required_unless_present = "list", value_parser = parse_vendor)]
+    pub vendor: Option<Vendor>,
+
+    /// The operation: its documented name in any case (`ListUsages`) or its module name
+    /// (`list_usages_2023_11_01`); `NAME@VERSION` (or --version) picks one of several versions.
+    #[arg(value_name = "OPERATION", required_unless_present = "list")]
+    pub operation: Option<String>,
+
+    /// The API version, for an operation the specs have at several versions.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+
+    /// A parameter as WIRE_NAME=VALUE (repeatable). The value is taken as its parameter's JSON
+    /// type says: text for strings and dates, JSON for numbers, booleans and objects; a list
+    /// takes a JSON array or one element per --param.
+    #[arg(long = "param", short = 'p', value_name = "KEY=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+
+    /// The parameters as one JSON object keyed by wire names (or @FILE to read it from FILE);
+    /// --param values are laid over it.
+    #[arg(long, value_name = "JSON")]
+    pub body: Option<String>,
 
     #[command(flatten)]
     pub source: SourceArgs,
@@ -227,6 +278,21 @@ pub fn parse_day(value: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{value} is not a day of the calendar; expected YYYY-MM-DD"))
 }
 
+/// A vendor name, in any case.
+pub fn parse_vendor(value: &str) -> Result<Vendor, String> {
+    value.parse::<Vendor>().map_err(|e| e.to_string())
+}
+
+/// `KEY=VALUE`: a non-empty key; the value may be empty or contain `=`.
+pub fn parse_param(value: &str) -> Result<(String, String), String> {
+    match value.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err("expected KEY=VALUE, for example StartTime=2026-11-01".into()),
+    }
+}
+
 /// `VENDOR:APP_ID`, checked by the facade (vendor name, empty id, Tencent's integer ids).
 pub fn parse_app(value: &str) -> Result<AppRef, String> {
     value.parse::<AppRef>().map_err(|e| e.to_string())
@@ -297,6 +363,17 @@ mod tests {
         ] {
             assert!(parse_day(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn params_are_key_equals_value() {
+        assert_eq!(
+            parse_param("Body={\"a\":\"b=c\"}"),
+            Ok(("Body".to_owned(), "{\"a\":\"b=c\"}".to_owned()))
+        );
+        assert_eq!(parse_param("k="), Ok(("k".to_owned(), String::new())));
+        assert!(parse_param("=v").is_err());
+        assert!(parse_param("novalue").is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use rtc_usage::core::api::ApiOperation;
 use rtc_usage::core::config::ConfigError;
 use rtc_usage::core::descriptor::ContextValue;
 use rtc_usage::core::{ConfigBuilder, OperationDescriptor, VendorInfo};
@@ -54,6 +55,16 @@ fn vendor_facts(
     }
 }
 
+/// The generated `API` table of `vendor`: every operation of its specs, callable with JSON.
+pub fn api_table(vendor: Vendor) -> Option<&'static [ApiOperation]> {
+    match vendor {
+        Vendor::Volcengine => Some(rtc_usage::volcengine::API),
+        Vendor::Tencent => Some(rtc_usage::tencent::API),
+        Vendor::Huawei => Some(rtc_usage::huawei::API),
+        _ => None,
+    }
+}
+
 /// A usage client with one generated client for each of `vendors`, and no other.
 pub fn usage_client(
     vendors: impl IntoIterator<Item = Vendor>,
@@ -63,7 +74,7 @@ pub fn usage_client(
     let mut builder = UsageClient::builder();
     for vendor in vendors.into_iter().collect::<BTreeSet<_>>() {
         let config = config(vendor, target, scale)?;
-        let refused = |e| config_error(vendor, e);
+        let refused = |e| config_error(vendor, &apps_in_flag(vendor), e);
         builder = match vendor {
             Vendor::Volcengine => {
                 builder.volcengine(rtc_usage::volcengine::Client::new(config).map_err(refused)?)
@@ -86,9 +97,40 @@ fn unsupported(vendor: Vendor) -> ExitError {
     ))
 }
 
+/// The runtime client of `vendor` for one operation, `op`, configured like the usage
+/// clients; `for_what` names the command in messages (`rtc-usage api tencent`).
+pub fn core_client(
+    vendor: Vendor,
+    op: &'static OperationDescriptor,
+    target: &Target<'_>,
+    for_what: &str,
+) -> Result<rtc_usage::core::Client, ExitError> {
+    let (info, _) = vendor_facts(vendor).ok_or_else(|| unsupported(vendor))?;
+    let config = config_for(vendor, target, rate_limit_scale()?, for_what, &[op])?;
+    rtc_usage::core::Client::new(info, config).map_err(|e| config_error(vendor, for_what, e))
+}
+
+/// `the tencent apps in --app`: what a usage client's configuration is for.
+fn apps_in_flag(vendor: Vendor) -> String {
+    format!("the {vendor} apps in --app")
+}
+
 /// The configuration of one vendor's client.
 fn config(vendor: Vendor, target: &Target<'_>, scale: Option<f64>) -> Result<Config, ExitError> {
-    let (info, operations) = vendor_facts(vendor).ok_or_else(|| unsupported(vendor))?;
+    let (_, operations) = vendor_facts(vendor).ok_or_else(|| unsupported(vendor))?;
+    config_for(vendor, target, scale, &apps_in_flag(vendor), operations)
+}
+
+/// The configuration of one vendor's client for `operations`; `for_what` names its use in
+/// messages.
+fn config_for(
+    vendor: Vendor,
+    target: &Target<'_>,
+    scale: Option<f64>,
+    for_what: &str,
+    operations: &[&'static OperationDescriptor],
+) -> Result<Config, ExitError> {
+    let (info, _) = vendor_facts(vendor).ok_or_else(|| unsupported(vendor))?;
     let mut builder = ConfigBuilder::default().user_agent_suffix(USER_AGENT_SUFFIX);
     match target {
         Target::Live { endpoints } => {
@@ -112,8 +154,10 @@ fn config(vendor: Vendor, target: &Target<'_>, scale: Option<f64>) -> Result<Con
     if let Some(scale) = scale {
         builder = builder.rate_limit_scale(scale);
     }
-    let config = builder.build().map_err(|e| config_error(vendor, e))?;
-    check_context(info, operations, &config)?;
+    let config = builder
+        .build()
+        .map_err(|e| config_error(vendor, for_what, e))?;
+    check_context(info, operations, &config, for_what)?;
     Ok(config)
 }
 
@@ -123,6 +167,7 @@ fn check_context(
     info: &'static VendorInfo,
     operations: &[&'static OperationDescriptor],
     config: &Config,
+    for_what: &str,
 ) -> Result<(), ExitError> {
     let needs_project = operations.iter().any(|op| {
         op.context_params
@@ -135,9 +180,8 @@ fn check_context(
         .is_some_and(|p| !p.is_empty());
     if needs_project && !has_project {
         return Err(ExitError::bad_input(format!(
-            "{} needs a project id for the {} apps in --app: set {} in the environment",
+            "{} needs a project id for {for_what}: set {} in the environment",
             info.display_name,
-            info.id,
             or_list(info.credential_env.project_id),
         )));
     }
@@ -145,19 +189,19 @@ fn check_context(
 }
 
 /// The configuration error as the user can fix it: which variable or flag, and what to set.
-fn config_error(vendor: Vendor, error: ConfigError) -> ExitError {
+fn config_error(vendor: Vendor, for_what: &str, error: ConfigError) -> ExitError {
     let Some((info, _)) = vendor_facts(vendor) else {
         return unsupported(vendor);
     };
     let env = &info.credential_env;
     match error {
         ConfigError::MissingCredentials { .. } => ExitError::bad_input(format!(
-            "no {vendor} credentials for the {vendor} apps in --app: set {} in the environment \
+            "no {vendor} credentials for {for_what}: set {} in the environment \
              (or pass --emulator to try synthetic data)",
             credential_variables(info),
         )),
         ConfigError::Credentials(e) => ExitError::bad_input(format!(
-            "incomplete {vendor} credentials for the {vendor} apps in --app: {e}"
+            "incomplete {vendor} credentials for {for_what}: {e}"
         )),
         ConfigError::InvalidEndpoint {
             value,

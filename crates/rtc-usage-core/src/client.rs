@@ -137,6 +137,24 @@ impl Client {
     /// attempt, sent, and retried on throttling, server, transport and timeout errors within
     /// the retry policy, the retry budget and the operation timeout.
     pub async fn execute<Op: Operation>(&self, input: &Op::Input) -> Result<Op::Output, Error> {
+        self.execute_as::<Op, Op::Output>(input).await
+    }
+
+    /// Calls `Op` with `input` exactly like [`Client::execute`] (checked, paced, signed,
+    /// retried), but returns the payload inside the vendor's envelope as raw JSON, every
+    /// field kept, instead of decoding it into `Op::Output`.
+    pub async fn execute_json<Op: Operation>(
+        &self,
+        input: &Op::Input,
+    ) -> Result<serde_json::Value, Error> {
+        self.execute_as::<Op, serde_json::Value>(input).await
+    }
+
+    /// [`Client::execute`], with the payload decoded as `T`.
+    async fn execute_as<Op: Operation, T: serde::de::DeserializeOwned>(
+        &self,
+        input: &Op::Input,
+    ) -> Result<T, Error> {
         let op = Op::descriptor();
         self.check_vendor(op)?;
         crate::validate::check(op, &Op::time_range(input), self.now())?;
@@ -144,7 +162,7 @@ impl Client {
             .map_err(|e| Error::invalid_input(op, e.to_string()))?;
         let prepared = self.prepare(op, parts)?;
         let answer = self.send(op, &prepared).await?;
-        envelope::payload::<Op::Output>(op, &answer.body).map_err(|e| {
+        envelope::payload::<T>(op, &answer.body).map_err(|e| {
             e.with_request_id(answer.request_id)
                 .with_http_status(answer.status)
                 .with_attempts(answer.attempts)
@@ -587,12 +605,16 @@ fn build_request(
             Error::invalid_input(op, format!("`{name}` is not a valid header name"))
         })?;
         // The value is not quoted: it may be a secret.
-        let header_value = HeaderValue::from_str(value).map_err(|_| {
+        let mut header_value = HeaderValue::from_str(value).map_err(|_| {
             Error::invalid_input(
                 op,
                 format!("the value of header `{name}` is not valid in HTTP"),
             )
         })?;
+        // Marked sensitive, `Debug` of the request shows `Sensitive` instead of the value.
+        if is_sensitive_header(name) {
+            header_value.set_sensitive(true);
+        }
         map.append(header_name, header_value);
     }
     let mut request = reqwest::Request::new(method, url);
@@ -601,6 +623,16 @@ fn build_request(
         *request.body_mut() = Some(body.clone().into());
     }
     Ok(request)
+}
+
+/// Whether a header carries a secret: `Authorization` (a signature with the access key id),
+/// and the session token headers the signers add (`X-Security-Token`, `X-TC-Token`, and any
+/// other `*-Token`).
+fn is_sensitive_header(name: &str) -> bool {
+    const TOKEN: &[u8] = b"-token";
+    let name = name.as_bytes();
+    name.eq_ignore_ascii_case(b"authorization")
+        || name.len() > TOKEN.len() && name[name.len() - TOKEN.len()..].eq_ignore_ascii_case(TOKEN)
 }
 
 fn operation_timeout_error(
@@ -634,12 +666,94 @@ fn encode_path_segment(value: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::encode_path_segment;
+    use super::*;
 
     #[test]
     fn path_segments_keep_only_unreserved() {
         let mut s = String::new();
         encode_path_segment("a-b_c.d~e/f g%h+ü", &mut s);
         assert_eq!(s, "a-b_c.d~e%2Ff%20g%25h%2B%C3%BC");
+    }
+
+    #[test]
+    fn secret_headers_are_sensitive_in_the_built_request() {
+        use crate::descriptor::{AuthScheme, Envelope, Limits};
+        static OP: OperationDescriptor = OperationDescriptor {
+            vendor: "test",
+            service: "svc",
+            name: "Op",
+            version: "v1",
+            method: "GET",
+            path: "/",
+            auth: AuthScheme::Tc3HmacSha256,
+            envelope: Envelope::TencentResponse,
+            endpoints: &[],
+            default_region: "r",
+            constants: &[],
+            context_params: &[],
+            limits: Limits {
+                rate: None,
+                span: None,
+                lookback: None,
+                data_delay: None,
+                day_offset_seconds: 0,
+                granularity: None,
+            },
+            error_codes: &[],
+        };
+        let prepared = Prepared {
+            origin: "http://127.0.0.1:9".into(),
+            host: "127.0.0.1:9".into(),
+            path: "/".into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            region: "r".into(),
+        };
+        let headers: HeaderList = [
+            ("Host", "127.0.0.1:9"),
+            (
+                "Authorization",
+                "ALGO Credential=AK/scope, Signature=sig-SECRET-1",
+            ),
+            ("X-Security-Token", "token-SECRET-2"),
+            ("X-TC-Token", "token-SECRET-3"),
+            ("x-amz-security-token", "token-SECRET-4"),
+            ("X-Date", "20220102T000000Z"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let request = build_request(&OP, &prepared, "", &headers).expect("builds");
+        let debug = format!("{request:?}");
+        assert!(!debug.contains("SECRET"), "{debug}");
+        assert!(debug.contains("Sensitive"), "{debug}");
+        assert!(
+            debug.contains("20220102T000000Z"),
+            "other headers still show: {debug}"
+        );
+        for (name, value) in &headers {
+            let sent = &request.headers()[name.as_str()];
+            assert_eq!(sent.to_str().unwrap(), value, "the value sent is unchanged");
+            assert_eq!(sent.is_sensitive(), value.contains("SECRET"), "{name}");
+        }
+        for name in [
+            "authorization",
+            "AUTHORIZATION",
+            "X-Auth-Token",
+            "x-tc-token",
+        ] {
+            assert!(is_sensitive_header(name), "{name}");
+        }
+        for name in [
+            "Host",
+            "X-Date",
+            "Token",
+            "-token",
+            "X-Tokens",
+            "X-Content-Sha256",
+        ] {
+            assert!(!is_sensitive_header(name), "{name}");
+        }
     }
 }

@@ -3,7 +3,9 @@
 //! Generated vendor crates (`rtc-usage-volcengine`, `rtc-usage-tencent`, `rtc-usage-huawei`)
 //! describe each operation with a static [`OperationDescriptor`] and implement [`Operation`];
 //! this crate does the rest: credentials, signing, transport, retries, rate limits, errors.
+//! [`api`] calls any of those operations with JSON (the generated `API` tables).
 
+pub mod api;
 pub mod client;
 pub mod clock;
 pub mod config;

@@ -4,6 +4,7 @@
 //! Huawei Cloud (华为云) Real-Time Communication, "SparkRTC" (CloudRTC v1): REST calls on one global endpoint with the project id in the path and in X-Project-Id, signed with SDK-HMAC-SHA256 (AK/SK). Answers are the bare payload; errors are {error_code, error_msg} with an HTTP 4xx/5xx status.
 //!
 //! # Operations
+//! - [`Client::list_rtc_history_scale`]: `ListRtcHistoryScale` (v1) — Daily scale metrics of one app (users, sessions, rooms, call durations) over the last 31 days (UTC days).
 //! - [`Client::list_rtc_history_usage`]: `ListRtcHistoryUsage` (v1) — Daily call seconds of one app, per video tier and audio (UTC days).
 //!
 //! # Example

@@ -405,3 +405,207 @@ async fn stub_client_returns_the_canned_answer_and_unimplemented_otherwise() {
     assert_eq!(err.operation(), "ListRtcHistoryUsage");
     assert_eq!(err.vendor(), "huawei");
 }
+
+// ---- 5. ListRtcHistoryScale ---------------------------------------------------------------------
+//
+// `specs/huawei/list_rtc_history_scale.yaml`: its (constructed) example request on the wire with
+// the metric list as repeated pairs, its answer decoded, its enforced look-back and span, and the
+// generic `API` entry sending the very same request.
+
+/// `specs/huawei/list_rtc_history_scale.yaml`, example `documented`, `request.url`.
+const SCALE_URL: &str = "GET /v1/{project_id}/rtc/history/scale?app=5fa682b34a974f7ad24d223b&metric=UserCount&metric=CommunicationDuration&start_date=2020-04-23&end_date=2020-04-26";
+
+/// `specs/huawei/list_rtc_history_scale.yaml`, example `documented`, `response.body`.
+const SCALE_RESPONSE: &str = r#"{
+  "scale" : [ {
+    "date" : "2020-04-23",
+    "user_count" : 12,
+    "communication_duration" : 3600
+  }, {
+    "date" : "2020-04-24",
+    "user_count" : 3,
+    "communication_duration" : 120
+  } ]
+}
+"#;
+
+/// The example asks about April 2020 and the operation serves only the last 31 days: the
+/// clock is set to the day after the example's range, 2020-04-27T00:00:00Z.
+const SCALE_NOW: i64 = 1_587_945_600;
+
+fn scale_client(server: &MockServer) -> Client {
+    Client::new(
+        Config::builder()
+            .credentials(credentials())
+            .endpoint_url(server.uri())
+            .clock(Arc::new(FixedClock::from_unix(SCALE_NOW).unwrap()))
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// The one request `server` received is the example's: path, the example's query pairs (sorted
+/// as the SDK sends them, the two metrics as two pairs), headers, and a signature recomputed
+/// from what arrived.
+async fn assert_scale_example_request(server: &MockServer) {
+    let request = single_request(server).await;
+    assert_eq!(request.method.as_str(), "GET");
+    assert_eq!(
+        request.url.path(),
+        "/v1/0123456789abcdef0123456789abcdef/rtc/history/scale"
+    );
+    let (_, query) = SCALE_URL.split_once('?').unwrap();
+    let mut documented: Vec<&str> = query.split('&').collect();
+    documented.sort();
+    assert_eq!(request.url.query(), Some(documented.join("&").as_str()));
+    assert_eq!(
+        request.url.query(),
+        Some(
+            "app=5fa682b34a974f7ad24d223b&end_date=2020-04-26&metric=CommunicationDuration&metric=UserCount&start_date=2020-04-23"
+        )
+    );
+    assert!(request.body.is_empty(), "a GET has no body");
+    assert_eq!(header(&request, "x-sdk-date"), "20200427T000000Z");
+    assert_eq!(header(&request, "x-project-id"), PROJECT_ID);
+    let context = SigningContext {
+        scheme: AuthScheme::HuaweiSdkHmacSha256,
+        credentials: &credentials(),
+        region: "cn-north-4",
+        service: "rtc",
+        action: "",
+        version: "",
+        timestamp: SCALE_NOW,
+        request_client: None,
+    };
+    rtc_usage_core::testing::wire::assert_signature_recomputes(&request, context, UNSIGNED_ALLOWED);
+}
+
+#[tokio::test]
+async fn list_rtc_history_scale_example_request_on_the_wire() {
+    use rtc_usage_huawei::list_rtc_history_scale::Metric as ScaleMetric;
+    let server = answering(200, SCALE_RESPONSE, &[("X-Request-Id", "hw-scale-1")]).await;
+    let out = scale_client(&server)
+        .list_rtc_history_scale()
+        .app(APP)
+        .metric(vec![
+            ScaleMetric::UserCount,
+            ScaleMetric::CommunicationDuration,
+        ])
+        .start_date(d("2020-04-23"))
+        .end_date(d("2020-04-26"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.scale.len(), 2);
+    let expected = [("2020-04-23", 12, 3600), ("2020-04-24", 3, 120)];
+    for (day, (date, users, seconds)) in out.scale.iter().zip(expected) {
+        assert_eq!(day.date, d(date));
+        assert_eq!(day.user_count, Some(users));
+        assert_eq!(day.communication_duration, Some(seconds));
+        // A metric not asked for stays absent, never 0 (note `optional-metrics`).
+        assert_eq!(day.session_count, None);
+        assert_eq!(day.room_count, None);
+        assert_eq!(day.max_online_user_count, None);
+        assert_eq!(day.max_online_room_count, None);
+        assert_eq!(day.video_communication_duration, None);
+        assert_eq!(day.audio_communication_duration, None);
+    }
+    assert_scale_example_request(&server).await;
+}
+
+#[tokio::test]
+async fn list_rtc_history_scale_enforces_its_look_back_and_span_and_may_omit_the_dates() {
+    use rtc_usage_huawei::list_rtc_history_scale::Metric as ScaleMetric;
+    let server = answering(200, SCALE_RESPONSE, &[]).await;
+    let client = scale_client(&server);
+    let call = |start: &str, end: &str| {
+        client
+            .list_rtc_history_scale()
+            .app(APP)
+            .metric(vec![ScaleMetric::RoomCount])
+            .start_date(d(start))
+            .end_date(d(end))
+            .send()
+    };
+    // Today is 2020-04-27 (UTC): 2020-03-27 is the earliest start, 31 days back.
+    let err = call("2020-03-26", "2020-04-01").await.unwrap_err();
+    assert_refused(&err, &["start_date", "31 days"]);
+    // 2020-03-27..=2020-04-27 is 32 days.
+    let err = call("2020-03-27", "2020-04-27").await.unwrap_err();
+    assert_refused(&err, &["31 days"]);
+    let err = call("2020-04-26", "2020-04-23").await.unwrap_err();
+    assert_refused(&err, &["start_date", "end_date"]);
+    let err = client
+        .list_rtc_history_scale()
+        .metric(vec![ScaleMetric::RoomCount])
+        .send()
+        .await
+        .unwrap_err();
+    assert_refused(&err, &["app"]);
+    assert!(received(&server).await.is_empty());
+
+    // 31 days within the look-back is sent; so is a call with no dates (the vendor's default).
+    call("2020-03-27", "2020-04-26").await.unwrap();
+    client
+        .list_rtc_history_scale()
+        .app(APP)
+        .metric(vec![
+            ScaleMetric::RoomCount,
+            ScaleMetric::Unknown("NewMetric".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let queries: Vec<String> = received(&server)
+        .await
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "app=5fa682b34a974f7ad24d223b&end_date=2020-04-26&metric=RoomCount&start_date=2020-03-27",
+            "app=5fa682b34a974f7ad24d223b&metric=NewMetric&metric=RoomCount",
+        ]
+    );
+}
+
+/// The generated `API` table calls ListRtcHistoryScale with JSON keyed by wire names, the
+/// metric list as a JSON array: the same request as the typed client, the answer as it came.
+#[tokio::test]
+async fn the_generic_api_entry_sends_what_the_typed_client_sends() {
+    let op =
+        rtc_usage_core::api::find(rtc_usage_huawei::API, "list_rtc_history_scale", None).unwrap();
+    assert_eq!(op.descriptor.name, "ListRtcHistoryScale");
+    let server = answering(200, SCALE_RESPONSE, &[("X-Request-Id", "hw-scale-1")]).await;
+    let core = rtc_usage_core::Client::new(
+        &rtc_usage_huawei::VENDOR,
+        Config::builder()
+            .credentials(credentials())
+            .endpoint_url(server.uri())
+            .clock(Arc::new(FixedClock::from_unix(SCALE_NOW).unwrap()))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let params: Vec<(String, String)> = [
+        ("app", APP),
+        ("metric", "UserCount"),
+        ("metric", "CommunicationDuration"),
+        ("start_date", "2020-04-23"),
+        ("end_date", "2020-04-26"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let input = op.input_from(None, &params).unwrap();
+    assert_eq!(
+        input["metric"],
+        serde_json::json!(["UserCount", "CommunicationDuration"])
+    );
+    let payload = op.invoke(&core, input).await.unwrap();
+    let documented: serde_json::Value = serde_json::from_str(SCALE_RESPONSE).unwrap();
+    assert_eq!(payload, documented);
+    assert_scale_example_request(&server).await;
+}

@@ -4,6 +4,9 @@
 //! Tencent Cloud (腾讯云) Real-Time Communication (TRTC), API 3.0: POST / with a JSON body; the action, version and region travel in the X-TC-Action, X-TC-Version and X-TC-Region headers, and the request is signed with TC3-HMAC-SHA256. Answers are {"Response": ...}, errors included, with HTTP 200.
 //!
 //! # Operations
+//! - [`Client::describe_mix_transcoding_usage`]: `DescribeMixTranscodingUsage` (2019-07-22) — On-Cloud MixTranscoding minutes per tier and codec over at most 31 days, daily (or every 5 minutes for one day).
+//! - [`Client::describe_recording_usage`]: `DescribeRecordingUsage` (2019-07-22) — Recording minutes per tier over at most 31 days, single-stream or mixed, daily (or every 5 minutes for one day).
+//! - [`Client::describe_relay_usage`]: `DescribeRelayUsage` (2019-07-22) — Relay-to-CDN usage (one key, Bandwidth) over at most 31 days, daily (or every 5 minutes for one day).
 //! - [`Client::describe_trtc_usage`]: `DescribeTrtcUsage` (2019-07-22) — Call minutes per pricing tier over at most 31 days, daily (or every 5 minutes for one day).
 //!
 //! # Example

@@ -364,3 +364,322 @@ async fn stub_client_returns_the_canned_answer_and_unimplemented_otherwise() {
     assert_eq!(err.operation(), "DescribeTrtcUsage");
     assert_eq!(err.vendor(), "tencent");
 }
+
+// ---- 5. the related usage operations ------------------------------------------------------------
+//
+// `specs/tencent/describe_recording_usage.yaml`, `describe_mix_transcoding_usage.yaml` and
+// `describe_relay_usage.yaml`: the (corrected) example request of each on the wire, its answer
+// decoded, and the generic `API` entry sending the very same request.
+
+/// `specs/tencent/describe_recording_usage.yaml`, example `documented`, `response.body`.
+const RECORDING_RESPONSE: &str = r#"{
+    "Response": {
+        "UsageKey": [
+            "Audio",
+            "SD",
+            "HD",
+            "FullHD",
+            "2K",
+            "4K"
+        ],
+        "UsageList": [
+            {
+                "TimeKey": "2022-01-01 00:00:00",
+                "UsageValue": [
+                    10,
+                    20,
+                    30,
+                    40,
+                    50,
+                    60
+                ]
+            },
+            {
+                "TimeKey": "2022-01-02 00:00:00",
+                "UsageValue": [
+                    10,
+                    20,
+                    30,
+                    40,
+                    50,
+                    60
+                ]
+            }
+        ],
+        "RequestId": "abc"
+    }
+}
+"#;
+
+/// `specs/tencent/describe_mix_transcoding_usage.yaml`, example `documented`, `response.body`.
+const MIX_TRANSCODING_RESPONSE: &str = r#"{
+    "Response": {
+        "UsageKey": [
+            "Audio",
+            "SDH264",
+            "HDH264",
+            "FullHDH264",
+            "2KH264",
+            "4KH264",
+            "SDH265",
+            "HDH265",
+            "FullHDH265",
+            "2KH265",
+            "4KH265"
+        ],
+        "UsageList": [
+            {
+                "TimeKey": "2022-01-01 00:00:00",
+                "UsageValue": [
+                    10,
+                    20,
+                    30,
+                    40,
+                    50,
+                    60,
+                    70,
+                    80,
+                    90,
+                    100,
+                    110
+                ]
+            },
+            {
+                "TimeKey": "2022-01-02 00:00:00",
+                "UsageValue": [
+                    10,
+                    20,
+                    30,
+                    40,
+                    50,
+                    60,
+                    70,
+                    80,
+                    90,
+                    100,
+                    110
+                ]
+            }
+        ],
+        "RequestId": "6def28d59b9384b4de4e1d818da57ae0"
+    }
+}
+"#;
+
+/// `specs/tencent/describe_relay_usage.yaml`, example `documented`, `response.body`.
+const RELAY_RESPONSE: &str = r#"{
+    "Response": {
+        "UsageKey": [
+            "Bandwidth"
+        ],
+        "UsageList": [
+            {
+                "TimeKey": "2022-01-01 00:00:00",
+                "UsageValue": [
+                    10.11
+                ]
+            },
+            {
+                "TimeKey": "2022-01-02 00:00:00",
+                "UsageValue": [
+                    10.11
+                ]
+            }
+        ],
+        "RequestId": "abc"
+    }
+}
+"#;
+
+/// The corrected example request of `specs/tencent/describe_recording_usage.yaml`, as the
+/// client serializes it (spec parameter order).
+const RECORDING_WIRE_BODY: &str =
+    r#"{"StartTime":"2022-01-01","EndTime":"2022-01-02","MixType":"single","SdkAppId":1400123456}"#;
+
+/// The corrected example request of the mix-transcoding and relay specs, as sent.
+const PLAIN_WIRE_BODY: &str =
+    r#"{"StartTime":"2022-01-01","EndTime":"2022-01-02","SdkAppId":1400123456}"#;
+
+/// The one request `server` received is `action` with exactly `body`, signed like
+/// DescribeTrtcUsage's.
+async fn assert_related_request(server: &MockServer, action: &str, body: &str) {
+    let request = single_request(server).await;
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), "/");
+    assert_eq!(request.url.query(), None, "TC3 POST sends no query");
+    assert_eq!(std::str::from_utf8(&request.body).unwrap(), body);
+    assert_eq!(header(&request, "x-tc-action"), action);
+    assert_eq!(header(&request, "x-tc-version"), "2019-07-22");
+    assert_eq!(header(&request, "x-tc-region"), "ap-guangzhou");
+    assert_eq!(header(&request, "x-tc-timestamp"), "1700000000");
+    assert_eq!(
+        auth_part(header(&request, "authorization"), "SignedHeaders"),
+        "content-type;host"
+    );
+    assert_signature_recomputes(&request);
+}
+
+/// The two daily buckets of the examples, each with `values`.
+fn assert_two_days(time_keys: Vec<&str>, values: Vec<&Vec<f64>>, expected: &[f64]) {
+    assert_eq!(time_keys, ["2022-01-01 00:00:00", "2022-01-02 00:00:00"]);
+    assert_eq!(values.len(), 2);
+    for v in values {
+        assert_eq!(v, expected);
+    }
+}
+
+#[tokio::test]
+async fn describe_recording_usage_corrected_example_request_on_the_wire() {
+    use rtc_usage_tencent::describe_recording_usage::MixType;
+    let server = answering(200, RECORDING_RESPONSE, &[]).await;
+    let out = client(&server)
+        .describe_recording_usage()
+        .start_time(d("2022-01-01"))
+        .end_time(d("2022-01-02"))
+        .mix_type(MixType::Single)
+        .sdk_app_id(1_400_123_456_u64)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.usage_key, ["Audio", "SD", "HD", "FullHD", "2K", "4K"]);
+    assert_eq!(out.request_id, "abc");
+    assert_two_days(
+        out.usage_list.iter().map(|u| u.time_key.as_str()).collect(),
+        out.usage_list.iter().map(|u| &u.usage_value).collect(),
+        &[10.0, 20.0, 30.0, 40.0, 50.0, 60.0],
+    );
+    assert!(out.usage_list.iter().all(|u| u.time_stamp_key.is_none()));
+    assert_related_request(&server, "DescribeRecordingUsage", RECORDING_WIRE_BODY).await;
+}
+
+#[tokio::test]
+async fn describe_recording_usage_refuses_a_missing_mix_type_and_swapped_dates() {
+    use rtc_usage_tencent::describe_recording_usage::MixType;
+    let server = answering(200, RECORDING_RESPONSE, &[]).await;
+    let client = client(&server);
+    let err = client
+        .describe_recording_usage()
+        .start_time(d("2022-01-01"))
+        .end_time(d("2022-01-02"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_refused(&err, &["mix_type"]);
+    // The example's own request, dates swapped (note `swapped-example-dates`).
+    let err = client
+        .describe_recording_usage()
+        .start_time(d("2022-01-02"))
+        .end_time(d("2022-01-01"))
+        .mix_type(MixType::Single)
+        .sdk_app_id(1_400_123_456_u64)
+        .send()
+        .await
+        .unwrap_err();
+    assert_refused(&err, &["StartTime", "EndTime"]);
+    assert!(received(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn describe_mix_transcoding_usage_corrected_example_request_on_the_wire() {
+    let server = answering(200, MIX_TRANSCODING_RESPONSE, &[]).await;
+    let out = client(&server)
+        .describe_mix_transcoding_usage()
+        .start_time(d("2022-01-01"))
+        .end_time(d("2022-01-02"))
+        .sdk_app_id(1_400_123_456_u64)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.usage_key,
+        [
+            "Audio",
+            "SDH264",
+            "HDH264",
+            "FullHDH264",
+            "2KH264",
+            "4KH264",
+            "SDH265",
+            "HDH265",
+            "FullHDH265",
+            "2KH265",
+            "4KH265"
+        ]
+    );
+    assert_eq!(out.request_id, "6def28d59b9384b4de4e1d818da57ae0");
+    assert_two_days(
+        out.usage_list.iter().map(|u| u.time_key.as_str()).collect(),
+        out.usage_list.iter().map(|u| &u.usage_value).collect(),
+        &[
+            10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0, 110.0,
+        ],
+    );
+    assert_related_request(&server, "DescribeMixTranscodingUsage", PLAIN_WIRE_BODY).await;
+}
+
+#[tokio::test]
+async fn describe_relay_usage_corrected_example_request_on_the_wire() {
+    let server = answering(200, RELAY_RESPONSE, &[]).await;
+    let out = client(&server)
+        .describe_relay_usage()
+        .start_time(d("2022-01-01"))
+        .end_time(d("2022-01-02"))
+        .sdk_app_id(1_400_123_456_u64)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.usage_key, ["Bandwidth"]);
+    assert_eq!(out.request_id, "abc");
+    assert_two_days(
+        out.usage_list.iter().map(|u| u.time_key.as_str()).collect(),
+        out.usage_list.iter().map(|u| &u.usage_value).collect(),
+        &[10.11],
+    );
+    assert_related_request(&server, "DescribeRelayUsage", PLAIN_WIRE_BODY).await;
+}
+
+/// The generated `API` table calls each related operation with JSON keyed by wire names: the
+/// same bytes on the wire as the typed client, and the answer's `Response` as it came.
+#[tokio::test]
+async fn the_generic_api_entry_sends_what_the_typed_client_sends() {
+    for (name, response, input, wire) in [
+        (
+            "DescribeRecordingUsage",
+            RECORDING_RESPONSE,
+            serde_json::json!({"EndTime": "2022-01-02", "StartTime": "2022-01-01",
+                "SdkAppId": 1400123456, "MixType": "single"}),
+            RECORDING_WIRE_BODY,
+        ),
+        (
+            "describe_mix_transcoding_usage",
+            MIX_TRANSCODING_RESPONSE,
+            serde_json::json!({"EndTime": "2022-01-02", "StartTime": "2022-01-01",
+                "SdkAppId": 1400123456}),
+            PLAIN_WIRE_BODY,
+        ),
+        (
+            "describerelayusage",
+            RELAY_RESPONSE,
+            serde_json::json!({"EndTime": "2022-01-02", "StartTime": "2022-01-01",
+                "SdkAppId": 1400123456}),
+            PLAIN_WIRE_BODY,
+        ),
+    ] {
+        let op = rtc_usage_core::api::find(rtc_usage_tencent::API, name, None).unwrap();
+        let server = answering(200, response, &[]).await;
+        let core = rtc_usage_core::Client::new(
+            &rtc_usage_tencent::VENDOR,
+            Config::builder()
+                .credentials(credentials())
+                .endpoint_url(server.uri())
+                .clock(Arc::new(FixedClock::from_unix(NOW).unwrap()))
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        let payload = op.invoke(&core, input).await.unwrap();
+        let documented: Value = serde_json::from_str(response).unwrap();
+        assert_eq!(payload, documented["Response"], "{name}");
+        assert_related_request(&server, op.descriptor.name, wire).await;
+    }
+}

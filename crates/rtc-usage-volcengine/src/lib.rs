@@ -6,6 +6,7 @@
 //! # Operations
 //! - [`Client::list_operation_distribution`]: `ListOperationDistribution` (2020-12-01) — Distinct users of one app over at most 7 days, by province or country.
 //! - [`Client::list_usages`]: `ListUsages` (2020-12-01) — Daily call minutes of one app, per pricing tier, over at most 30 days.
+//! - [`Client::list_usages_2023_11_01`]: `ListUsages` (2023-11-01) — Daily call minutes of one app, per pricing tier, over at most 30 days (Version 2023-11-01).
 //!
 //! # Example
 //! ```no_run

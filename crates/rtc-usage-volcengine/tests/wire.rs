@@ -601,3 +601,149 @@ async fn stub_client_returns_the_canned_answer_and_unimplemented_otherwise() {
             "Data": [{"DistributionName": "上海", "Value": 666.0, "Proportion": 66.66}]})
     );
 }
+
+// ---- 5. ListUsages at Version 2023-11-01 --------------------------------------------------------
+//
+// `specs/volcengine/list_usages_2023_11_01.yaml`: its (constructed) example request on the wire
+// under the other Version, its answer decoded, the same checks as 2020-12-01, and the generic
+// `API` entry sending the very same request.
+
+/// `specs/volcengine/list_usages_2023_11_01.yaml`, example `documented`, `response.body`.
+const LIST_USAGES_2023_RESPONSE: &str = r#"{
+    "ResponseMetadata":{
+        "RequestId":"Your_RequestId",
+        "Action":"ListUsages",
+        "Version":"2023-11-01",
+        "Service":"rtc",
+        "Region":"cn-north-1"
+    },
+    "Result":{
+        "Usages":[
+            {
+                "TimeStamp":"2021-07-24T00:00:00+08:00",
+                "Audio":12345,
+                "VideoSDM":123456,
+                "VideoSD":11111,
+                "VideoHD":12321
+            },
+            {
+                "TimeStamp":"2021-07-25T00:00:00+08:00",
+                "Audio":12345,
+                "VideoSDM":123456,
+                "VideoSD":11111,
+                "VideoHD":12321
+            }
+        ]
+    }
+}
+"#;
+
+/// The one request `server` received is the example's (the same body as 2020-12-01's, under
+/// `Version=2023-11-01`), signed.
+async fn assert_list_usages_2023_request(server: &MockServer) {
+    let request = single_request(server).await;
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), "/");
+    assert_eq!(
+        request.url.query(),
+        Some("Action=ListUsages&Version=2023-11-01")
+    );
+    let body: Value = serde_json::from_slice(&request.body).unwrap();
+    let documented: Value = serde_json::from_str(LIST_USAGES_REQUEST).unwrap();
+    assert_eq!(body, documented);
+    assert_eq!(
+        std::str::from_utf8(&request.body).unwrap(),
+        r#"{"AppId":"Your_AppId","StartTime":"2021-07-24T08:00:00+08:00","EndTime":"2021-07-28T08:00:00+08:00"}"#
+    );
+    assert_eq!(
+        header(&request, "x-content-sha256"),
+        signing::sha256_hex(&request.body)
+    );
+    assert_signature_recomputes(&request, NOW);
+}
+
+#[tokio::test]
+async fn list_usages_2023_11_01_example_request_on_the_wire() {
+    let server = answering(200, LIST_USAGES_2023_RESPONSE, &[]).await;
+    let out: rtc_usage_volcengine::ListUsages20231101Response = client_at(&server, NOW)
+        .list_usages_2023_11_01()
+        .app_id("Your_AppId")
+        .start_time(t("2021-07-24T08:00:00+08:00"))
+        .end_time(t("2021-07-28T08:00:00+08:00"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.usages.len(), 2);
+    for (usage, day) in out.usages.iter().zip(["2021-07-24", "2021-07-25"]) {
+        assert_eq!(usage.time_stamp, t(&format!("{day}T00:00:00+08:00")));
+        assert_eq!(
+            (usage.audio, usage.video_sdm, usage.video_sd, usage.video_hd),
+            (12345, 123456, 11111, 12321)
+        );
+    }
+    assert_list_usages_2023_request(&server).await;
+}
+
+#[tokio::test]
+async fn list_usages_2023_11_01_refuses_a_missing_field_and_a_span_over_30_days() {
+    let server = answering(200, LIST_USAGES_2023_RESPONSE, &[]).await;
+    let client = client_at(&server, NOW);
+    let err = client
+        .list_usages_2023_11_01()
+        .start_time(t("2021-07-24T08:00:00+08:00"))
+        .end_time(t("2021-07-28T08:00:00+08:00"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_refused(&err, &["app_id"]);
+    let err = client
+        .list_usages_2023_11_01()
+        .app_id("Your_AppId")
+        .start_time(t("2021-07-01T00:00:00+08:00"))
+        .end_time(t("2021-07-31T00:00:01+08:00"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_refused(&err, &["30 days"]);
+    assert!(received(&server).await.is_empty());
+}
+
+/// The generated `API` table tells the two versions apart and calls 2023-11-01 with JSON keyed
+/// by wire names: the same request as the typed client, and the `Result` as it came.
+#[tokio::test]
+async fn the_generic_api_entry_sends_what_the_typed_client_sends() {
+    use rtc_usage_core::api::{FindError, find};
+    let table = rtc_usage_volcengine::API;
+    assert!(matches!(
+        find(table, "ListUsages", None),
+        Err(FindError::Ambiguous { .. })
+    ));
+    assert_eq!(
+        find(table, "ListUsages@2020-12-01", None).unwrap().module,
+        "list_usages"
+    );
+    let op = find(table, "list_usages_2023_11_01", None).unwrap();
+    assert_eq!(op.descriptor.version, "2023-11-01");
+    assert_eq!(
+        find(table, "listusages", Some("2023-11-01"))
+            .unwrap()
+            .module,
+        op.module
+    );
+    let server = answering(200, LIST_USAGES_2023_RESPONSE, &[]).await;
+    let core = rtc_usage_core::Client::new(
+        &rtc_usage_volcengine::VENDOR,
+        Config::builder()
+            .credentials(credentials())
+            .endpoint_url(server.uri())
+            .clock(Arc::new(FixedClock::from_unix(NOW).unwrap()))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let input: Value = serde_json::from_str(LIST_USAGES_REQUEST).unwrap();
+    let payload = op.invoke(&core, input).await.unwrap();
+    let documented: Value = serde_json::from_str(LIST_USAGES_2023_RESPONSE).unwrap();
+    assert_eq!(payload, documented["Result"]);
+    assert_list_usages_2023_request(&server).await;
+}

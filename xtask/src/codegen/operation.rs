@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::{self, Field, OperationTypes, Shape};
-use crate::load::{module_name, parse_offset, time_param};
+use crate::load::{module_name, parse_offset, time_param, type_base};
 use crate::spec::{
     AuthScheme, EnvelopeKind, ErrorKind, ErrorRule, Location, OperationSpec, SpanCounting,
     VendorSpec,
@@ -17,6 +17,9 @@ pub struct RenderedOperation {
     pub marker: syn::Ident,
     pub request: syn::Ident,
     pub response: syn::Ident,
+    /// The caller-set parameters as `rtc_usage_core::api::ApiParam` values, for the
+    /// vendor's `API` table.
+    pub api_params: Vec<TokenStream>,
     pub tokens: TokenStream,
 }
 
@@ -28,16 +31,22 @@ pub fn render(spec: &OperationSpec, vendor: &VendorSpec) -> Result<RenderedOpera
         fields,
     } = types::build(spec, &format!("crate::generated::{}", module_name(spec)))?;
     let module = format_ident!("{}", module_name(spec));
-    let marker = format_ident!("{}", spec.operation);
-    let builder = format_ident!("{}FluentBuilder", spec.operation);
+    let base = type_base(spec);
+    let marker = format_ident!("{}", base);
+    let builder = format_ident!("{}FluentBuilder", base);
     let docs = module_docs(spec);
     let descriptor = descriptor(spec, vendor)?;
     let write_request = write_request(&fields);
     let time_range = time_range(spec, &fields)?;
     let setters = fields.iter().map(setter);
     let tests = example_tests(spec, &marker, &request, &response);
+    // Two versions of one operation (`rust_module`) are told apart by their version.
+    let at_version = match spec.rust_module {
+        Some(_) => format!(" at version {}", spec.version),
+        None => String::new(),
+    };
     let op_doc = format!(
-        "The `{}` operation, for [`rtc_usage_core::Client::execute`] and generic code.",
+        "The `{}` operation{at_version}, for [`rtc_usage_core::Client::execute`] and generic code.",
         spec.operation
     );
     let builder_doc = format!(
@@ -114,7 +123,61 @@ pub fn render(spec: &OperationSpec, vendor: &VendorSpec) -> Result<RenderedOpera
         marker,
         request,
         response,
+        api_params: api_params(spec)?,
         tokens,
+    })
+}
+
+/// Each caller-set parameter as an `ApiParam`: wire name, place, whether required, and the
+/// JSON type of its value (`$ref`s resolved), so generic callers can turn text into values.
+fn api_params(spec: &OperationSpec) -> Result<Vec<TokenStream>, String> {
+    let api = quote!(::rtc_usage_core::api);
+    let mut params = Vec::new();
+    for p in &spec.parameters {
+        let Some(schema) = &p.schema else { continue };
+        let (name, required, loc) = (&p.name, p.required, location(p.location));
+        let kind = value_kind(spec, schema, 0)
+            .map_err(|e| format!("key `parameters.{name}.schema`: {e}"))?;
+        params.push(quote!(#api::ApiParam {
+            name: #name, location: #loc, required: #required, kind: #kind,
+        }));
+    }
+    Ok(params)
+}
+
+/// The `rtc_usage_core::api::ValueKind` of a parameter's JSON Schema.
+fn value_kind(
+    spec: &OperationSpec,
+    schema: &serde_json::Value,
+    depth: usize,
+) -> Result<TokenStream, String> {
+    let kind = quote!(::rtc_usage_core::api::ValueKind);
+    if depth > 16 {
+        return Err("the schema's `$ref`s do not end".into());
+    }
+    if let Some(r) = schema.get("$ref").and_then(serde_json::Value::as_str) {
+        let name = r.strip_prefix("#/definitions/").unwrap_or(r);
+        let def = spec
+            .definitions
+            .get(name)
+            .ok_or_else(|| format!("no definition named `{name}`"))?;
+        return value_kind(spec, def, depth + 1);
+    }
+    let ty = schema.get("type").and_then(serde_json::Value::as_str);
+    Ok(match ty {
+        Some("string") => quote!(#kind::String),
+        Some("integer") => quote!(#kind::Integer),
+        Some("number") => quote!(#kind::Number),
+        Some("boolean") => quote!(#kind::Boolean),
+        Some("object") => quote!(#kind::Object),
+        Some("array") => {
+            let items = match schema.get("items") {
+                Some(items) => value_kind(spec, items, depth + 1)?,
+                None => quote!(#kind::Any),
+            };
+            quote!(#kind::Array(&#items))
+        }
+        _ => quote!(#kind::Any),
     })
 }
 

@@ -47,8 +47,9 @@ const KNOWN_VALUES: &str = "x-known-values";
 /// `module` is the operation's module path inside its crate (`crate::generated::x`), so that
 /// open sets are named the same from typify's nested `builder` module.
 pub fn build(spec: &OperationSpec, module: &str) -> Result<OperationTypes, String> {
-    let request_name = format!("{}Request", spec.operation);
-    let response_name = format!("{}Response", spec.operation);
+    let base = crate::load::type_base(spec);
+    let request_name = format!("{base}Request");
+    let response_name = format!("{base}Response");
     let mut definitions = spec.definitions.clone();
     definitions.insert(request_name.clone(), request_schema(spec));
     definitions.insert(response_name.clone(), spec.response.schema.clone());

@@ -116,6 +116,19 @@ fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
         let m = &o.module;
         quote!(&#m::DESCRIPTOR)
     });
+    let api_entries = ops.iter().map(|o| {
+        let (m, marker, params) = (&o.module, &o.marker, &o.api_params);
+        let module = m.to_string();
+        quote! {
+            ::rtc_usage_core::api::ApiOperation {
+                descriptor: &#m::DESCRIPTOR,
+                module: #module,
+                params: &[#(#params),*],
+                check: ::rtc_usage_core::api::check::<#m::#marker>,
+                call: ::rtc_usage_core::api::call::<#m::#marker>,
+            }
+        }
+    });
     let (id, display, endpoint_env, default_region) = (
         &vendor.vendor,
         &vendor.display_name,
@@ -155,6 +168,9 @@ fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
 
         #[doc = "Every operation of this crate, in spec order."]
         pub static OPERATIONS: &[&::rtc_usage_core::OperationDescriptor] = &[#(#descriptors),*];
+
+        #[doc = "Every operation of this crate as a generic entry, in spec order: its parameters, and calls that take and return JSON keyed by wire names (the `rtc-usage api` command's dispatch table)."]
+        pub static API: &[::rtc_usage_core::api::ApiOperation] = &[#(#api_entries),*];
     }
 }
 

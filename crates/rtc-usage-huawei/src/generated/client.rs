@@ -28,6 +28,14 @@ impl Client {
     pub(crate) fn stub(&self) -> &dyn stub::HuaweiStub {
         &*self.inner
     }
+    ///Starts a `ListRtcHistoryScale` call.
+    pub fn list_rtc_history_scale(
+        &self,
+    ) -> super::list_rtc_history_scale::ListRtcHistoryScaleFluentBuilder {
+        super::list_rtc_history_scale::ListRtcHistoryScaleFluentBuilder::new(
+            self.clone(),
+        )
+    }
     ///Starts a `ListRtcHistoryUsage` call.
     pub fn list_rtc_history_usage(
         &self,
@@ -40,6 +48,25 @@ impl Client {
 pub mod stub {
     ///The calls a Huawei Cloud RTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error.
     pub trait HuaweiStub: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync {
+        fn list_rtc_history_scale(
+            &self,
+            input: super::super::ListRtcHistoryScaleRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<
+                super::super::ListRtcHistoryScaleResponse,
+                ::rtc_usage_core::Error,
+            >,
+        > {
+            let _ = input;
+            ::std::boxed::Box::pin(async {
+                ::std::result::Result::Err(
+                    ::rtc_usage_core::Error::unimplemented(
+                        &super::super::list_rtc_history_scale::DESCRIPTOR,
+                    ),
+                )
+            })
+        }
         fn list_rtc_history_usage(
             &self,
             input: super::super::ListRtcHistoryUsageRequest,
@@ -64,6 +91,20 @@ pub mod stub {
 #[derive(Debug)]
 struct Http(::rtc_usage_core::Client);
 impl stub::HuaweiStub for Http {
+    fn list_rtc_history_scale(
+        &self,
+        input: super::ListRtcHistoryScaleRequest,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<
+            super::ListRtcHistoryScaleResponse,
+            ::rtc_usage_core::Error,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            self.0.execute::<super::ListRtcHistoryScale>(&input).await
+        })
+    }
     fn list_rtc_history_usage(
         &self,
         input: super::ListRtcHistoryUsageRequest,

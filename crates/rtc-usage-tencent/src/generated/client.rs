@@ -28,6 +28,28 @@ impl Client {
     pub(crate) fn stub(&self) -> &dyn stub::TencentStub {
         &*self.inner
     }
+    ///Starts a `DescribeMixTranscodingUsage` call.
+    pub fn describe_mix_transcoding_usage(
+        &self,
+    ) -> super::describe_mix_transcoding_usage::DescribeMixTranscodingUsageFluentBuilder {
+        super::describe_mix_transcoding_usage::DescribeMixTranscodingUsageFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    ///Starts a `DescribeRecordingUsage` call.
+    pub fn describe_recording_usage(
+        &self,
+    ) -> super::describe_recording_usage::DescribeRecordingUsageFluentBuilder {
+        super::describe_recording_usage::DescribeRecordingUsageFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    ///Starts a `DescribeRelayUsage` call.
+    pub fn describe_relay_usage(
+        &self,
+    ) -> super::describe_relay_usage::DescribeRelayUsageFluentBuilder {
+        super::describe_relay_usage::DescribeRelayUsageFluentBuilder::new(self.clone())
+    }
     ///Starts a `DescribeTrtcUsage` call.
     pub fn describe_trtc_usage(
         &self,
@@ -38,6 +60,63 @@ impl Client {
 pub mod stub {
     ///The calls a Tencent Cloud TRTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error.
     pub trait TencentStub: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync {
+        fn describe_mix_transcoding_usage(
+            &self,
+            input: super::super::DescribeMixTranscodingUsageRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<
+                super::super::DescribeMixTranscodingUsageResponse,
+                ::rtc_usage_core::Error,
+            >,
+        > {
+            let _ = input;
+            ::std::boxed::Box::pin(async {
+                ::std::result::Result::Err(
+                    ::rtc_usage_core::Error::unimplemented(
+                        &super::super::describe_mix_transcoding_usage::DESCRIPTOR,
+                    ),
+                )
+            })
+        }
+        fn describe_recording_usage(
+            &self,
+            input: super::super::DescribeRecordingUsageRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<
+                super::super::DescribeRecordingUsageResponse,
+                ::rtc_usage_core::Error,
+            >,
+        > {
+            let _ = input;
+            ::std::boxed::Box::pin(async {
+                ::std::result::Result::Err(
+                    ::rtc_usage_core::Error::unimplemented(
+                        &super::super::describe_recording_usage::DESCRIPTOR,
+                    ),
+                )
+            })
+        }
+        fn describe_relay_usage(
+            &self,
+            input: super::super::DescribeRelayUsageRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<
+                super::super::DescribeRelayUsageResponse,
+                ::rtc_usage_core::Error,
+            >,
+        > {
+            let _ = input;
+            ::std::boxed::Box::pin(async {
+                ::std::result::Result::Err(
+                    ::rtc_usage_core::Error::unimplemented(
+                        &super::super::describe_relay_usage::DESCRIPTOR,
+                    ),
+                )
+            })
+        }
         fn describe_trtc_usage(
             &self,
             input: super::super::DescribeTrtcUsageRequest,
@@ -62,6 +141,45 @@ pub mod stub {
 #[derive(Debug)]
 struct Http(::rtc_usage_core::Client);
 impl stub::TencentStub for Http {
+    fn describe_mix_transcoding_usage(
+        &self,
+        input: super::DescribeMixTranscodingUsageRequest,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<
+            super::DescribeMixTranscodingUsageResponse,
+            ::rtc_usage_core::Error,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            self.0.execute::<super::DescribeMixTranscodingUsage>(&input).await
+        })
+    }
+    fn describe_recording_usage(
+        &self,
+        input: super::DescribeRecordingUsageRequest,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<
+            super::DescribeRecordingUsageResponse,
+            ::rtc_usage_core::Error,
+        >,
+    > {
+        ::std::boxed::Box::pin(async move {
+            self.0.execute::<super::DescribeRecordingUsage>(&input).await
+        })
+    }
+    fn describe_relay_usage(
+        &self,
+        input: super::DescribeRelayUsageRequest,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<super::DescribeRelayUsageResponse, ::rtc_usage_core::Error>,
+    > {
+        ::std::boxed::Box::pin(async move {
+            self.0.execute::<super::DescribeRelayUsage>(&input).await
+        })
+    }
     fn describe_trtc_usage(
         &self,
         input: super::DescribeTrtcUsageRequest,

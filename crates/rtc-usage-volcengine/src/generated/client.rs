@@ -40,6 +40,12 @@ impl Client {
     pub fn list_usages(&self) -> super::list_usages::ListUsagesFluentBuilder {
         super::list_usages::ListUsagesFluentBuilder::new(self.clone())
     }
+    ///Starts a `ListUsages20231101` call.
+    pub fn list_usages_2023_11_01(
+        &self,
+    ) -> super::list_usages_2023_11_01::ListUsages20231101FluentBuilder {
+        super::list_usages_2023_11_01::ListUsages20231101FluentBuilder::new(self.clone())
+    }
 }
 pub mod stub {
     ///The calls a Volcengine RTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error.
@@ -82,6 +88,25 @@ pub mod stub {
                 )
             })
         }
+        fn list_usages_2023_11_01(
+            &self,
+            input: super::super::ListUsages20231101Request,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<
+                super::super::ListUsages20231101Response,
+                ::rtc_usage_core::Error,
+            >,
+        > {
+            let _ = input;
+            ::std::boxed::Box::pin(async {
+                ::std::result::Result::Err(
+                    ::rtc_usage_core::Error::unimplemented(
+                        &super::super::list_usages_2023_11_01::DESCRIPTOR,
+                    ),
+                )
+            })
+        }
     }
 }
 #[derive(Debug)]
@@ -110,6 +135,17 @@ impl stub::VolcengineStub for Http {
     > {
         ::std::boxed::Box::pin(async move {
             self.0.execute::<super::ListUsages>(&input).await
+        })
+    }
+    fn list_usages_2023_11_01(
+        &self,
+        input: super::ListUsages20231101Request,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<super::ListUsages20231101Response, ::rtc_usage_core::Error>,
+    > {
+        ::std::boxed::Box::pin(async move {
+            self.0.execute::<super::ListUsages20231101>(&input).await
         })
     }
 }

@@ -1,0 +1,650 @@
+//! Any generated operation, called with JSON: the entry behind `rtc-usage api`.
+//!
+//! Every generated vendor crate has a `pub static API: &[ApiOperation]`, one entry per spec,
+//! generated from the specs like the rest of the crate. An entry names the operation's
+//! caller-set parameters (wire name, place, JSON type) and has two functions instantiated for
+//! its [`Operation`]: [`check`] and [`call`]. Both deserialize the typed request from a JSON
+//! object keyed by wire names, so required fields, types and the spec's enforced limits are
+//! checked exactly as the typed client checks them, before any network call; [`call`] then
+//! runs [`Client::execute_json`] (paced, signed, retried) and returns the vendor's payload as
+//! raw JSON.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::BoxFuture;
+use crate::client::Client;
+use crate::descriptor::{Location, OperationDescriptor};
+use crate::error::Error;
+use crate::operation::Operation;
+
+/// One operation of a generated crate, callable with JSON.
+pub struct ApiOperation {
+    pub descriptor: &'static OperationDescriptor,
+    /// The generated module (and client method) name, e.g. `list_usages_2023_11_01`.
+    pub module: &'static str,
+    /// The parameters a caller sets, in spec order (constants and context values excluded).
+    pub params: &'static [ApiParam],
+    /// [`check`] for this operation: the input is the typed request and within the enforced
+    /// limits at the given time. Unknown keys are not looked at; see [`ApiOperation::check_input`].
+    pub check: fn(&Value, DateTime<Utc>) -> Result<(), Error>,
+    /// [`call`] for this operation. Unknown keys are not looked at; see [`ApiOperation::invoke`].
+    pub call: for<'a> fn(&'a Client, Value) -> BoxFuture<'a, Result<Value, Error>>,
+}
+
+impl fmt::Debug for ApiOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiOperation")
+            .field("vendor", &self.descriptor.vendor)
+            .field("name", &self.descriptor.name)
+            .field("version", &self.descriptor.version)
+            .field("module", &self.module)
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A parameter a caller sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiParam {
+    /// The wire name, the key in the JSON input (`StartTime`, `start_date`).
+    pub name: &'static str,
+    pub location: Location,
+    pub required: bool,
+    pub kind: ValueKind,
+}
+
+/// The JSON type of a parameter's value, from its spec's schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A string, including dates, date-times and open sets of vendor values.
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Object,
+    /// A list of values of the given kind.
+    Array(&'static ValueKind),
+    /// Whatever the schema allows.
+    Any,
+}
+
+impl ValueKind {
+    /// The JSON value a command-line text stands for: a string parameter takes the text as it
+    /// is; an integer, number, boolean or object the JSON the text spells (else the text, for
+    /// the typed request to refuse with a clear message); an array a JSON array, or else the
+    /// text as one element; `Any` the JSON the text spells when it is a number, boolean, array
+    /// or object, else the text.
+    pub fn from_text(self, text: &str) -> Value {
+        let json = serde_json::from_str::<Value>(text.trim()).ok();
+        match (self, json) {
+            (Self::String, _) => Value::String(text.to_owned()),
+            (Self::Array(_), Some(array @ Value::Array(_))) => array,
+            (Self::Array(items), _) => Value::Array(vec![items.from_text(text)]),
+            (Self::Integer | Self::Number, Some(n @ Value::Number(_)))
+            | (Self::Boolean, Some(n @ Value::Bool(_)))
+            | (Self::Object, Some(n @ Value::Object(_))) => n,
+            (
+                Self::Any,
+                Some(v @ (Value::Number(_) | Value::Bool(_) | Value::Array(_) | Value::Object(_))),
+            ) => v,
+            _ => Value::String(text.to_owned()),
+        }
+    }
+}
+
+impl ApiOperation {
+    /// `ListUsages@2023-11-01`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}@{}", self.descriptor.name, self.descriptor.version)
+    }
+
+    /// The parameter whose wire name is `name`.
+    pub fn param(&self, name: &str) -> Option<&'static ApiParam> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// The JSON input of a call: the object `body` (if any), with each `KEY=VALUE` text of
+    /// `params` converted by its parameter's [`ValueKind`] laid over it. A key given again
+    /// replaces the earlier value, except for an array parameter, whose later texts add
+    /// elements (`metric=A`, `metric=B` → `["A", "B"]`). An unknown key is refused.
+    pub fn input_from(
+        &self,
+        body: Option<Value>,
+        params: &[(String, String)],
+    ) -> Result<Value, Error> {
+        let mut input = match body {
+            None => Map::new(),
+            Some(Value::Object(map)) => map,
+            Some(other) => {
+                return Err(Error::invalid_input(
+                    self.descriptor,
+                    format!(
+                        "the body must be a JSON object of {}'s parameters, not {}",
+                        self.descriptor.name,
+                        json_type(&other)
+                    ),
+                ));
+            }
+        };
+        let mut given = Vec::new();
+        for (key, text) in params {
+            let param = self.param(key).ok_or_else(|| self.unknown_key(key))?;
+            let value = param.kind.from_text(text);
+            match (param.kind, input.get_mut(key.as_str())) {
+                (ValueKind::Array(_), Some(Value::Array(items))) if given.contains(key) => {
+                    match value {
+                        Value::Array(more) => items.extend(more),
+                        one => items.push(one),
+                    }
+                }
+                _ => {
+                    input.insert(key.clone(), value);
+                }
+            }
+            given.push(key.clone());
+        }
+        Ok(Value::Object(input))
+    }
+
+    /// Refuses keys that are none of the operation's parameters (the typed request would
+    /// ignore them silently).
+    pub fn check_keys(&self, input: &Value) -> Result<(), Error> {
+        if let Value::Object(map) = input {
+            if let Some(key) = map.keys().find(|k| self.param(k).is_none()) {
+                return Err(self.unknown_key(key));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks `input` as a call would, at `now`, without calling: known keys, then [`check`].
+    pub fn check_input(&self, input: &Value, now: DateTime<Utc>) -> Result<(), Error> {
+        self.check_keys(input)?;
+        (self.check)(input, now)
+    }
+
+    /// Calls the operation with `input`: known keys, then [`call`] (checked like the typed
+    /// client, then paced, signed and retried); the vendor's payload as raw JSON.
+    pub async fn invoke(&self, client: &Client, input: Value) -> Result<Value, Error> {
+        self.check_keys(&input)?;
+        (self.call)(client, input).await
+    }
+
+    fn unknown_key(&self, key: &str) -> Error {
+        let names: Vec<&str> = self.params.iter().map(|p| p.name).collect();
+        let close = names
+            .iter()
+            .find(|n| {
+                n.eq_ignore_ascii_case(key)
+                    || n.replace('_', "")
+                        .eq_ignore_ascii_case(&key.replace('_', ""))
+            })
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        Error::invalid_input(
+            self.descriptor,
+            format!(
+                "`{key}` is not a parameter of {}{close}; its parameters are {}",
+                self.qualified_name(),
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        )
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The typed request of `Op` from a JSON object keyed by wire names; a value that does not fit
+/// (missing required field, wrong type, bad date) is `InvalidInput`.
+pub fn input<Op: Operation>(value: Value) -> Result<Op::Input, Error>
+where
+    Op::Input: DeserializeOwned,
+{
+    let op = Op::descriptor();
+    if !value.is_object() {
+        return Err(Error::invalid_input(
+            op,
+            format!(
+                "the input must be a JSON object of {}'s parameters, not {}",
+                op.name,
+                json_type(&value)
+            ),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        Error::invalid_input(
+            op,
+            format!("the parameters do not fit {} {}: {e}", op.name, op.version),
+        )
+    })
+}
+
+/// Checks a JSON input of `Op` at `now` without calling: the typed request, the spec's
+/// enforced limits, and that every value can be put on the wire.
+pub fn check<Op: Operation>(value: &Value, now: DateTime<Utc>) -> Result<(), Error>
+where
+    Op::Input: DeserializeOwned,
+{
+    let op = Op::descriptor();
+    let typed = input::<Op>(value.clone())?;
+    crate::validate::check(op, &Op::time_range(&typed), now)?;
+    crate::operation::prepare::<Op>(&typed).map_err(|e| Error::invalid_input(op, e.to_string()))?;
+    Ok(())
+}
+
+/// Calls `Op` with a JSON input: the typed request from it ([`input`]), then
+/// [`Client::execute_json`].
+pub fn call<'a, Op: Operation>(
+    client: &'a Client,
+    value: Value,
+) -> BoxFuture<'a, Result<Value, Error>>
+where
+    Op::Input: DeserializeOwned,
+{
+    Box::pin(async move {
+        let typed = input::<Op>(value)?;
+        client.execute_json::<Op>(&typed).await
+    })
+}
+
+/// Why [`find`] found no single operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindError {
+    /// No operation has this name or module name.
+    Unknown {
+        name: String,
+        /// Every operation of the table, as `Name@version`.
+        known: Vec<String>,
+    },
+    /// The name has several versions and none was chosen.
+    Ambiguous {
+        name: String,
+        versions: Vec<&'static str>,
+    },
+    /// The name exists, but not at this version.
+    UnknownVersion {
+        name: String,
+        version: String,
+        versions: Vec<&'static str>,
+    },
+}
+
+impl fmt::Display for FindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown { name, known } => write!(
+                f,
+                "no operation `{name}`; known: {}",
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ),
+            Self::Ambiguous { name, versions } => write!(
+                f,
+                "`{name}` exists at versions {}: name one, as {name}@{}",
+                versions.join(" and "),
+                versions.last().copied().unwrap_or_default()
+            ),
+            Self::UnknownVersion {
+                name,
+                version,
+                versions,
+            } => write!(
+                f,
+                "`{name}` has no version {version}; its versions: {}",
+                versions.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FindError {}
+
+/// The operation of `table` named `name`: its documented name (any case, `ListUsages`) or
+/// its module name (`list_usages_2023_11_01`), optionally followed by `@VERSION`, or with
+/// `version` given. A name with several versions needs one.
+pub fn find<'t>(
+    table: &'t [ApiOperation],
+    name: &str,
+    version: Option<&str>,
+) -> Result<&'t ApiOperation, FindError> {
+    let (name, at) = match name.split_once('@') {
+        Some((name, at)) => (name.trim(), Some(at.trim())),
+        None => (name.trim(), None),
+    };
+    let by_module: Vec<&ApiOperation> = table
+        .iter()
+        .filter(|o| o.module.eq_ignore_ascii_case(name))
+        .collect();
+    let matches: Vec<&ApiOperation> = if by_module.is_empty() {
+        table
+            .iter()
+            .filter(|o| o.descriptor.name.eq_ignore_ascii_case(name))
+            .collect()
+    } else {
+        by_module
+    };
+    let versions: Vec<&'static str> = matches.iter().map(|o| o.descriptor.version).collect();
+    let version = match (at, version) {
+        (Some(a), Some(v)) if a != v => {
+            return Err(FindError::UnknownVersion {
+                name: name.to_owned(),
+                version: format!("{a} and {v} at once"),
+                versions,
+            });
+        }
+        (a, v) => a.or(v),
+    };
+    match (matches.as_slice(), version) {
+        ([], _) => Err(FindError::Unknown {
+            name: name.to_owned(),
+            known: table.iter().map(ApiOperation::qualified_name).collect(),
+        }),
+        (_, Some(v)) => matches
+            .iter()
+            .find(|o| o.descriptor.version == v)
+            .copied()
+            .ok_or_else(|| FindError::UnknownVersion {
+                name: name.to_owned(),
+                version: v.to_owned(),
+                versions,
+            }),
+        ([one], None) => Ok(one),
+        (_, None) => Err(FindError::Ambiguous {
+            name: name.to_owned(),
+            versions,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::descriptor::{Enforcement, Limits, SpanCounting, SpanLimit};
+    use crate::error::ErrorKind;
+    use crate::operation::{RequestParts, WireError};
+    use crate::validate::{TimePoint, TimeRange};
+    use crate::{AuthScheme, Envelope};
+
+    static DESCRIPTOR: OperationDescriptor = OperationDescriptor {
+        vendor: "test",
+        service: "svc",
+        name: "GetThings",
+        version: "2024-01-01",
+        method: "POST",
+        path: "/",
+        auth: AuthScheme::Tc3HmacSha256,
+        envelope: Envelope::TencentResponse,
+        endpoints: &[],
+        default_region: "r",
+        constants: &[],
+        context_params: &[],
+        limits: Limits {
+            rate: None,
+            span: Some(SpanLimit {
+                start_param: "From",
+                end_param: "To",
+                max_days: 3,
+                counting: SpanCounting::InclusiveDays,
+                end_inclusive: true,
+                enforcement: Enforcement::Enforced,
+            }),
+            lookback: None,
+            data_delay: None,
+            day_offset_seconds: 0,
+            granularity: None,
+        },
+        error_codes: &[],
+    };
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Input {
+        #[serde(rename = "From")]
+        from: chrono::NaiveDate,
+        #[serde(rename = "To")]
+        to: chrono::NaiveDate,
+        #[serde(rename = "Id", default)]
+        id: Option<u64>,
+        #[serde(rename = "tag", default)]
+        tags: Vec<String>,
+    }
+
+    struct GetThings;
+
+    impl Operation for GetThings {
+        type Input = Input;
+        type Output = Value;
+        fn descriptor() -> &'static OperationDescriptor {
+            &DESCRIPTOR
+        }
+        fn write_request(input: &Input, request: &mut RequestParts) -> Result<(), WireError> {
+            crate::wire::push_query(request, "tag", &input.tags)?;
+            crate::wire::json_body(request, &(input.from, input.to, input.id))
+        }
+        fn time_range(input: &Input) -> TimeRange {
+            TimeRange {
+                start: Some(TimePoint::from(&input.from)),
+                end: Some(TimePoint::from(&input.to)),
+            }
+        }
+    }
+
+    const PARAMS: &[ApiParam] = &[
+        ApiParam {
+            name: "From",
+            location: Location::Body,
+            required: true,
+            kind: ValueKind::String,
+        },
+        ApiParam {
+            name: "To",
+            location: Location::Body,
+            required: true,
+            kind: ValueKind::String,
+        },
+        ApiParam {
+            name: "Id",
+            location: Location::Body,
+            required: false,
+            kind: ValueKind::Integer,
+        },
+        ApiParam {
+            name: "tag",
+            location: Location::Query,
+            required: false,
+            kind: ValueKind::Array(&ValueKind::String),
+        },
+    ];
+
+    static TABLE: &[ApiOperation] = &[
+        ApiOperation {
+            descriptor: &DESCRIPTOR,
+            module: "get_things",
+            params: PARAMS,
+            check: check::<GetThings>,
+            call: call::<GetThings>,
+        },
+        ApiOperation {
+            descriptor: &DESCRIPTOR,
+            module: "get_things_v2",
+            params: PARAMS,
+            check: check::<GetThings>,
+            call: call::<GetThings>,
+        },
+    ];
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn now() -> DateTime<Utc> {
+        "2024-06-01T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn texts_become_values_by_kind() {
+        assert_eq!(ValueKind::String.from_text("123"), Value::from("123"));
+        assert_eq!(ValueKind::Integer.from_text("123"), Value::from(123));
+        assert_eq!(ValueKind::Integer.from_text("12x"), Value::from("12x"));
+        assert_eq!(ValueKind::Boolean.from_text("true"), Value::from(true));
+        assert_eq!(ValueKind::Number.from_text("1.5"), Value::from(1.5));
+        let strings = ValueKind::Array(&ValueKind::String);
+        assert_eq!(strings.from_text("a"), serde_json::json!(["a"]));
+        assert_eq!(
+            strings.from_text(r#"["a","b"]"#),
+            serde_json::json!(["a", "b"])
+        );
+        assert_eq!(ValueKind::Any.from_text("7"), Value::from(7));
+        assert_eq!(ValueKind::Any.from_text("\"7\""), Value::from("\"7\""));
+        assert_eq!(ValueKind::Any.from_text("x"), Value::from("x"));
+        assert_eq!(
+            ValueKind::Object.from_text("{\"a\":1}"),
+            serde_json::json!({"a": 1})
+        );
+    }
+
+    #[test]
+    fn params_lay_over_the_body_and_arrays_accumulate() {
+        let op = &TABLE[0];
+        let body = serde_json::json!({"From": "2024-01-01", "To": "2024-01-09", "tag": ["z"]});
+        let input = op
+            .input_from(
+                Some(body),
+                &pairs(&[
+                    ("To", "2024-01-02"),
+                    ("tag", "a"),
+                    ("tag", "b"),
+                    ("Id", "7"),
+                ]),
+            )
+            .unwrap();
+        assert_eq!(
+            input,
+            serde_json::json!({"From": "2024-01-01", "To": "2024-01-02", "tag": ["a", "b"], "Id": 7})
+        );
+        op.check_input(&input, now()).unwrap();
+    }
+
+    #[test]
+    fn unknown_keys_bad_bodies_and_bad_values_are_invalid_input() {
+        let op = &TABLE[0];
+        let err = op.input_from(None, &pairs(&[("from", "x")])).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(err.message().contains("did you mean `From`?"), "{err}");
+        let err = op
+            .input_from(Some(serde_json::json!([1])), &[])
+            .unwrap_err();
+        assert!(err.message().contains("not an array"), "{err}");
+        let err = op
+            .check_input(
+                &serde_json::json!({"From": "2024-01-01", "To": "2024-01-02", "Nope": 1}),
+                now(),
+            )
+            .unwrap_err();
+        assert!(err.message().contains("`Nope` is not a parameter"), "{err}");
+        let err = op
+            .check_input(&serde_json::json!({"From": "2024-01-01"}), now())
+            .unwrap_err();
+        assert!(err.message().contains("missing field `To`"), "{err}");
+        let err = op
+            .check_input(
+                &serde_json::json!({"From": "2024-01-01", "To": "2024-01-02", "Id": "x"}),
+                now(),
+            )
+            .unwrap_err();
+        assert!(err.message().contains("invalid type"), "{err}");
+        let err = op
+            .check_input(
+                &serde_json::json!({"From": "2024-01-01", "To": "2024-01-04"}),
+                now(),
+            )
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(err.message().contains("3 days"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_input_makes_no_call() {
+        let client = Client::new(
+            &TEST_VENDOR,
+            crate::Config::builder()
+                .credentials(crate::Credentials::new("ak", "sk"))
+                .endpoint_url("http://127.0.0.1:9")
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        let err = TABLE[0]
+            .invoke(
+                &client,
+                serde_json::json!({"From": "2024-01-02", "To": "2024-01-01"}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert_eq!(err.attempts(), 0);
+    }
+
+    static TEST_VENDOR: crate::VendorInfo = crate::VendorInfo {
+        id: "test",
+        display_name: "Test",
+        credential_env: crate::descriptor::CredentialEnv {
+            access_key: &[],
+            secret_key: &[],
+            session_token: &[],
+            project_id: &[],
+            region: &[],
+        },
+        endpoint_env: "RTC_USAGE_ENDPOINT_TEST",
+        default_region: "r",
+    };
+
+    #[test]
+    fn operations_are_found_by_name_module_and_version() {
+        let found = |name, version| find(TABLE, name, version).map(|o| o.module);
+        assert_eq!(found("get_things_v2", None), Ok("get_things_v2"));
+        assert_eq!(found("GET_THINGS", None), Ok("get_things"));
+        let ambiguous = found("getthings", None).unwrap_err();
+        assert!(matches!(ambiguous, FindError::Ambiguous { .. }));
+        assert_eq!(
+            ambiguous.to_string(),
+            "`getthings` exists at versions 2024-01-01 and 2024-01-01: name one, as getthings@2024-01-01"
+        );
+        assert_eq!(found("GetThings@2024-01-01", None), Ok("get_things"));
+        assert_eq!(found("GetThings", Some("2024-01-01")), Ok("get_things"));
+        assert!(matches!(
+            found("GetThings@2020-01-01", None),
+            Err(FindError::UnknownVersion { .. })
+        ));
+        assert!(matches!(
+            found("GetThings@2024-01-01", Some("2020-01-01")),
+            Err(FindError::UnknownVersion { .. })
+        ));
+        let unknown = found("Nothing", None).unwrap_err();
+        assert!(
+            unknown.to_string().contains("GetThings@2024-01-01"),
+            "{unknown}"
+        );
+    }
+}
