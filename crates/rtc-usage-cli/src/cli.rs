@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
-use rtc_usage::{AppRef, Vendor};
+use rtc_usage::{AppRef, Category, Vendor};
 
 /// Where `rtc-usage emulator` listens unless told otherwise: fixed, so exported endpoint
 /// variables stay valid across restarts.
@@ -82,6 +82,11 @@ pub struct UsageArgs {
     /// one-day window in 5-minute buckets).
     #[arg(long, value_enum, default_value_t = GranularityArg::Day)]
     pub granularity: GranularityArg,
+
+    /// What to report, comma-separated: `call` (the default), `recording`, `transcoding`, or
+    /// `all`. Recording and transcoding come from Tencent and Huawei, which document them.
+    #[arg(long, value_name = "CATEGORY[,..]", default_value = "call", value_parser = parse_categories)]
+    pub category: Categories,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -265,6 +270,23 @@ pub struct EndpointOverride {
 }
 
 /// A calendar day written exactly as YYYY-MM-DD.
+/// The categories of `--category`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Categories(pub Vec<Category>);
+
+/// `call,recording`, or `all`.
+pub fn parse_categories(value: &str) -> Result<Categories, String> {
+    if value == "all" {
+        return Ok(Categories(Category::ALL.to_vec()));
+    }
+    value
+        .split(',')
+        .map(|c| c.trim().parse::<Category>())
+        .collect::<Result<Vec<_>, _>>()
+        .map(Categories)
+        .map_err(|e| format!("{e}, or all"))
+}
+
 pub fn parse_day(value: &str) -> Result<NaiveDate, String> {
     let shaped = value.len() == 10
         && value.bytes().enumerate().all(|(i, b)| match i {

@@ -17,7 +17,8 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
     let granularity = Granularity::from(args.granularity);
     let query = UsageQuery::new(args.from, args.to)
         .apps(args.apps)
-        .granularity(granularity);
+        .granularity(granularity)
+        .categories(args.category.0);
     let plan = session.client.plan(&query).map_err(exit::refused)?;
     tracing::info!(calls = plan.calls.len(), "planned");
 

@@ -17,7 +17,7 @@ const DEMO_APPS: [&str; 3] = [
 ];
 
 /// The keys of a JSON record, in order: also the CSV header.
-const JSON_KEYS: &str = "vendor,app,start,granularity,tier,vendor_tier,seconds";
+const JSON_KEYS: &str = "vendor,app,start,granularity,category,tier,vendor_tier,seconds";
 
 fn rtc_usage(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(BIN)

@@ -22,6 +22,8 @@ pub enum QueryError {
     },
     #[error("no apps to query: name at least one VENDOR:APP_ID")]
     NoApps,
+    #[error("no categories to report: name at least one of call, recording, transcoding")]
+    NoCategories,
     #[error("the range starts on {from}, after it ends on {to}: swap the dates")]
     DatesSwapped { from: NaiveDate, to: NaiveDate },
     #[error("{0} has no client: give the facade a {0} client (credentials and endpoint)")]

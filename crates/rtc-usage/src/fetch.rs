@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use crate::app::AppRef;
 use crate::error::QueryError;
 use crate::query::{Granularity, UsageQuery};
-use crate::record::{Bucket, Millis, Tier, UsageRecord};
+use crate::record::{Bucket, Category, Millis, Tier, UsageRecord};
 use crate::report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
 use crate::sources::{self, Fetched, Source, UsageSource, day_start};
 use crate::vendor::Vendor;
@@ -46,17 +46,37 @@ impl UsageClientBuilder {
     #[cfg(feature = "volcengine")]
     pub fn volcengine(mut self, client: rtc_usage_volcengine::Client) -> Self {
         self.volcengine = Some(client.clone());
-        self.source(Source::<sources::volcengine::Volcengine>(client))
+        self.vendor_sources(
+            Vendor::Volcengine,
+            vec![Arc::new(Source::<sources::volcengine::Volcengine>(client))],
+        )
     }
 
     #[cfg(feature = "tencent")]
     pub fn tencent(self, client: rtc_usage_tencent::Client) -> Self {
-        self.source(Source::<sources::tencent::Tencent>(client))
+        use sources::tencent::{Multi, Single, Tencent, TencentRecording, TencentTranscoding};
+        self.vendor_sources(
+            Vendor::Tencent,
+            vec![
+                Arc::new(Source::<Tencent>(client.clone())),
+                Arc::new(Source::<TencentRecording<Single>>(client.clone())),
+                Arc::new(Source::<TencentRecording<Multi>>(client.clone())),
+                Arc::new(Source::<TencentTranscoding>(client)),
+            ],
+        )
     }
 
     #[cfg(feature = "huawei")]
     pub fn huawei(self, client: rtc_usage_huawei::Client) -> Self {
-        self.source(Source::<sources::huawei::Huawei>(client))
+        use sources::huawei::{Communication, Huawei, Recording, Transcoding};
+        self.vendor_sources(
+            Vendor::Huawei,
+            vec![
+                Arc::new(Source::<Huawei<Communication>>(client.clone())),
+                Arc::new(Source::<Huawei<Recording>>(client.clone())),
+                Arc::new(Source::<Huawei<Transcoding>>(client)),
+            ],
+        )
     }
 
     /// The clock look-back rules are checked against; the system clock by default. Give it
@@ -75,11 +95,11 @@ impl UsageClientBuilder {
         }
     }
 
+    /// Replaces every source of `vendor` (one per usage operation and category).
     #[allow(dead_code)] // unused when no vendor feature is on
-    fn source(mut self, source: impl UsageSource + 'static) -> Self {
-        let vendor = source.vendor();
+    fn vendor_sources(mut self, vendor: Vendor, sources: Vec<Arc<dyn UsageSource>>) -> Self {
         self.sources.retain(|s| s.vendor() != vendor);
-        self.sources.push(Arc::new(source));
+        self.sources.extend(sources);
         self
     }
 }
@@ -89,6 +109,8 @@ impl UsageClientBuilder {
 #[non_exhaustive]
 pub struct Plan {
     pub calls: Vec<PlannedCall>,
+    /// Categories asked of a vendor that documents no operation for them.
+    pub not_documented: Vec<(AppRef, Category)>,
 }
 
 /// One call: one app over one window of days.
@@ -97,6 +119,10 @@ pub struct Plan {
 pub struct PlannedCall {
     pub app: AppRef,
     pub window: DayWindow,
+    pub category: Category,
+    /// The documented operation called.
+    pub operation: &'static str,
+    source: usize,
 }
 
 impl Plan {
@@ -110,7 +136,15 @@ impl Plan {
 }
 
 /// Key of a merged record: sorts by vendor, app, bucket start, tier.
-type RecordKey = (Vendor, String, DateTime<FixedOffset>, Bucket, Tier, String);
+type RecordKey = (
+    Vendor,
+    String,
+    DateTime<FixedOffset>,
+    Bucket,
+    Category,
+    Tier,
+    String,
+);
 
 impl UsageClient {
     pub fn builder() -> UsageClientBuilder {
@@ -127,14 +161,16 @@ impl UsageClient {
         self.sources.iter().map(|s| s.vendor()).collect()
     }
 
-    fn source(&self, vendor: Vendor) -> Result<&Arc<dyn UsageSource>, QueryError> {
+    /// Checks that `vendor` can be asked at all.
+    fn check_vendor(&self, vendor: Vendor) -> Result<(), QueryError> {
         if !vendor.is_enabled() {
             return Err(QueryError::VendorDisabled(vendor));
         }
-        self.sources
-            .iter()
-            .find(|s| s.vendor() == vendor)
-            .ok_or(QueryError::VendorNotConfigured(vendor))
+        if self.sources.iter().any(|s| s.vendor() == vendor) {
+            Ok(())
+        } else {
+            Err(QueryError::VendorNotConfigured(vendor))
+        }
     }
 
     /// Splits the query into calls no longer than each vendor's documented span, and checks
@@ -142,26 +178,44 @@ impl UsageClient {
     pub fn plan(&self, query: &UsageQuery) -> Result<Plan, QueryError> {
         let days = query.days()?;
         let now = self.clock.now();
-        let mut calls = Vec::new();
+        let mut plan = Plan {
+            calls: Vec::new(),
+            not_documented: Vec::new(),
+        };
         for app in query.app_refs() {
-            let source = self.source(app.vendor())?;
-            let limits = &source.descriptor().limits;
-            let max_days = window::max_days_per_call(limits.span.as_ref());
-            let fine = limits.granularity.and_then(|g| g.fine);
-            for window in window::split(days, max_days, fine) {
-                source
-                    .check(app.app(), window, now)
-                    .map_err(|source| QueryError::OutOfRange {
-                        vendor: app.vendor(),
-                        source,
-                    })?;
-                calls.push(PlannedCall {
-                    app: app.clone(),
-                    window,
-                });
+            self.check_vendor(app.vendor())?;
+            for category in query.get_categories() {
+                let mut documented = false;
+                for (index, source) in self.sources.iter().enumerate() {
+                    if source.vendor() != app.vendor() || source.category() != category {
+                        continue;
+                    }
+                    documented = true;
+                    let op = source.descriptor();
+                    let max_days = window::max_days_per_call(op.limits.span.as_ref());
+                    let fine = op.limits.granularity.and_then(|g| g.fine);
+                    for window in window::split(days, max_days, fine) {
+                        source.check(app.app(), window, now).map_err(|source| {
+                            QueryError::OutOfRange {
+                                vendor: app.vendor(),
+                                source,
+                            }
+                        })?;
+                        plan.calls.push(PlannedCall {
+                            app: app.clone(),
+                            window,
+                            category,
+                            operation: op.name,
+                            source: index,
+                        });
+                    }
+                }
+                if !documented {
+                    plan.not_documented.push((app.clone(), category));
+                }
             }
         }
-        Ok(Plan { calls })
+        Ok(plan)
     }
 
     /// Fetches the query's usage. Fails only when the query is refused before any call;
@@ -190,20 +244,26 @@ impl UsageClient {
         on_progress: impl Fn(Progress) + Send + Sync,
     ) -> UsageReport {
         let started = Instant::now();
-        let gates: HashMap<Vendor, Arc<Semaphore>> = self
+        // One gate per operation, as each has its own documented rate limit.
+        let gates: HashMap<&str, Arc<Semaphore>> = self
             .sources
             .iter()
-            .map(|s| (s.vendor(), Arc::new(Semaphore::new(in_flight(s.as_ref())))))
+            .map(|s| {
+                (
+                    s.descriptor().name,
+                    Arc::new(Semaphore::new(in_flight(s.as_ref()))),
+                )
+            })
             .collect();
         let mut tasks = JoinSet::new();
         let mut task_calls = HashMap::with_capacity(plan.calls.len());
         for (index, call) in plan.calls.iter().enumerate() {
-            let Ok(source) = self.source(call.app.vendor()) else {
+            let Some(source) = self.sources.get(call.source) else {
                 continue; // `plan` made it, so the source exists.
             };
             let source = Arc::clone(source);
             let op = source.descriptor();
-            let gate = gates.get(&call.app.vendor()).cloned();
+            let gate = gates.get(op.name).cloned();
             let (app, window) = (call.app.app().clone(), call.window);
             let handle = tasks.spawn(async move {
                 let _permit = match &gate {
@@ -217,6 +277,16 @@ impl UsageClient {
 
         let mut merged: BTreeMap<RecordKey, Millis> = BTreeMap::new();
         let mut report = UsageReport::default();
+        for (app, category) in &plan.not_documented {
+            report.warnings.push(Warning {
+                vendor: app.vendor(),
+                app: app.app_label().to_owned(),
+                message: format!(
+                    "{} documents no {category} usage operation; not reported",
+                    app.vendor()
+                ),
+            });
+        }
         let mut stats: BTreeMap<Vendor, VendorCalls> = BTreeMap::new();
         let total = task_calls.len();
         let mut done = 0;
@@ -279,7 +349,7 @@ impl UsageClient {
         report.records = merged
             .into_iter()
             .map(
-                |((vendor, app, start, bucket, tier, vendor_tier), amount)| {
+                |((vendor, app, start, bucket, category, tier, vendor_tier), amount)| {
                     UsageRecord::new(
                         vendor,
                         app,
@@ -289,6 +359,7 @@ impl UsageClient {
                         vendor_tier,
                         amount.seconds(),
                     )
+                    .with_category(category)
                 },
             )
             .collect();
@@ -332,7 +403,12 @@ fn merge(
             dropped += 1;
             continue;
         }
-        if !seen.insert((record.start, record.granularity, record.vendor_tier.clone())) {
+        if !seen.insert((
+            record.start,
+            record.granularity,
+            record.category,
+            record.vendor_tier.clone(),
+        )) {
             warnings.push(Warning {
                 vendor,
                 app: record.app.clone(),
@@ -357,6 +433,7 @@ fn merge(
                 record.app,
                 start,
                 bucket,
+                record.category,
                 record.tier,
                 record.vendor_tier,
             ))

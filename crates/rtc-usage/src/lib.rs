@@ -45,7 +45,7 @@ pub use distribution::{DistributionError, DistributionQuery, DistributionRecord}
 pub use error::QueryError;
 pub use fetch::{Plan, PlannedCall, UsageClient, UsageClientBuilder};
 pub use query::{Granularity, UsageQuery};
-pub use record::{Bucket, Tier, UsageRecord};
+pub use record::{Bucket, Category, Tier, UsageRecord};
 pub use report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
 pub use tiers::{TIER_TABLE, normalize_tier};
 pub use vendor::{UnknownVendor, Vendor};
@@ -66,7 +66,7 @@ pub mod normalize {
     #[cfg(feature = "huawei")]
     pub use crate::sources::huawei::normalize as huawei;
     #[cfg(feature = "tencent")]
-    pub use crate::sources::tencent::normalize as tencent;
+    pub use crate::sources::tencent::{TencentUsage, normalize as tencent};
     #[cfg(feature = "volcengine")]
     pub use crate::sources::volcengine::normalize as volcengine;
 }

@@ -67,6 +67,50 @@ impl FromStr for Tier {
     }
 }
 
+/// What was metered: the call itself, or a cloud service on top of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Category {
+    /// Call minutes (every vendor).
+    #[default]
+    Call,
+    /// Cloud recording (Tencent `DescribeRecordingUsage`; Huawei's `RecordDuration` metric).
+    Recording,
+    /// Cloud mix-transcoding (Tencent `DescribeMixTranscodingUsage`; Huawei's
+    /// `TranscodeDuration` metric).
+    Transcoding,
+}
+
+impl Category {
+    pub const ALL: [Category; 3] = [Category::Call, Category::Recording, Category::Transcoding];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Call => "call",
+            Self::Recording => "recording",
+            Self::Transcoding => "transcoding",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Category {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown category `{s}` (expected call, recording or transcoding)")
+            })
+    }
+}
+
 /// The length of a record's bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -114,12 +158,12 @@ macro_rules! string_serde {
         }
     )*};
 }
-string_serde!(Tier, Bucket);
+string_serde!(Tier, Bucket, Category);
 
 /// One normalized usage figure.
 ///
-/// Serialized with the keys `vendor`, `app`, `start`, `granularity`, `tier`, `vendor_tier`,
-/// `seconds`, in that order (the CLI's JSON and CSV columns).
+/// Serialized with the keys `vendor`, `app`, `start`, `granularity`, `category`, `tier`,
+/// `vendor_tier`, `seconds`, in that order (the CLI's JSON and CSV columns).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UsageRecord {
@@ -131,6 +175,7 @@ pub struct UsageRecord {
     #[serde(with = "rfc3339_with_offset")]
     pub start: DateTime<FixedOffset>,
     pub granularity: Bucket,
+    pub category: Category,
     pub tier: Tier,
     /// The vendor's own name of the tier (`VideoSD`, `FullHD`, `video_hdp`...).
     pub vendor_tier: String,
@@ -153,10 +198,17 @@ impl UsageRecord {
             app: app.into(),
             start,
             granularity,
+            category: Category::Call,
             tier,
             vendor_tier: vendor_tier.into(),
             seconds,
         }
+    }
+
+    /// The same record, of `category`.
+    pub fn with_category(mut self, category: Category) -> Self {
+        self.category = category;
+        self
     }
 }
 
@@ -222,7 +274,7 @@ mod tests {
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(
             json,
-            r#"{"vendor":"volcengine","app":"app","start":"2026-11-01T00:00:00+08:00","granularity":"day","tier":"hd","vendor_tier":"VideoSD","seconds":600.0}"#
+            r#"{"vendor":"volcengine","app":"app","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"VideoSD","seconds":600.0}"#
         );
         assert_eq!(serde_json::from_str::<UsageRecord>(&json).unwrap(), record);
         let utc = UsageRecord {

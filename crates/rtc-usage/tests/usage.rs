@@ -10,8 +10,8 @@ use rtc_usage::huawei::stub::HuaweiStub;
 use rtc_usage::tencent::stub::TencentStub;
 use rtc_usage::volcengine::stub::VolcengineStub;
 use rtc_usage::{
-    AppRef, Bucket, DistributionQuery, Granularity, QueryError, Tier, UsageClient, UsageQuery,
-    Vendor, huawei, tencent, volcengine,
+    AppRef, Bucket, Category, DistributionQuery, Granularity, QueryError, Tier, UsageClient,
+    UsageQuery, Vendor, huawei, tencent, volcengine,
 };
 use rtc_usage_core::{BoxFuture, Error, ErrorKind};
 use serde_json::json;
@@ -87,24 +87,29 @@ struct Trtc {
     short_rows: bool,
 }
 
-impl TencentStub for Trtc {
-    fn describe_trtc_usage(
+impl Trtc {
+    /// The answer of any of Tencent's usage operations (they share one shape); `call` tells
+    /// which operation was asked, in the recorded calls.
+    fn answer<T: serde::de::DeserializeOwned>(
         &self,
-        input: tencent::DescribeTrtcUsageRequest,
-    ) -> BoxFuture<'_, Result<tencent::DescribeTrtcUsageResponse, Error>> {
-        let app = input.sdk_app_id.map_or("*".to_owned(), |a| a.to_string());
+        sdk_app_id: Option<u64>,
+        start: NaiveDate,
+        end: NaiveDate,
+        call: &str,
+    ) -> T {
+        let app = sdk_app_id.map_or("*".to_owned(), |a| a.to_string());
         self.calls
             .lock()
             .unwrap()
-            .push((app.clone(), input.start_time, input.end_time));
+            .push((format!("{app}{call}"), start, end));
         let keys = if self.short_rows {
             &TENCENT_KEYS[..5]
         } else {
             &TENCENT_KEYS[..]
         };
         let mut list = Vec::new();
-        for d in days(input.start_time, input.end_time) {
-            if input.start_time == input.end_time {
+        for d in days(start, end) {
+            if start == end {
                 // One day: 288 five-minute buckets of whole seconds, sent as minutes.
                 for slot in 0..288u32 {
                     let values: Vec<f64> = (0..6)
@@ -120,11 +125,36 @@ impl TencentStub for Trtc {
                 list.push(json!({ "TimeKey": format!("{d} 00:00:00"), "UsageValue": values }));
             }
         }
-        let response = serde_json::from_value(
-            json!({ "UsageKey": keys, "UsageList": list, "RequestId": "r" }),
-        )
-        .unwrap();
-        Box::pin(async move { Ok(response) })
+        serde_json::from_value(json!({ "UsageKey": keys, "UsageList": list, "RequestId": "r" }))
+            .unwrap()
+    }
+}
+
+impl TencentStub for Trtc {
+    fn describe_trtc_usage(
+        &self,
+        input: tencent::DescribeTrtcUsageRequest,
+    ) -> BoxFuture<'_, Result<tencent::DescribeTrtcUsageResponse, Error>> {
+        let answer = self.answer(input.sdk_app_id, input.start_time, input.end_time, "");
+        Box::pin(async move { Ok(answer) })
+    }
+
+    fn describe_recording_usage(
+        &self,
+        input: tencent::DescribeRecordingUsageRequest,
+    ) -> BoxFuture<'_, Result<tencent::DescribeRecordingUsageResponse, Error>> {
+        let call = format!(" recording {}", input.mix_type);
+        let answer = self.answer(input.sdk_app_id, input.start_time, input.end_time, &call);
+        Box::pin(async move { Ok(answer) })
+    }
+
+    fn describe_mix_transcoding_usage(
+        &self,
+        input: tencent::DescribeMixTranscodingUsageRequest,
+    ) -> BoxFuture<'_, Result<tencent::DescribeMixTranscodingUsageResponse, Error>> {
+        let call = " transcoding";
+        let answer = self.answer(input.sdk_app_id, input.start_time, input.end_time, call);
+        Box::pin(async move { Ok(answer) })
     }
 }
 
@@ -531,6 +561,49 @@ async fn vendors_are_fetched_at_once_not_one_after_another() {
     assert_eq!(report.records.len(), 4 * 2 * 4);
     // Four 10-second calls (virtual time) overlap: 10 s, not 40 s.
     assert_eq!(start.elapsed().as_secs(), 10);
+}
+
+#[tokio::test]
+async fn recording_and_transcoding_are_reported_where_documented() {
+    let s = setup(Volc::default(), Trtc::default(), Hw::default());
+    let d = day("2026-11-01");
+    let query = UsageQuery::new(d, d.succ_opt().unwrap())
+        .apps(["tencent:7", "volcengine:v"].map(app))
+        .categories(Category::ALL);
+    let report = s.client.usage(&query).await.unwrap();
+    assert!(report.is_complete(), "{:?}", report.failures);
+    let calls: Vec<String> = sorted(&s.trtc).into_iter().map(|(a, _, _)| a).collect();
+    assert_eq!(
+        calls,
+        [
+            "7",
+            "7 recording multi",
+            "7 recording single",
+            "7 transcoding"
+        ]
+    );
+    let count = |c: Category| report.records.iter().filter(|r| r.category == c).count();
+    // Two days: Volcengine 4 call tiers; Tencent 6 call, 2 × 6 recording, 6 transcoding.
+    assert_eq!(count(Category::Call), 2 * (4 + 6));
+    assert_eq!(count(Category::Recording), 2 * 12);
+    assert_eq!(count(Category::Transcoding), 2 * 6);
+    let recording = report
+        .records
+        .iter()
+        .find(|r| r.vendor_tier == "multi/FullHD")
+        .unwrap();
+    assert_eq!(
+        (recording.tier, recording.category),
+        (Tier::Fhd, Category::Recording)
+    );
+    let notes: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            "volcengine:v: volcengine documents no recording usage operation; not reported",
+            "volcengine:v: volcengine documents no transcoding usage operation; not reported",
+        ]
+    );
 }
 
 #[tokio::test]

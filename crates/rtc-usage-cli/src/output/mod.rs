@@ -32,6 +32,7 @@ impl Row for UsageRecord {
         "app",
         "start",
         "granularity",
+        "category",
         "tier",
         "vendor_tier",
         "seconds",
@@ -43,6 +44,7 @@ impl Row for UsageRecord {
             self.app.clone(),
             self.start.to_rfc3339(),
             self.granularity.to_string(),
+            self.category.to_string(),
             self.tier.to_string(),
             self.vendor_tier.clone(),
             self.seconds.to_string(),
@@ -172,7 +174,7 @@ mod tests {
     #[test]
     fn csv_headers_follow_the_json_keys() {
         let record: UsageRecord = serde_json::from_str(
-            r#"{"vendor":"tencent","app":"1400000001","start":"2026-11-01T00:00:00+08:00","granularity":"day","tier":"hd","vendor_tier":"HD","seconds":60.0}"#,
+            r#"{"vendor":"tencent","app":"1400000001","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"HD","seconds":60.0}"#,
         )
         .unwrap();
         let json = serde_json::to_string(&record).unwrap();
@@ -185,8 +187,8 @@ mod tests {
         csv::write(&[record], &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "vendor,app,start,granularity,tier,vendor_tier,seconds\n\
-             tencent,1400000001,2026-11-01T00:00:00+08:00,day,hd,HD,60\n"
+            "vendor,app,start,granularity,category,tier,vendor_tier,seconds\n\
+             tencent,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60\n"
         );
     }
 }

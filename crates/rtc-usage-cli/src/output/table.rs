@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use rtc_usage::{DistributionRecord, Tier, UsageRecord, Vendor};
+use rtc_usage::{Category, DistributionRecord, Tier, UsageRecord, Vendor};
 
 /// Columns of text; `numeric` columns are right-aligned.
 pub struct Table {
@@ -78,6 +78,7 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
         ("app", false),
         ("start", false),
         ("granularity", false),
+        ("category", false),
         ("tier", false),
         ("vendor_tier", false),
         ("seconds", true),
@@ -89,6 +90,7 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
             r.app.clone(),
             r.start.format("%Y-%m-%d %H:%M %:z").to_string(),
             r.granularity.to_string(),
+            r.category.to_string(),
             r.tier.to_string(),
             r.vendor_tier.clone(),
             seconds(millis(r.seconds)),
@@ -99,13 +101,15 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nTotals")?;
     let mut sums = Table::new(&[
         ("vendor", false),
+        ("category", false),
         ("tier", false),
         ("seconds", true),
         ("minutes", true),
     ]);
-    for (vendor, tier, total) in totals(records) {
+    for ((vendor, category), tier, total) in totals(records) {
         sums.push(vec![
             vendor.to_string(),
+            category.to_string(),
             tier.map_or_else(|| "all tiers".to_owned(), |t| t.to_string()),
             seconds(total),
             minutes(total),
@@ -114,16 +118,16 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
     sums.write(out)
 }
 
-/// Per vendor: each tier's total in milliseconds (summed exactly), then the vendor's total
-/// (tier `None`).
-pub fn totals(records: &[UsageRecord]) -> Vec<(Vendor, Option<Tier>, i64)> {
-    let mut by_tier: BTreeMap<(Vendor, Tier), i64> = BTreeMap::new();
+/// Per vendor and category: each tier's total in milliseconds (summed exactly), then their
+/// total (tier `None`).
+pub fn totals(records: &[UsageRecord]) -> Vec<((Vendor, Category), Option<Tier>, i64)> {
+    let mut by_tier: BTreeMap<((Vendor, Category), Tier), i64> = BTreeMap::new();
     for r in records {
-        let sum = by_tier.entry((r.vendor, r.tier)).or_default();
+        let sum = by_tier.entry(((r.vendor, r.category), r.tier)).or_default();
         *sum = sum.saturating_add(millis(r.seconds));
     }
     let mut rows = Vec::new();
-    let mut current: Option<(Vendor, i64)> = None;
+    let mut current: Option<((Vendor, Category), i64)> = None;
     for ((vendor, tier), total) in by_tier {
         match &mut current {
             Some((v, sum)) if *v == vendor => *sum = sum.saturating_add(total),
@@ -256,11 +260,15 @@ mod tests {
         assert_eq!(
             totals(&records),
             [
-                (Vendor::Volcengine, Some(Tier::Audio), 300),
-                (Vendor::Volcengine, Some(Tier::Hd), 600_000),
-                (Vendor::Volcengine, None, 600_300),
-                (Vendor::Tencent, Some(Tier::Audio), 60_000),
-                (Vendor::Tencent, None, 60_000),
+                ((Vendor::Volcengine, Category::Call), Some(Tier::Audio), 300),
+                (
+                    (Vendor::Volcengine, Category::Call),
+                    Some(Tier::Hd),
+                    600_000
+                ),
+                ((Vendor::Volcengine, Category::Call), None, 600_300),
+                ((Vendor::Tencent, Category::Call), Some(Tier::Audio), 60_000),
+                ((Vendor::Tencent, Category::Call), None, 60_000),
             ]
         );
     }
@@ -283,25 +291,25 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "vendor      app       start                    granularity  tier   vendor_tier  seconds  minutes"
+            "vendor      app       start                    granularity  category  tier   vendor_tier  seconds  minutes"
         );
         assert_eq!(
             lines[2],
-            "volcengine  a         2026-11-01 00:00 +08:00  day          audio  audio           90.5     1.51"
+            "volcengine  a         2026-11-01 00:00 +08:00  day          call      audio  audio           90.5     1.51"
         );
         assert!(lines[3].ends_with("    600    10.00"), "{}", lines[3]);
         let totals_at = lines.iter().position(|l| *l == "Totals").unwrap();
         assert_eq!(
             lines[totals_at + 1],
-            "vendor      tier       seconds  minutes"
+            "vendor      category  tier       seconds  minutes"
         );
         assert_eq!(
             lines[totals_at + 3],
-            "volcengine  audio        690.5    11.51"
+            "volcengine  call      audio        690.5    11.51"
         );
         assert_eq!(
             lines[totals_at + 4],
-            "volcengine  all tiers    690.5    11.51"
+            "volcengine  call      all tiers    690.5    11.51"
         );
     }
 

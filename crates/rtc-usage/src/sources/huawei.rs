@@ -1,4 +1,7 @@
-//! Huawei `ListRtcHistoryUsage`: seconds per UTC date, with a `total_duration` to check.
+//! Huawei `ListRtcHistoryUsage`: seconds per UTC date, with a `total_duration` to check. One
+//! operation for three categories, chosen by `metric`.
+
+use std::marker::PhantomData;
 
 use rtc_usage_core::{BoxFuture, Error};
 use rtc_usage_huawei::list_rtc_history_usage::{DESCRIPTOR, Metric};
@@ -8,23 +11,51 @@ use rtc_usage_huawei::{
 
 use super::{Fetched, UsageOperation, app_id, calendar, day_start};
 use crate::app::AppId;
-use crate::record::{Bucket, Millis, UsageRecord};
+use crate::record::{Bucket, Category, Millis, UsageRecord};
 use crate::report::Warning;
 use crate::tiers::normalize_tier;
 use crate::vendor::Vendor;
 use crate::window::DayWindow;
 
-pub(crate) struct Huawei;
+/// The `metric` of one category. `RecordDuration` and `TranscodeDuration` come from the SDK's
+/// comment only, and that they answer in the same fields is UNCONFIRMED (the spec's
+/// `metric-open-set` note).
+pub(crate) trait HuaweiMetric: 'static {
+    const METRIC: &'static str;
+    const CATEGORY: Category;
+}
 
-impl UsageOperation for Huawei {
+pub(crate) struct Communication;
+pub(crate) struct Recording;
+pub(crate) struct Transcoding;
+
+impl HuaweiMetric for Communication {
+    const METRIC: &'static str = "CommunicationDuration";
+    const CATEGORY: Category = Category::Call;
+}
+
+impl HuaweiMetric for Recording {
+    const METRIC: &'static str = "RecordDuration";
+    const CATEGORY: Category = Category::Recording;
+}
+
+impl HuaweiMetric for Transcoding {
+    const METRIC: &'static str = "TranscodeDuration";
+    const CATEGORY: Category = Category::Transcoding;
+}
+
+pub(crate) struct Huawei<M>(PhantomData<M>);
+
+impl<M: HuaweiMetric> UsageOperation for Huawei<M> {
     type Op = ListRtcHistoryUsage;
     type Client = Client;
     const VENDOR: Vendor = Vendor::Huawei;
+    const CATEGORY: Category = M::CATEGORY;
 
     fn request(app: &AppId, window: DayWindow) -> Result<ListRtcHistoryUsageRequest, Error> {
         ListRtcHistoryUsageRequest::builder()
             .app(app_id(&DESCRIPTOR, app)?)
-            .metric(Metric::CommunicationDuration)
+            .metric(Metric::from(M::METRIC))
             .start_date(window.first)
             .end_date(super::end_date(&DESCRIPTOR, window))
             .try_into()

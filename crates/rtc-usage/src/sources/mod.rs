@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use rtc_usage_core::{BoxFuture, Error, ErrorKind, Operation, OperationDescriptor};
 
 use crate::app::AppId;
-use crate::record::{Bucket, UsageRecord};
+use crate::record::{Bucket, Category, UsageRecord};
 use crate::report::Warning;
 use crate::vendor::Vendor;
 use crate::window::DayWindow;
@@ -32,6 +32,7 @@ pub(crate) trait UsageOperation: 'static {
     type Op: Operation;
     type Client: Clone + Send + Sync + fmt::Debug + 'static;
     const VENDOR: Vendor;
+    const CATEGORY: Category;
 
     fn request(app: &AppId, window: DayWindow) -> Result<<Self::Op as Operation>::Input, Error>;
 
@@ -61,6 +62,10 @@ impl<U: UsageOperation> UsageSource for Source<U> {
         U::VENDOR
     }
 
+    fn category(&self) -> Category {
+        U::CATEGORY
+    }
+
     fn descriptor(&self) -> &'static OperationDescriptor {
         U::Op::descriptor()
     }
@@ -74,7 +79,11 @@ impl<U: UsageOperation> UsageSource for Source<U> {
         let client = self.0.clone();
         Box::pin(async move {
             let output = U::send(client, U::request(&app, window)?).await?;
-            U::records(&app, window, &output)
+            let mut fetched = U::records(&app, window, &output)?;
+            for record in &mut fetched.records {
+                record.category = U::CATEGORY;
+            }
+            Ok(fetched)
         })
     }
 }
@@ -82,6 +91,7 @@ impl<U: UsageOperation> UsageSource for Source<U> {
 /// The calls the orchestration makes, whatever the vendor.
 pub(crate) trait UsageSource: Send + Sync + fmt::Debug {
     fn vendor(&self) -> Vendor;
+    fn category(&self) -> Category;
     fn descriptor(&self) -> &'static OperationDescriptor;
     /// The spec's enforced rules for this window's request, checked before any call.
     fn check(&self, app: &AppId, window: DayWindow, now: DateTime<Utc>) -> Result<(), Error>;

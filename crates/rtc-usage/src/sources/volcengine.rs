@@ -6,7 +6,7 @@ use rtc_usage_volcengine::{Client, ListUsages, ListUsagesRequest, ListUsagesResp
 
 use super::{Fetched, UsageOperation, app_id, calendar, day_last_second, day_start};
 use crate::app::AppId;
-use crate::record::{Bucket, Millis, UsageRecord};
+use crate::record::{Bucket, Category, Millis, UsageRecord};
 use crate::tiers::normalize_tier;
 use crate::vendor::Vendor;
 use crate::window::DayWindow;
@@ -17,6 +17,7 @@ impl UsageOperation for Volcengine {
     type Op = ListUsages;
     type Client = Client;
     const VENDOR: Vendor = Vendor::Volcengine;
+    const CATEGORY: Category = Category::Call;
 
     fn request(app: &AppId, window: DayWindow) -> Result<ListUsagesRequest, Error> {
         let offset = calendar(&DESCRIPTOR);
