@@ -1,0 +1,884 @@
+//! The fault matrix: every fault a vendor, a proxy or the network can produce (the [`CASES`]
+//! table), against every operation of every vendor through its generated client (the [`OPS`]
+//! table and its per-vendor adapters, [`VENDORS`]).
+//!
+//! `fault_matrix.rs` checks each cell's outcome; `secrets.rs` runs the same cells with
+//! distinctive secrets and checks that no outcome and no log line shows them. Servers are
+//! wiremock or raw tokio listeners on 127.0.0.1; nothing reaches the internet.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rtc_usage_core::{
+    Config, Credentials, Error, ErrorKind, FixedClock, OperationDescriptor, RetryConfig,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Attempts per call (the first included).
+pub const MAX_ATTEMPTS: u32 = 3;
+/// `ConfigBuilder::max_response_bytes` of every call; real answers here are far smaller.
+pub const BODY_BOUND: usize = 16 * 1024;
+/// The attempt timeout of the slow-server case; the server waits [`SLOW_DELAY`].
+pub const SHORT_ATTEMPT: Duration = Duration::from_millis(300);
+pub const SLOW_DELAY: Duration = Duration::from_secs(5);
+/// The pause between two bytes of [`Server::Trickle`]'s body: each byte is quick, the whole
+/// body takes far longer than [`SHORT_ATTEMPT`].
+pub const TRICKLE_PAUSE: Duration = Duration::from_millis(20);
+/// The attempt timeout of every other case: generous, so a loaded machine never times out.
+pub const LONG_ATTEMPT: Duration = Duration::from_secs(10);
+/// The hang guard around a whole call: a call that has not ended by then is a failure.
+/// The length of the string of [`Body::ListIsLongString`].
+pub const LONG_STRING: usize = 12 * 1024;
+/// What a decode error message may take at most: far less than [`LONG_STRING`].
+pub const MESSAGE_LIMIT: usize = 2 * 1024;
+pub const HANG_GUARD: Duration = Duration::from_secs(60);
+/// The time the clients' clock reads (so the spec's look-back checks pass for the inputs).
+pub const NOW: &str = "2026-11-10T00:00:00Z";
+/// The request id in every vendor error answer (and in the `X-Request-Id` header).
+pub const ERROR_REQUEST_ID: &str = "req-error-1";
+
+// ---- the operations -------------------------------------------------------------------------
+
+type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send>>;
+
+/// One operation: how to call it through its generated client, and its answers' payloads.
+pub struct Op {
+    pub vendor: &'static Vendor,
+    pub name: &'static str,
+    pub descriptor: &'static OperationDescriptor,
+    /// Builds the generated client with `config` and makes one call; the output as JSON.
+    pub call: fn(Config) -> CallFuture,
+    /// A success payload with every field; the output serializes back to exactly this.
+    pub full: fn() -> Value,
+    /// A success payload with only the required fields.
+    pub minimal: fn() -> Value,
+    /// A required field: (JSON pointer of the object in `full` that holds it, its name).
+    pub required: (&'static str, &'static str),
+    /// JSON pointer of the payload's list in `full`.
+    pub list: &'static str,
+}
+
+fn boxed<T: Serialize + 'static>(
+    call: impl Future<Output = Result<T, Error>> + Send + 'static,
+) -> CallFuture {
+    Box::pin(async move {
+        let out = call.await?;
+        Ok(serde_json::to_value(out).expect("outputs serialize"))
+    })
+}
+
+fn at(rfc3339: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(rfc3339).expect("RFC 3339")
+}
+
+fn day(date: &str) -> NaiveDate {
+    date.parse().expect("YYYY-MM-DD")
+}
+
+pub fn volcengine_client(config: Config) -> rtc_usage_volcengine::Client {
+    rtc_usage_volcengine::Client::new(config).expect("the client builds")
+}
+
+pub fn tencent_client(config: Config) -> rtc_usage_tencent::Client {
+    rtc_usage_tencent::Client::new(config).expect("the client builds")
+}
+
+pub fn huawei_client(config: Config) -> rtc_usage_huawei::Client {
+    rtc_usage_huawei::Client::new(config).expect("the client builds")
+}
+
+pub static OPS: [Op; 4] = [
+    Op {
+        vendor: &VENDORS[0],
+        name: "ListUsages",
+        descriptor: &rtc_usage_volcengine::list_usages::DESCRIPTOR,
+        call: |config| {
+            boxed(
+                volcengine_client(config)
+                    .list_usages()
+                    .app_id("app-1")
+                    .start_time(at("2026-11-01T00:00:00+08:00"))
+                    .end_time(at("2026-11-08T00:00:00+08:00"))
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"Usages": [
+                {"TimeStamp": "2026-11-01T00:00:00+08:00", "Audio": 12345, "VideoSDM": 1, "VideoSD": 2, "VideoHD": 3},
+                {"TimeStamp": "2026-11-02T00:00:00+08:00", "Audio": 1, "VideoSDM": 0, "VideoSD": 0, "VideoHD": 7},
+            ]})
+        },
+        minimal: || json!({"Usages": [{"TimeStamp": "2026-11-01T00:00:00+08:00"}]}),
+        required: ("/Usages/0", "TimeStamp"),
+        list: "/Usages",
+    },
+    Op {
+        vendor: &VENDORS[0],
+        name: "ListOperationDistribution",
+        descriptor: &rtc_usage_volcengine::list_operation_distribution::DESCRIPTOR,
+        call: |config| {
+            boxed(
+                volcengine_client(config)
+                    .list_operation_distribution()
+                    .app_id("app-1")
+                    .start_time(at("2026-11-01T00:00:00+08:00"))
+                    .end_time(at("2026-11-07T00:00:00+08:00"))
+                    .indicator("user_num")
+                    .dimension("province")
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"Name": "user_num", "Dimension": "province", "Data": [
+                {"DistributionName": "上海", "Value": 666.0, "Proportion": 66.66},
+                {"DistributionName": "北京", "Value": 123.0, "Proportion": 12.31},
+            ]})
+        },
+        minimal: || json!({"Name": "user_num", "Dimension": "province"}),
+        required: ("", "Name"),
+        list: "/Data",
+    },
+    Op {
+        vendor: &VENDORS[1],
+        name: "DescribeTrtcUsage",
+        descriptor: &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR,
+        call: |config| {
+            boxed(
+                tencent_client(config)
+                    .describe_trtc_usage()
+                    .sdk_app_id(Some(1_400_000_001u64))
+                    .start_time(day("2026-11-01"))
+                    .end_time(day("2026-11-02"))
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
+                {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
+                {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
+            ]})
+        },
+        minimal: || json!({"RequestId": "req-ok-1", "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]}),
+        required: ("/UsageList/0", "TimeKey"),
+        list: "/UsageList",
+    },
+    Op {
+        vendor: &VENDORS[2],
+        name: "ListRtcHistoryUsage",
+        descriptor: &rtc_usage_huawei::list_rtc_history_usage::DESCRIPTOR,
+        call: |config| {
+            boxed(
+                huawei_client(config)
+                    .list_rtc_history_usage()
+                    .app("app-1")
+                    .metric("CommunicationDuration")
+                    .start_date(day("2026-11-01"))
+                    .end_date(day("2026-11-02"))
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"usage": [
+                {"date": "2026-11-01", "video_sd": 1, "video_hd": 2, "video_hdp": 3, "audio": 4, "total_duration": 10},
+                {"date": "2026-11-02", "video_sd": 0, "video_hd": 0, "video_hdp": 0, "audio": 60, "total_duration": 60},
+            ]})
+        },
+        minimal: || json!({"usage": [{"date": "2026-11-01"}]}),
+        required: ("/usage/0", "date"),
+        list: "/usage",
+    },
+];
+
+// ---- the vendors ----------------------------------------------------------------------------
+
+/// What a vendor's answers look like.
+pub struct Vendor {
+    pub id: &'static str,
+    /// The success answer around a payload.
+    pub wrap: fn(Value) -> Value,
+    /// The vendor's error answer with `code`.
+    pub error: fn(&str) -> Value,
+    /// (HTTP status, code) of the vendor's throttling answer.
+    pub throttle: (u16, &'static str),
+    /// (HTTP status, code) of the vendor's internal error.
+    pub internal: (u16, &'static str),
+    /// (HTTP status, code) of the vendor's answer to a request signed with a skewed clock, if
+    /// its spec maps one.
+    pub clock_skew: Option<(u16, &'static str)>,
+}
+
+pub static VENDORS: [Vendor; 3] = [
+    Vendor {
+        id: "volcengine",
+        wrap: |payload| {
+            json!({
+                "ResponseMetadata": {"RequestId": "req-ok-1", "Service": "rtc", "Region": "cn-north-1"},
+                "Result": payload,
+            })
+        },
+        error: |code| {
+            json!({"ResponseMetadata": {
+                "RequestId": ERROR_REQUEST_ID, "Service": "rtc", "Region": "cn-north-1",
+                "Error": {"Code": code, "Message": format!("{code} happened")},
+            }})
+        },
+        throttle: (429, "FlowLimitExceeded"),
+        internal: (500, "InternalError"),
+        clock_skew: Some((401, "InvalidTimestamp")),
+    },
+    Vendor {
+        id: "tencent",
+        // Tencent's payloads carry their own RequestId.
+        wrap: |payload| json!({"Response": payload}),
+        error: |code| {
+            json!({"Response": {
+                "Error": {"Code": code, "Message": format!("{code} happened")},
+                "RequestId": ERROR_REQUEST_ID,
+            }})
+        },
+        // Tencent answers every API error, throttling included, with HTTP 200.
+        throttle: (200, "RequestLimitExceeded"),
+        internal: (200, "InternalError"),
+        clock_skew: Some((200, "AuthFailure.SignatureExpire")),
+    },
+    Vendor {
+        id: "huawei",
+        wrap: |payload| payload,
+        error: |code| json!({"error_code": code, "error_msg": format!("{code} happened")}),
+        throttle: (429, "APIGW.0308"),
+        internal: (500, "RTC.00002001"),
+        // specs/huawei maps no code to ClockSkew.
+        clock_skew: None,
+    },
+];
+
+// ---- the cases ------------------------------------------------------------------------------
+
+/// One fault, what the server does, and what the caller must get.
+pub struct Case {
+    pub name: &'static str,
+    pub server: Server,
+    pub attempt_timeout: Duration,
+    pub expect: Expect,
+}
+
+pub enum Server {
+    /// A wiremock server answering `first` (at most `times` times, when given), then `then`.
+    Mock {
+        first: Option<(Answer, u64)>,
+        then: Answer,
+    },
+    /// Nothing listens on the port.
+    Refused,
+    /// A raw listener that accepts each connection and drops it at once.
+    Reset,
+    /// A raw HTTP/1.1 server whose 200 has a chunked body (no length announced) that passes
+    /// the bound and then stalls without ending.
+    ChunkedPastBound,
+    /// A raw HTTP/1.1 server whose 200 announces more bytes than it sends, then closes.
+    CutOff,
+    /// A raw HTTP/1.1 server whose 200 body comes a byte at a time, slower than the attempt
+    /// timeout allows for the whole of it.
+    Trickle,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Answer {
+    /// The vendor's throttling answer.
+    Throttle,
+    /// The vendor's internal-error answer.
+    Internal,
+    /// The vendor's answer to a skewed clock.
+    ClockSkew,
+    /// The vendor's throttling body, but with HTTP 200.
+    ThrottleWith200,
+    /// A bare status with a plain-text body (a gateway's answer).
+    Status(u16),
+    /// A proxy's HTML error page with this status.
+    Html(u16),
+    /// HTTP 200 with this body.
+    Body(Body),
+    /// The full success answer, after [`SLOW_DELAY`].
+    Slow,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Body {
+    Full,
+    /// The full answer with unknown fields added to every object.
+    UnknownFields,
+    /// Only the required fields.
+    Minimal,
+    /// The full answer less one required field.
+    MissingRequired,
+    /// The first half of the full answer.
+    Truncated,
+    Empty,
+    /// The envelope around a JSON string instead of the payload object.
+    StringPayload,
+    /// The envelope around an empty JSON array instead of the payload object.
+    ArrayPayload,
+    /// The full answer with its list replaced by a string.
+    ListIsString,
+    /// The full answer with its list replaced by a long string (within the bound).
+    ListIsLongString,
+    /// The full answer padded past [`BODY_BOUND`] (its length announced).
+    Oversized,
+}
+
+pub enum Expect {
+    /// Success after `requests` requests; the output is `value`.
+    Ok { requests: usize, value: Expected },
+    /// An error of `kind` after `attempts` attempts, its message naming `mentions`.
+    Err {
+        kind: ErrorKind,
+        attempts: u32,
+        mentions: &'static [Mention],
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Expected {
+    /// Exactly the full payload.
+    Full,
+    /// The minimal payload, plus defaults.
+    Minimal,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Mention {
+    /// This text, in the message.
+    Text(&'static str),
+    /// The missing required field's name, in the message.
+    RequiredField,
+    /// The bound and the setting that sets it, in the message.
+    Bound,
+    /// The vendor's own code of the last answer, as `Error::code`.
+    VendorCode(Answer),
+    /// This text, in `Error::hint`.
+    Hint(&'static str),
+    /// A message of at most this many bytes.
+    AtMost(usize),
+}
+
+const fn mock(first: Option<(Answer, u64)>, then: Answer) -> Server {
+    Server::Mock { first, then }
+}
+
+const fn ok(requests: usize, value: Expected) -> Expect {
+    Expect::Ok { requests, value }
+}
+
+const fn err(kind: ErrorKind, attempts: u32, mentions: &'static [Mention]) -> Expect {
+    Expect::Err {
+        kind,
+        attempts,
+        mentions,
+    }
+}
+
+const fn case(name: &'static str, server: Server, expect: Expect) -> Case {
+    Case {
+        name,
+        server,
+        attempt_timeout: LONG_ATTEMPT,
+        expect,
+    }
+}
+
+const FULL: Answer = Answer::Body(Body::Full);
+const ONCE: u64 = 1;
+const N: u32 = MAX_ATTEMPTS;
+
+/// The fault matrix's rows.
+pub static CASES: &[Case] = &[
+    case(
+        "throttled_then_ok",
+        mock(Some((Answer::Throttle, ONCE)), FULL),
+        ok(2, Expected::Full),
+    ),
+    case(
+        "throttled_forever",
+        mock(None, Answer::Throttle),
+        err(
+            ErrorKind::Throttled,
+            N,
+            &[
+                Mention::VendorCode(Answer::Throttle),
+                Mention::Hint("rate limit"),
+            ],
+        ),
+    ),
+    case(
+        "throttling_body_with_http_200",
+        mock(None, Answer::ThrottleWith200),
+        err(
+            ErrorKind::Throttled,
+            N,
+            &[Mention::VendorCode(Answer::ThrottleWith200)],
+        ),
+    ),
+    case(
+        "vendor_internal_error_then_ok",
+        mock(Some((Answer::Internal, ONCE)), FULL),
+        ok(2, Expected::Full),
+    ),
+    case(
+        "http_500_then_ok",
+        mock(Some((Answer::Status(500), ONCE)), FULL),
+        ok(2, Expected::Full),
+    ),
+    case(
+        "http_502_then_ok",
+        mock(Some((Answer::Status(502), ONCE)), FULL),
+        ok(2, Expected::Full),
+    ),
+    case(
+        "http_503_twice_then_ok",
+        mock(Some((Answer::Status(503), 2)), FULL),
+        ok(3, Expected::Full),
+    ),
+    case(
+        "html_error_page_502_forever",
+        mock(None, Answer::Html(502)),
+        err(ErrorKind::Server, N, &[Mention::Text("502 Bad Gateway")]),
+    ),
+    case(
+        "html_page_with_200",
+        mock(None, Answer::Html(200)),
+        err(ErrorKind::Decode, 1, &[Mention::Text("<html>")]),
+    ),
+    case(
+        "empty_200",
+        mock(None, Answer::Body(Body::Empty)),
+        err(ErrorKind::Decode, 1, &[Mention::Text("<empty>")]),
+    ),
+    case(
+        "truncated_json",
+        mock(None, Answer::Body(Body::Truncated)),
+        err(ErrorKind::Decode, 1, &[Mention::Text("EOF")]),
+    ),
+    case(
+        "wrong_shape_string_payload",
+        mock(None, Answer::Body(Body::StringPayload)),
+        err(ErrorKind::Decode, 1, &[Mention::Text("invalid type")]),
+    ),
+    case(
+        "wrong_shape_array_payload",
+        mock(None, Answer::Body(Body::ArrayPayload)),
+        err(ErrorKind::Decode, 1, &[]),
+    ),
+    case(
+        "wrong_shape_list_is_a_string",
+        mock(None, Answer::Body(Body::ListIsString)),
+        err(ErrorKind::Decode, 1, &[Mention::Text("invalid type")]),
+    ),
+    case(
+        "wrong_shape_long_string_not_quoted_whole",
+        mock(None, Answer::Body(Body::ListIsLongString)),
+        err(ErrorKind::Decode, 1, &[Mention::AtMost(MESSAGE_LIMIT)]),
+    ),
+    case(
+        "unknown_fields_accepted",
+        mock(None, Answer::Body(Body::UnknownFields)),
+        ok(1, Expected::Full),
+    ),
+    case(
+        "missing_optional_fields_accepted",
+        mock(None, Answer::Body(Body::Minimal)),
+        ok(1, Expected::Minimal),
+    ),
+    case(
+        "missing_required_field",
+        mock(None, Answer::Body(Body::MissingRequired)),
+        err(ErrorKind::Decode, 1, &[Mention::RequiredField]),
+    ),
+    case(
+        "body_over_the_bound_announced",
+        mock(None, Answer::Body(Body::Oversized)),
+        err(ErrorKind::Decode, 1, &[Mention::Bound]),
+    ),
+    case(
+        "body_over_the_bound_chunked_and_stalling",
+        Server::ChunkedPastBound,
+        err(ErrorKind::Decode, 1, &[Mention::Bound]),
+    ),
+    Case {
+        name: "slow_server",
+        server: mock(None, Answer::Slow),
+        attempt_timeout: SHORT_ATTEMPT,
+        expect: err(ErrorKind::Timeout, N, &[Mention::Text("attempt timeout")]),
+    },
+    Case {
+        name: "body_trickles",
+        server: Server::Trickle,
+        attempt_timeout: SHORT_ATTEMPT,
+        expect: err(ErrorKind::Timeout, N, &[Mention::Text("attempt timeout")]),
+    },
+    case(
+        "connection_refused",
+        Server::Refused,
+        err(ErrorKind::Transport, N, &[Mention::Text("onnect")]),
+    ),
+    case(
+        "connection_reset",
+        Server::Reset,
+        err(ErrorKind::Transport, N, &[]),
+    ),
+    case(
+        "body_cut_off",
+        Server::CutOff,
+        err(ErrorKind::Transport, N, &[]),
+    ),
+    case(
+        "clock_skew",
+        mock(None, Answer::ClockSkew),
+        err(
+            ErrorKind::ClockSkew,
+            1,
+            &[
+                Mention::VendorCode(Answer::ClockSkew),
+                Mention::Hint("clock"),
+            ],
+        ),
+    ),
+];
+
+pub fn case_named(name: &str) -> &'static Case {
+    CASES
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no case `{name}` in CASES"))
+}
+
+// ---- running a cell -------------------------------------------------------------------------
+
+/// What one (case, operation) cell produced.
+pub struct Cell {
+    pub op: &'static Op,
+    pub case: &'static Case,
+    /// `None` when the case does not apply to the vendor (no clock-skew code in its spec).
+    pub result: Option<Result<Value, Error>>,
+    /// Requests (wiremock) or connections (raw servers) the server saw; `None` when nothing
+    /// listens.
+    pub requests: Option<usize>,
+}
+
+impl Cell {
+    pub fn label(&self) -> String {
+        format!(
+            "{} × {} {}",
+            self.case.name, self.op.vendor.id, self.op.name
+        )
+    }
+}
+
+/// Credentials with no special content.
+pub fn plain_credentials() -> Credentials {
+    Credentials::new("AKIDFAULTMATRIX", "fault-matrix-secret-key")
+        .with_session_token("fault-matrix-session-token")
+        .with_project_id("0123456789abcdef0123456789abcdef")
+}
+
+pub fn config(endpoint: &str, credentials: &Credentials, attempt_timeout: Duration) -> Config {
+    let now = DateTime::parse_from_rfc3339(NOW)
+        .expect("RFC 3339")
+        .to_utc();
+    Config::builder()
+        .credentials(credentials.clone())
+        .endpoint_url(endpoint)
+        .clock(Arc::new(FixedClock(now)))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(MAX_ATTEMPTS)
+                .with_initial_backoff(Duration::from_millis(2))
+                .with_max_backoff(Duration::from_millis(10)),
+        )
+        .connect_timeout(Duration::from_secs(5))
+        .attempt_timeout(attempt_timeout)
+        .max_response_bytes(BODY_BOUND)
+        .disable_rate_limit()
+        .build()
+        .expect("the test configuration is valid")
+}
+
+/// Runs one cell: starts its server, makes the call, and reports what happened.
+pub async fn run(op: &'static Op, case: &'static Case, credentials: &Credentials) -> Cell {
+    let mut cell = Cell {
+        op,
+        case,
+        result: None,
+        requests: None,
+    };
+    let call = |endpoint: String| {
+        let config = config(&endpoint, credentials, case.attempt_timeout);
+        async move {
+            match tokio::time::timeout(HANG_GUARD, (op.call)(config)).await {
+                Ok(result) => result,
+                Err(_) => panic!("{} × {}: the call did not end", case.name, op.name),
+            }
+        }
+    };
+    match &case.server {
+        Server::Mock { first, then } => {
+            let mut templates = Vec::new();
+            if let Some((answer, times)) = first {
+                templates.push((template(op, *answer), Some(*times)));
+            }
+            templates.push((template(op, *then), None));
+            if templates.iter().any(|(t, _)| t.is_none()) {
+                return cell;
+            }
+            let server = MockServer::start().await;
+            for (priority, (template, times)) in templates.into_iter().enumerate() {
+                let mock = Mock::given(any())
+                    .respond_with(template.expect("checked above"))
+                    .with_priority(priority as u8 + 1);
+                match times {
+                    Some(n) => mock.up_to_n_times(n).mount(&server).await,
+                    None => mock.mount(&server).await,
+                }
+            }
+            cell.result = Some(call(server.uri()).await);
+            cell.requests = server.received_requests().await.map(|r| r.len());
+        }
+        Server::Refused => {
+            let port = {
+                let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+                listener.local_addr().expect("bound").port()
+            };
+            cell.result = Some(call(format!("http://127.0.0.1:{port}")).await);
+        }
+        Server::Reset | Server::ChunkedPastBound | Server::CutOff | Server::Trickle => {
+            let raw = RawServer::start(&case.server).await;
+            cell.result = Some(call(raw.uri()).await);
+            cell.requests = Some(raw.connections());
+        }
+    }
+    cell
+}
+
+/// Runs one case against every operation at once; the cells in the order they end.
+pub async fn run_row(case: &'static Case, credentials: &Credentials) -> Vec<Cell> {
+    let mut cells = tokio::task::JoinSet::new();
+    for op in &OPS {
+        let credentials = credentials.clone();
+        cells.spawn(async move { run(op, case, &credentials).await });
+    }
+    let mut out = Vec::with_capacity(OPS.len());
+    while let Some(cell) = cells.join_next().await {
+        out.push(cell.expect("a cell panicked"));
+    }
+    out
+}
+
+/// The wiremock answer; `None` when the vendor has no such answer.
+fn template(op: &Op, answer: Answer) -> Option<ResponseTemplate> {
+    let vendor = op.vendor;
+    let vendor_error = |(status, code): (u16, &str)| {
+        ResponseTemplate::new(status)
+            .set_body_raw(
+                serde_json::to_vec(&(vendor.error)(code)).expect("JSON"),
+                "application/json",
+            )
+            .insert_header("X-Request-Id", ERROR_REQUEST_ID)
+    };
+    Some(match answer {
+        Answer::Throttle => vendor_error(vendor.throttle),
+        Answer::Internal => vendor_error(vendor.internal),
+        Answer::ClockSkew => vendor_error(vendor.clock_skew?),
+        Answer::ThrottleWith200 => vendor_error((200, vendor.throttle.1)),
+        Answer::Status(status) => {
+            ResponseTemplate::new(status).set_body_raw("upstream failure", "text/plain")
+        }
+        Answer::Html(status) => ResponseTemplate::new(status).set_body_raw(
+            "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n",
+            "text/html",
+        ),
+        Answer::Body(body) => {
+            ResponseTemplate::new(200).set_body_raw(body_bytes(op, body), "application/json")
+        }
+        Answer::Slow => ResponseTemplate::new(200)
+            .set_body_raw(body_bytes(op, Body::Full), "application/json")
+            .set_delay(SLOW_DELAY),
+    })
+}
+
+/// The bytes of a 200 answer's body.
+pub fn body_bytes(op: &Op, body: Body) -> Vec<u8> {
+    let wrap = op.vendor.wrap;
+    let value = match body {
+        Body::Full => wrap((op.full)()),
+        Body::UnknownFields => {
+            let mut value = wrap((op.full)());
+            add_unknown_fields(&mut value);
+            value
+        }
+        Body::Minimal => wrap((op.minimal)()),
+        Body::MissingRequired => {
+            let mut payload = (op.full)();
+            let (parent, field) = op.required;
+            payload
+                .pointer_mut(parent)
+                .and_then(Value::as_object_mut)
+                .and_then(|o| o.remove(field))
+                .expect("the required field is in the full payload");
+            wrap(payload)
+        }
+        Body::Truncated => {
+            let bytes = serde_json::to_vec(&wrap((op.full)())).expect("JSON");
+            return bytes[..bytes.len() / 2].to_vec();
+        }
+        Body::Empty => return Vec::new(),
+        Body::StringPayload => wrap(json!("unexpected")),
+        Body::ArrayPayload => wrap(json!([])),
+        Body::ListIsString | Body::ListIsLongString => {
+            let text = match body {
+                Body::ListIsString => "not a list".to_owned(),
+                _ => "A".repeat(LONG_STRING),
+            };
+            let mut payload = (op.full)();
+            *payload.pointer_mut(op.list).expect("the list") = Value::String(text);
+            wrap(payload)
+        }
+        Body::Oversized => {
+            let mut payload = (op.full)();
+            payload
+                .as_object_mut()
+                .expect("payloads are objects")
+                .insert("Padding".into(), json!("x".repeat(BODY_BOUND * 4)));
+            wrap(payload)
+        }
+    };
+    serde_json::to_vec(&value).expect("JSON")
+}
+
+/// Adds an unknown member (of every JSON kind) to every object in `value`.
+fn add_unknown_fields(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                add_unknown_fields(v);
+            }
+            map.insert(
+                "UnknownFieldAddedLater".into(),
+                json!({"nested": [1, "two", null, true, {"deeper": 3.5}]}),
+            );
+        }
+        Value::Array(items) => items.iter_mut().for_each(add_unknown_fields),
+        _ => {}
+    }
+}
+
+// ---- raw servers ----------------------------------------------------------------------------
+
+/// A raw TCP server on 127.0.0.1 that misbehaves below HTTP; stopped on drop.
+struct RawServer {
+    port: u16,
+    connections: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RawServer {
+    async fn start(kind: &Server) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let port = listener.local_addr().expect("bound").port();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let count = connections.clone();
+        let behaviour = match kind {
+            Server::Reset => Raw::Reset,
+            Server::ChunkedPastBound => Raw::ChunkedPastBound,
+            Server::CutOff => Raw::CutOff,
+            Server::Trickle => Raw::Trickle,
+            _ => unreachable!("not a raw server"),
+        };
+        let task = tokio::spawn(async move {
+            let mut handlers = tokio::task::JoinSet::new();
+            while let Ok((mut stream, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                if let Raw::Reset = behaviour {
+                    drop(stream);
+                    continue;
+                }
+                handlers.spawn(async move {
+                    // The request is small; read its first segment, answer, misbehave.
+                    let mut buf = vec![0u8; 64 * 1024];
+                    let _ = stream.read(&mut buf).await;
+                    match behaviour {
+                        Raw::ChunkedPastBound => {
+                            let _ = stream
+                                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+                                .await;
+                            let chunk = format!("1000\r\n{}\r\n", " ".repeat(0x1000));
+                            for _ in 0..(BODY_BOUND / 0x1000 + 2) {
+                                if stream.write_all(chunk.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
+                            let _ = stream.flush().await;
+                            // Never end the body: a client that reads on waits for ever.
+                            std::future::pending::<()>().await;
+                        }
+                        Raw::CutOff => {
+                            let _ = stream
+                                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"Result\":{\"Usa")
+                                .await;
+                            let _ = stream.shutdown().await;
+                        }
+                        Raw::Trickle => {
+                            let _ = stream
+                                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n")
+                                .await;
+                            for _ in 0..1000 {
+                                tokio::time::sleep(TRICKLE_PAUSE).await;
+                                if stream.write_all(b" ").await.is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                        Raw::Reset => {}
+                    }
+                });
+            }
+        });
+        Self {
+            port,
+            connections,
+            task,
+        }
+    }
+
+    fn uri(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        // Aborting the accept loop drops its JoinSet, which aborts every handler.
+        self.task.abort();
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Raw {
+    Reset,
+    ChunkedPastBound,
+    CutOff,
+    Trickle,
+}
