@@ -49,10 +49,30 @@ pub fn check(
 }
 
 /// The second half of [`decode`]: the typed payload of an answer [`check`] accepted.
+///
+/// The payload must be a JSON object: serde would otherwise read a struct whose fields all
+/// have defaults from a JSON array (`"Result": []`), and a broken answer would pass for an
+/// empty one.
 pub fn payload<T: DeserializeOwned>(
     op: &'static OperationDescriptor,
     body: &[u8],
 ) -> Result<T, Error> {
+    let shape = match op.envelope {
+        Envelope::VolcengineResult => {
+            serde_json::from_slice::<VolcengineBody<ObjectOnly>>(body).map(drop)
+        }
+        Envelope::TencentResponse => {
+            serde_json::from_slice::<TencentBody<ObjectOnly>>(body).map(drop)
+        }
+        Envelope::HuaweiPlain => serde_json::from_slice::<ObjectOnly>(body).map(drop),
+    };
+    if let Err(e) = shape {
+        return Err(Error::decode(
+            op,
+            format_args!("the payload of {} is not a JSON object: {e}", op.name),
+            body,
+        ));
+    }
     match op.envelope {
         Envelope::VolcengineResult => serde_json::from_slice::<VolcengineBody<T>>(body)
             .map(|b| b.result)
@@ -79,6 +99,29 @@ pub fn payload<T: DeserializeOwned>(
                 body,
             )
         }),
+    }
+}
+
+/// Accepts a JSON object, skipping its content, and nothing else.
+struct ObjectOnly;
+
+impl<'de> Deserialize<'de> for ObjectOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ObjectOnly;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ObjectOnly, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(ObjectOnly)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 
@@ -409,7 +452,16 @@ fn check_huawei(
     body: &[u8],
 ) -> Result<Option<String>, Error> {
     if is_success(status) {
-        return Ok(header_id(request_id_header));
+        // A gateway may answer an error (throttling, say) with a 2xx status: a success body
+        // never has an error code.
+        let has_code = serde_json::from_slice::<HuaweiError>(body).is_ok_and(|err| {
+            non_empty(text(err.error_code))
+                .or_else(|| non_empty(text(err.code)))
+                .is_some()
+        });
+        if !has_code {
+            return Ok(header_id(request_id_header));
+        }
     }
     if let Ok(err) = serde_json::from_slice::<HuaweiError>(body) {
         let code = non_empty(text(err.error_code)).or_else(|| non_empty(text(err.code)));

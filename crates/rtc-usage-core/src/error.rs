@@ -85,6 +85,30 @@ struct Inner {
 /// Bodies quoted in decode errors are cut to this many bytes.
 pub const BODY_EXCERPT_LIMIT: usize = 256;
 
+/// Messages taken from an answer (a vendor's message, a parser's complaint) are cut to about
+/// this many bytes, keeping their start and their end (where serde says the line and column).
+pub const MESSAGE_LIMIT: usize = 512;
+
+/// `text` cut to about `limit` bytes on character boundaries: its start, `...`, its end.
+pub fn bounded(text: String, limit: usize) -> String {
+    if text.len() <= limit {
+        return text;
+    }
+    let head_end = (0..=limit * 3 / 4)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let tail_start = (text.len() - limit / 4..text.len())
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(text.len());
+    format!(
+        "{} ... ({} bytes cut) ... {}",
+        &text[..head_end],
+        tail_start - head_end,
+        &text[tail_start..]
+    )
+}
+
 impl Error {
     fn new(op: &OperationDescriptor, kind: ErrorKind, message: String) -> Self {
         Self {
@@ -107,21 +131,23 @@ impl Error {
         Self::new(op, ErrorKind::InvalidInput, message.into())
     }
 
-    /// An error the vendor reported.
+    /// An error the vendor reported (its message bounded to [`MESSAGE_LIMIT`] bytes and a bit).
     pub fn service(
         op: &OperationDescriptor,
         kind: ErrorKind,
         code: Option<String>,
         message: impl Into<String>,
     ) -> Self {
-        let mut e = Self::new(op, kind, message.into());
+        let mut e = Self::new(op, kind, bounded(message.into(), 2 * MESSAGE_LIMIT));
         e.inner.code = code;
         e
     }
 
-    /// A body that is not what the spec describes; quotes a bounded excerpt of it.
+    /// A body that is not what the spec describes; quotes a bounded excerpt of it. `what`
+    /// (often serde's message, which may quote a whole mistyped string) is bounded too.
     pub fn decode(op: &OperationDescriptor, what: impl fmt::Display, body: &[u8]) -> Self {
         let excerpt = excerpt(body);
+        let what = bounded(what.to_string(), MESSAGE_LIMIT);
         Self::new(
             op,
             ErrorKind::Decode,
@@ -279,5 +305,24 @@ impl std::error::Error for Error {
             .source
             .as_deref()
             .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bounded;
+
+    #[test]
+    fn long_messages_keep_their_start_and_end_on_char_boundaries() {
+        let long = format!(
+            "invalid type: string \"{}\" at line 1 column 9000",
+            "é".repeat(5000)
+        );
+        let cut = bounded(long, 512);
+        assert!(cut.len() < 600, "{}", cut.len());
+        assert!(cut.starts_with("invalid type: string \"é"));
+        assert!(cut.ends_with("at line 1 column 9000"));
+        assert!(cut.contains("bytes cut"));
+        assert_eq!(bounded("short".into(), 512), "short");
     }
 }
