@@ -148,121 +148,159 @@ async fn a_tencent_day_by_day_and_in_native_five_minute_buckets() {
     );
 }
 
+/// One bad-input case: the command line (split on spaces), extra environment, whether the
+/// demo credentials are set, and what stderr must say.
+struct Bad {
+    argv: String,
+    env: Vec<(&'static str, &'static str)>,
+    credentials: bool,
+    needle: &'static str,
+}
+
+fn bad(argv: impl Into<String>, needle: &'static str) -> Bad {
+    Bad {
+        argv: argv.into(),
+        env: Vec::new(),
+        credentials: true,
+        needle,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_exits_2_naming_the_problem_before_any_request() {
     let emu = Emulator::builder().start().await.expect("emulator");
     let url = emu.url();
     let today = chrono::Utc::now().date_naive();
-    let (old_from, old_to) = (
-        (today - chrono::Days::new(40)).to_string(),
-        (today - chrono::Days::new(38)).to_string(),
-    );
-    let (long_from, long_to) = (
-        (today - chrono::Days::new(12)).to_string(),
-        (today - chrono::Days::new(2)).to_string(),
-    );
-    let usage = |extra: &[&'static str]| -> Vec<String> {
-        ["usage", "--from", "2026-11-01", "--to", "2026-11-05"]
-            .iter()
-            .chain(extra)
-            .map(|s| s.to_string())
-            .collect()
-    };
-    let distribution = |from: &str, to: &str| -> Vec<String> {
-        [
-            "distribution",
-            "--app",
-            "volcengine:65f1a2b3c4d5e6f708192a3b",
-            "--dimension",
-            "province",
-            "--from",
-            from,
-            "--to",
-            to,
-        ]
-        .map(str::to_owned)
-        .to_vec()
-    };
-    let cases: Vec<(Vec<String>, bool, &str)> = vec![
-        (usage(&["--app", "aws:1"]), true, "unknown vendor"),
-        (usage(&["--app", "tencent:abc"]), true, "SdkAppId"),
-        (usage(&["--app", "volcengine:"]), true, "empty"),
-        (usage(&["--app", "huawei:*"]), true, "only tencent"),
-        (
-            [
-                "usage",
-                "--from",
-                "2026-13-01",
-                "--to",
-                "2026-11-05",
-                "--app",
-                "tencent:1",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-            true,
+    let back = |n: u64| (today - chrono::Days::new(n)).to_string();
+    let usage = "usage --from 2026-11-01 --to 2026-11-05";
+    let distribution =
+        "distribution --app volcengine:65f1a2b3c4d5e6f708192a3b --dimension province";
+    let unwritable = std::env::temp_dir();
+    let cases = vec![
+        bad(format!("{usage} --app aws:1"), "unknown vendor"),
+        bad(format!("{usage} --app tencent:abc"), "SdkAppId"),
+        bad(format!("{usage} --app tencent:1.5"), "SdkAppId"),
+        bad(format!("{usage} --app volcengine:"), "empty"),
+        bad(format!("{usage} --app volcengine"), "VENDOR:APP_ID"),
+        bad(format!("{usage} --app huawei:*"), "only tencent"),
+        bad(
+            "usage --from 2026-13-01 --to 2026-11-05 --app tencent:1",
             "--from",
         ),
-        (
-            [
-                "usage",
-                "--from",
-                "2026-11-05",
-                "--to",
-                "2026-11-01",
-                "--app",
-                "tencent:1",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
-            true,
+        bad(
+            "usage --from 2026-02-30 --to 2026-03-05 --app tencent:1",
+            "--from",
+        ),
+        bad(
+            "usage --from 2026-11-01 --to 11/05/2026 --app tencent:1",
+            "--to",
+        ),
+        bad(
+            "usage --from 2026-11-05 --to 2026-11-01 --app tencent:1",
             "swap",
         ),
-        (
-            usage(&["--app", "tencent:1", "--format", "xml"]),
-            true,
-            "--format",
-        ),
-        (
-            usage(&["--app", "tencent:1", "--granularity", "hourly"]),
-            true,
+        bad(format!("{usage} --app tencent:1 --format xml"), "--format"),
+        bad(
+            format!("{usage} --app tencent:1 --granularity hourly"),
             "--granularity",
         ),
-        (
-            usage(&["--app", "tencent:1", "--endpoint", "tencent=ftp://x"]),
-            true,
+        bad(
+            format!("{usage} --app tencent:1 --category movies"),
+            "--category",
+        ),
+        bad(
+            format!("{usage} --app tencent:1 --endpoint tencent=ftp://x"),
             "--endpoint",
         ),
-        (
-            usage(&[
-                "--app",
-                "tencent:1",
-                "--output",
-                "/nonexistent-dir/usage.csv",
-            ]),
-            true,
+        bad(
+            format!("{usage} --app tencent:1 --endpoint aws=http://127.0.0.1:9"),
+            "--endpoint",
+        ),
+        bad(
+            format!("{usage} --app tencent:1 --output /nonexistent-dir/usage.csv"),
             "--output",
         ),
-        (
-            usage(&["--app", "tencent:1"]),
-            false,
-            "TENCENTCLOUD_SECRET_ID",
+        bad(
+            format!("{usage} --app tencent:1 --output {}", unwritable.display()),
+            "--output",
         ),
-        (distribution(&old_from, &old_to), true, "30 days"),
-        (distribution(&long_from, &long_to), true, "7 days"),
+        Bad {
+            credentials: false,
+            ..bad(format!("{usage} --app tencent:1"), "TENCENTCLOUD_SECRET_ID")
+        },
+        Bad {
+            credentials: false,
+            ..bad(format!("{usage} --app volcengine:v"), "VOLC_ACCESSKEY")
+        },
+        Bad {
+            env: vec![("HUAWEICLOUD_SDK_PROJECT_ID", "")],
+            ..bad(
+                format!("{usage} --app huawei:h"),
+                "HUAWEICLOUD_SDK_PROJECT_ID",
+            )
+        },
+        Bad {
+            env: vec![("RTC_USAGE_ENDPOINT_TENCENT", "not a url")],
+            ..bad(
+                format!("{usage} --app tencent:1"),
+                "RTC_USAGE_ENDPOINT_TENCENT",
+            )
+        },
+        Bad {
+            env: vec![("RTC_USAGE_RATE_LIMIT_SCALE", "-3")],
+            ..bad(
+                format!("{usage} --app tencent:1"),
+                "RTC_USAGE_RATE_LIMIT_SCALE",
+            )
+        },
+        bad(
+            format!("{distribution} --from {} --to {}", back(40), back(38)),
+            "30 days",
+        ),
+        bad(
+            format!("{distribution} --from {} --to {}", back(12), back(2)),
+            "7 days",
+        ),
+        bad(
+            format!(
+                "{distribution} --from {} --to {} --dimension city",
+                back(3),
+                back(2)
+            ),
+            "--dimension",
+        ),
+        bad(
+            "api tencent NoSuchOperation --param StartTime=2026-11-01",
+            "NoSuchOperation",
+        ),
+        bad(
+            "api tencent DescribeTrtcUsage --param StartTime=2026-11-01 --param EndTime=2026-12-31",
+            "31 days",
+        ),
+        bad(
+            "api huawei ListRtcHistoryUsage --param app=a --param nope=1",
+            "nope",
+        ),
     ];
-    for (argv, with_credentials, needle) in &cases {
-        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-        let endpoints = [
-            ("RTC_USAGE_ENDPOINT_VOLCENGINE", url.as_str()),
-            ("RTC_USAGE_ENDPOINT_TENCENT", url.as_str()),
-            ("RTC_USAGE_ENDPOINT_HUAWEI", url.as_str()),
-        ];
-        let output = run(with_credentials.then_some(&emu), &argv, &endpoints).await;
+    assert!(cases.len() >= 20);
+    let endpoints = [
+        ("RTC_USAGE_ENDPOINT_VOLCENGINE", url.as_str()),
+        ("RTC_USAGE_ENDPOINT_TENCENT", url.as_str()),
+        ("RTC_USAGE_ENDPOINT_HUAWEI", url.as_str()),
+    ];
+    for case in &cases {
+        let argv: Vec<&str> = case.argv.split(' ').collect();
+        let env: Vec<(&str, &str)> = endpoints.iter().chain(&case.env).copied().collect();
+        let output = run(case.credentials.then_some(&emu), &argv, &env).await;
         let err = stderr(&output);
-        assert_eq!(output.status.code(), Some(2), "{argv:?}: {err}");
-        assert!(err.contains(needle), "{argv:?}: {needle:?} not in {err}");
-        assert!(output.stdout.is_empty(), "{argv:?}: no data on stdout");
+        assert_eq!(output.status.code(), Some(2), "{}: {err}", case.argv);
+        assert!(
+            err.contains(case.needle),
+            "{}: {:?} not in {err}",
+            case.argv,
+            case.needle
+        );
+        assert!(output.stdout.is_empty(), "{}: no data on stdout", case.argv);
     }
     assert_eq!(
         emu.requests(),
