@@ -96,8 +96,9 @@ async fn serve(
     if !state.rates.admit(op) {
         return Err(Problem::Throttled.into());
     }
-    let call = api.parse(op, head, &body)?;
+    let mut call = api.parse(op, head, &body)?;
     limits::check_range(op, &call.range, now, state.enforce_unconfirmed)?;
+    api.complete_range(&mut call, now);
     let days = limits::days(op, &call.range)?;
     let apps = state.apps(vendor);
     if let Some(app) = call.app.as_ref().filter(|app| !apps.contains(app)) {

@@ -1,6 +1,11 @@
 //! A local emulator of the RTC usage APIs of Volcengine, Tencent Cloud and Huawei Cloud, so
 //! the generated clients can be tried, tested and benchmarked offline.
 //!
+//! It answers Volcengine `ListUsages` (2020-12-01 and 2023-11-01) and
+//! `ListOperationDistribution`; Tencent `DescribeTrtcUsage`, `DescribeRecordingUsage`,
+//! `DescribeMixTranscodingUsage` and `DescribeRelayUsage`; Huawei `ListRtcHistoryUsage` and
+//! `ListRtcHistoryScale`.
+//!
 //! One HTTP listener on 127.0.0.1 serves all three vendors and tells them apart by the
 //! request's shape (Huawei's `/v1/...` path, Tencent's `X-TC-Action` header, Volcengine's
 //! `Action` query). Each request is treated as the vendor would:
@@ -8,10 +13,13 @@
 //! - its signature is recomputed from what arrived with the vendor's demo credentials
 //!   ([`demo_credentials`]) and a request time more than 5 minutes off is refused;
 //! - the documented limits come from the generated crates' descriptors, so a spec change moves
-//!   the emulator too: the rate (a sliding window per operation, scalable for benchmarks), start
+//!   the emulator too: the rate (a sliding window per operation and version, scalable for benchmarks), start
 //!   before end, the span and the look-back (unconfirmed limits only on request);
 //! - answers carry deterministic synthetic usage in the vendor's units, days and buckets, equal
-//!   to the public ground truth [`truth`] and [`truth_buckets`];
+//!   to the public ground truth: [`truth`] and [`truth_buckets`] for the call minutes,
+//!   [`truth_for`] and [`truth_buckets_for`] for every answered operation (Tencent's recording,
+//!   mixed transcoding and relay usage, Huawei's recording and transcoding metrics and its
+//!   history scale);
 //! - errors are the vendor's own codes, statuses and envelopes;
 //! - faults (latency, server errors, throttling, broken answers) can be injected by share or
 //!   by rule ([`FaultRule`]).
@@ -57,7 +65,7 @@ mod stats;
 mod vendors;
 
 pub use builder::{DEFAULT_MAX_BODY_BYTES, EmulatorBuilder};
-pub use data::{default_apps, distribution, truth, truth_buckets};
+pub use data::{default_apps, distribution, truth, truth_buckets, truth_buckets_for, truth_for};
 pub use demo::{
     DEMO_HUAWEI_ACCESS_KEY, DEMO_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECRET_KEY, DEMO_TENCENT_SECRET_ID,
     DEMO_TENCENT_SECRET_KEY, DEMO_VOLCENGINE_ACCESS_KEY, DEMO_VOLCENGINE_SECRET_KEY,

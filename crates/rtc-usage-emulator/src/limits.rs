@@ -22,12 +22,16 @@ pub(crate) const MAX_DAYS_PER_ANSWER: usize = 3_660;
 /// requests arrive with some jitter, which must not read as a burst.
 const JITTER_ALLOWANCE: f64 = 0.1;
 
-/// At most `requests` requests of an operation in any window of `per / rate_scale`.
+/// An operation's descriptor: vendor, name and version.
+type OperationKey = (&'static str, &'static str, &'static str);
+
+/// At most `requests` requests of an operation in any window of `per / rate_scale`, each
+/// descriptor (vendor, operation and version) with its own window and its own rate.
 #[derive(Debug)]
 pub(crate) struct RateWindows {
     enabled: bool,
     scale: f64,
-    admitted: Mutex<HashMap<(&'static str, &'static str), VecDeque<Instant>>>,
+    admitted: Mutex<HashMap<OperationKey, VecDeque<Instant>>>,
 }
 
 impl RateWindows {
@@ -51,7 +55,9 @@ impl RateWindows {
             .admitted
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let times = admitted.entry((op.vendor, op.name)).or_default();
+        let times = admitted
+            .entry((op.vendor, op.name, op.version))
+            .or_default();
         while times
             .front()
             .is_some_and(|t| now.duration_since(*t) >= window)
@@ -207,6 +213,15 @@ mod tests {
     }
 
     #[test]
+    fn each_version_has_its_own_window() {
+        let old = &rtc_usage_volcengine::list_usages::DESCRIPTOR;
+        let new = &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR;
+        let windows = RateWindows::new(true, 1.0);
+        assert_eq!((0..4).filter(|_| windows.admit(old)).count(), 2);
+        assert_eq!((0..4).filter(|_| windows.admit(new)).count(), 2);
+    }
+
+    #[test]
     fn ranges_are_checked_with_the_descriptors_limits() {
         let tencent = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
         assert!(check_range(tencent, &dates("2026-11-01", "2026-12-01"), now(), false).is_ok());
@@ -234,6 +249,21 @@ mod tests {
         assert!(matches!(
             check_range(huawei, &long, now(), true),
             Err(Problem::SpanTooLong(_))
+        ));
+        // The scale's limits are enforced by default, and a missing end is not checked.
+        let scale = &rtc_usage_huawei::list_rtc_history_scale::DESCRIPTOR;
+        assert!(matches!(
+            check_range(scale, &dates("2026-10-20", "2026-11-21"), now(), false),
+            Err(Problem::SpanTooLong(l)) if l.max_days == 31
+        ));
+        let from = |start| TimeRange {
+            start: Some(TimePoint::Date(d(start))),
+            end: None,
+        };
+        assert!(check_range(scale, &from("2026-10-23"), now(), false).is_ok());
+        assert!(matches!(
+            check_range(scale, &from("2026-10-22"), now(), false),
+            Err(Problem::TooFarBack(l)) if l.max_days == 31
         ));
     }
 

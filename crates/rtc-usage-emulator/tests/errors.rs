@@ -299,6 +299,138 @@ async fn missing_parameters_and_unknown_apps() {
     );
 }
 
+/// The new operations' own checks, sent raw where the clients refuse locally: Tencent's
+/// required `MixType`, Huawei's scale metrics, span and look-back, Volcengine 2023-11-01's span.
+#[tokio::test]
+async fn the_new_operations_check_their_own_parameters_and_limits() {
+    let emu = Emulator::builder()
+        .rate_limits(false)
+        .start()
+        .await
+        .unwrap();
+    let recording = &rtc_usage_tencent::describe_recording_usage::DESCRIPTOR;
+    let creds = demo_credentials("tencent").unwrap();
+    let day = days_ago(2);
+    let body = |mix: &str| {
+        format!(r#"{{"StartTime":"{day}","EndTime":"{day}","SdkAppId":1400000001{mix}}}"#)
+    };
+    let missing = send_raw(&emu, recording, &creds, "/", &[], &body("")).await;
+    assert_eq!(
+        (missing.status, missing.code()),
+        (200, Some("MissingParameter"))
+    );
+    let message = missing.body["Response"]["Error"]["Message"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("MixType"), "{message}");
+    let unknown = send_raw(
+        &emu,
+        recording,
+        &creds,
+        "/",
+        &[],
+        &body(r#","MixType":"both""#),
+    )
+    .await;
+    assert_eq!(
+        (unknown.status, unknown.code()),
+        (200, Some("InvalidParameterValue"))
+    );
+    let ok = send_raw(
+        &emu,
+        recording,
+        &creds,
+        "/",
+        &[],
+        &body(r#","MixType":"multi""#),
+    )
+    .await;
+    assert_eq!(
+        ok.body["Response"]["UsageList"].as_array().map(Vec::len),
+        Some(288)
+    );
+    // The client refuses a missing MixType before sending anything.
+    let requests = emu.requests();
+    let local = tencent(config("tencent", &emu))
+        .describe_recording_usage()
+        .start_time(day)
+        .end_time(day)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(local.kind(), ErrorKind::InvalidInput);
+    assert_eq!(emu.requests(), requests);
+
+    let scale = &rtc_usage_huawei::list_rtc_history_scale::DESCRIPTOR;
+    let creds = demo_credentials("huawei").unwrap();
+    let app = default_apps("huawei")[0];
+    let (long_ago, recent) = (days_ago(40).to_string(), days_ago(2).to_string());
+    type Case<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+    let cases: [Case; 5] = [
+        (
+            &[("app", app), ("metric", "UserCount"), ("metric", "Nothing")],
+            400,
+            "RTC.00001003",
+        ),
+        (
+            &[("app", app), ("start_date", &recent)],
+            400,
+            "DATA.100011001",
+        ),
+        (
+            &[
+                ("app", app),
+                ("metric", "RoomCount"),
+                ("start_date", &long_ago),
+                ("end_date", &recent),
+            ],
+            400,
+            "RTC.00001003",
+        ),
+        (
+            &[
+                ("app", app),
+                ("metric", "RoomCount"),
+                ("start_date", &long_ago),
+            ],
+            400,
+            "RTC.00001003",
+        ),
+        (
+            &[
+                ("app", app),
+                ("metric", "RoomCount"),
+                ("start_date", &recent),
+            ],
+            200,
+            "",
+        ),
+    ];
+    for (query, status, code) in cases {
+        let answer = send_raw(&emu, scale, &creds, &huawei_scale_path(), query, "").await;
+        assert_eq!(answer.status, status, "{query:?}: {answer:?}");
+        assert_eq!(answer.code().unwrap_or_default(), code, "{query:?}");
+    }
+
+    let usages = &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR;
+    let creds = demo_credentials("volcengine").unwrap();
+    let body = format!(
+        r#"{{"AppId":"{}","StartTime":"{}","EndTime":"{}"}}"#,
+        default_apps("volcengine")[0],
+        midnight(days_ago(40)).to_rfc3339(),
+        midnight(days_ago(1)).to_rfc3339()
+    );
+    let query = [("Action", "ListUsages"), ("Version", "2023-11-01")];
+    let answer = send_raw(&emu, usages, &creds, "/", &query, &body).await;
+    assert_eq!(
+        (answer.status, answer.code()),
+        (400, Some("InvalidParameter.OutofTimeRange"))
+    );
+    assert_eq!(answer.body["ResponseMetadata"]["Version"], "2023-11-01");
+    let missing = send_raw(&emu, usages, &creds, "/", &query, r#"{"AppId":"x"}"#).await;
+    assert_eq!(missing.code(), Some("MissingParameter"));
+}
+
 /// Unconfirmed limits are left to the vendor by the clients; on request the emulator enforces
 /// them, and the client maps the vendor's refusal.
 #[tokio::test]

@@ -6,13 +6,14 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rtc_usage_core::descriptor::{OperationDescriptor, VendorInfo};
 use rtc_usage_core::operation::Operation;
 use rtc_usage_core::validate::TimeRange;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::data::{self, Measure};
 use crate::problem::Problem;
 use crate::reply::{Reply, RequestHead};
 
@@ -98,12 +99,14 @@ pub(crate) struct Call {
     pub input: Input,
 }
 
-/// The generated request types, decoded from what arrived.
+/// What a call asks for, decoded from the generated request type.
 pub(crate) enum Input {
-    ListUsages(rtc_usage_volcengine::ListUsagesRequest),
+    /// A usage series (Volcengine's `ListUsages` of either version, Tencent's four usage
+    /// operations, Huawei's `ListRtcHistoryUsage`) of [`Call::app`] (`None`: every app).
+    Usage(Measure),
     ListOperationDistribution(rtc_usage_volcengine::ListOperationDistributionRequest),
-    DescribeTrtcUsage(rtc_usage_tencent::DescribeTrtcUsageRequest),
-    ListRtcHistoryUsage(rtc_usage_huawei::ListRtcHistoryUsageRequest),
+    /// Huawei's `ListRtcHistoryScale`: the metrics asked for, in the request's order.
+    Scale(Vec<&'static str>),
 }
 
 /// What an answer needs besides the call.
@@ -150,6 +153,10 @@ pub(crate) trait Api: Send + Sync {
         head: &RequestHead,
         body: &[u8],
     ) -> Result<Call, Problem>;
+
+    /// Fills in what the vendor defaults in the range (Huawei's optional dates), once the
+    /// range as sent has passed the checks.
+    fn complete_range(&self, _call: &mut Call, _now: DateTime<Utc>) {}
 
     /// The successful answer.
     fn answer(&self, call: &Call, context: &Context<'_>) -> Result<Reply, Problem>;
@@ -210,7 +217,7 @@ pub(crate) fn claim(head: &RequestHead) -> Option<&'static dyn Api> {
 pub(crate) fn decode_call<Op: Operation>(
     fields: Value,
     app: impl FnOnce(&Op::Input) -> Option<String>,
-    wrap: impl FnOnce(Op::Input) -> Input,
+    wrap: impl FnOnce(Op::Input) -> Result<Input, Problem>,
 ) -> Result<Call, Problem>
 where
     Op::Input: DeserializeOwned,
@@ -226,8 +233,41 @@ where
         op: Op::descriptor(),
         app: app(&input),
         range: Op::time_range(&input),
-        input: wrap(input),
+        input: wrap(input)?,
     })
+}
+
+/// The usage series `op` answers for a request whose variant parameter (Tencent's `MixType`,
+/// Huawei's `metric`; ignored by an operation without one) says `variant`; a value the
+/// emulator does not serve is an invalid parameter.
+pub(crate) fn usage(op: &OperationDescriptor, variant: Option<&str>) -> Result<Input, Problem> {
+    let model = Vendor::from_id(op.vendor)
+        .and_then(|vendor| data::model(vendor, op.name))
+        .ok_or_else(|| Problem::UnknownAction(op.name.to_owned()))?;
+    model.measure(variant).map(Input::Usage).ok_or_else(|| {
+        Problem::InvalidParameter(format!(
+            "{} `{}` is not supported ({})",
+            model.variant.as_ref().map_or("the variant", |p| p.name),
+            variant.unwrap_or_default(),
+            model.variants().join(", ")
+        ))
+    })
+}
+
+/// Decodes a request's fields into one operation's generated request type.
+pub(crate) type Parser = fn(Value) -> Result<Call, Problem>;
+
+/// The parser of `op` in a vendor's table; an operation the generated crate knows but the
+/// emulator does not answer is an unknown action.
+pub(crate) fn parser(
+    table: &[(&'static OperationDescriptor, Parser)],
+    op: &OperationDescriptor,
+) -> Result<Parser, Problem> {
+    table
+        .iter()
+        .find(|(known, _)| (known.name, known.version) == (op.name, op.version))
+        .map(|(_, parse)| *parse)
+        .ok_or_else(|| Problem::UnknownAction(op.name.to_owned()))
 }
 
 /// The field serde names in "missing field `name`".

@@ -4,19 +4,89 @@
 
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime};
 use rtc_usage_core::OperationDescriptor;
+use rtc_usage_core::operation::Operation;
 use rtc_usage_core::signing::verify::VerifyError;
-use rtc_usage_tencent::DescribeTrtcUsageResponse;
+use rtc_usage_tencent::describe_mix_transcoding_usage::DescribeMixTranscodingUsage;
+use rtc_usage_tencent::describe_recording_usage::DescribeRecordingUsage;
+use rtc_usage_tencent::describe_relay_usage::DescribeRelayUsage;
 use rtc_usage_tencent::describe_trtc_usage::{DescribeTrtcUsage, TrtcUsage};
+use rtc_usage_tencent::{
+    DescribeMixTranscodingUsageRequest, DescribeRecordingUsageRequest, DescribeRelayUsageRequest,
+    DescribeTrtcUsageRequest, DescribeTrtcUsageResponse,
+};
 use serde::Serialize;
-use serde_json::json;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 
 use super::{
-    Api, Call, Context, Input, Meta, Vendor, VendorError, decode_call, json_fields, operation,
+    Api, Call, Context, Input, Meta, Parser, Vendor, VendorError, decode_call, json_fields,
+    operation, parser, usage,
 };
-use crate::data;
+use crate::data::{Measure, Unit};
 use crate::limits::day_offset;
 use crate::problem::Problem;
 use crate::reply::{self, Reply, RequestHead, build};
+
+/// Tencent's usage operations: one request shape (dates, an optional `SdkAppId`, for recording
+/// a `MixType`) and one answer shape; what each one counts is its row of the data table
+/// ([`crate::data`]).
+static PARSERS: [(&OperationDescriptor, Parser); 4] = [
+    (
+        &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR,
+        parse_as::<DescribeTrtcUsage>,
+    ),
+    (
+        &rtc_usage_tencent::describe_recording_usage::DESCRIPTOR,
+        parse_as::<DescribeRecordingUsage>,
+    ),
+    (
+        &rtc_usage_tencent::describe_mix_transcoding_usage::DESCRIPTOR,
+        parse_as::<DescribeMixTranscodingUsage>,
+    ),
+    (
+        &rtc_usage_tencent::describe_relay_usage::DESCRIPTOR,
+        parse_as::<DescribeRelayUsage>,
+    ),
+];
+
+/// What the emulator reads of a Tencent usage request.
+trait UsageRequest {
+    fn sdk_app_id(&self) -> Option<u64>;
+    /// The value of the variant parameter (`MixType`), if the operation has one.
+    fn variant(&self) -> Option<&str>;
+}
+
+macro_rules! usage_requests {
+    ($($request:ty $(=> $variant:ident)?),* $(,)?) => {$(
+        impl UsageRequest for $request {
+            fn sdk_app_id(&self) -> Option<u64> {
+                self.sdk_app_id
+            }
+            fn variant(&self) -> Option<&str> {
+                None$(.or(Some(self.$variant.as_str())))?
+            }
+        }
+    )*};
+}
+
+usage_requests!(
+    DescribeTrtcUsageRequest,
+    DescribeRecordingUsageRequest => mix_type,
+    DescribeMixTranscodingUsageRequest,
+    DescribeRelayUsageRequest,
+);
+
+/// Decodes `Op`'s request; a `MixType` the emulator does not serve is an invalid value.
+fn parse_as<Op: Operation>(fields: Value) -> Result<Call, Problem>
+where
+    Op::Input: DeserializeOwned + UsageRequest,
+{
+    decode_call::<Op>(
+        fields,
+        |i| i.sdk_app_id().map(|id| id.to_string()),
+        |i| usage(Op::descriptor(), i.variant()),
+    )
+}
 
 pub(crate) struct Tencent;
 
@@ -62,26 +132,24 @@ impl Api for Tencent {
 
     fn parse(
         &self,
-        _op: &'static OperationDescriptor,
+        op: &'static OperationDescriptor,
         _head: &RequestHead,
         body: &[u8],
     ) -> Result<Call, Problem> {
-        decode_call::<DescribeTrtcUsage>(
-            json_fields(body)?,
-            |i| i.sdk_app_id.map(|id| id.to_string()),
-            Input::DescribeTrtcUsage,
-        )
+        parser(&PARSERS, op)?(json_fields(body)?)
     }
 
     /// Daily buckets, or the spec's fine buckets (5 minutes) when the range is short enough
-    /// (one day); without `SdkAppId`, the sum over every app of the account.
+    /// (one day); without `SdkAppId`, the sum over every app of the account. Every usage
+    /// operation answers DescribeTrtcUsage's shape (the specs give them all the same), with its
+    /// own keys and figures.
     fn answer(&self, call: &Call, context: &Context<'_>) -> Result<Reply, Problem> {
-        let apps: Vec<&str> = match &call.input {
-            Input::DescribeTrtcUsage(r) if r.sdk_app_id.is_some() => {
-                call.app.iter().map(String::as_str).collect()
-            }
-            Input::DescribeTrtcUsage(_) => context.apps.iter().map(String::as_str).collect(),
-            _ => return Err(Problem::Internal("not a Tencent call".to_owned())),
+        let Input::Usage(measure) = &call.input else {
+            return Err(Problem::Internal("not a Tencent usage call".to_owned()));
+        };
+        let apps: Vec<&str> = match &call.app {
+            Some(app) => vec![app.as_str()],
+            None => context.apps.iter().map(String::as_str).collect(),
         };
         let fine = call
             .op
@@ -90,20 +158,21 @@ impl Api for Tencent {
             .and_then(|g| g.fine)
             .is_some_and(|f| context.days.len() <= f.max_days as usize);
         let rows = if fine {
-            fine_rows(&apps, context.days)
+            fine_rows(measure, &apps, context.days)
         } else {
-            daily_rows(&apps, context.days)
+            daily_rows(measure, &apps, context.days)
         };
         let offset = day_offset(call.op);
         let usage_list = rows
             .into_iter()
-            .map(|(start, seconds)| usage(start, &seconds, offset))
+            .map(|(start, values)| usage_entry(start, &values, measure.unit(), offset))
             .collect::<Result<Vec<_>, _>>()?;
         let response: DescribeTrtcUsageResponse = build(
             DescribeTrtcUsageResponse::builder()
                 .request_id(context.meta.request_id.clone())
                 .usage_key(
-                    data::tier_keys(Vendor::Tencent)
+                    measure
+                        .keys()
                         .into_iter()
                         .map(str::to_owned)
                         .collect::<Vec<_>>(),
@@ -166,13 +235,17 @@ fn wrap<T: Serialize>(payload: &T) -> Result<Vec<u8>, Problem> {
     reply::to_json(&Envelope { response: payload })
 }
 
-/// One row per day: the day's seconds per tier, summed over `apps`.
-fn daily_rows(apps: &[&str], days: &[NaiveDate]) -> Vec<(NaiveDateTime, Vec<u64>)> {
+/// One row per day: the day's figures per key, summed over `apps`.
+fn daily_rows(
+    measure: &Measure,
+    apps: &[&str],
+    days: &[NaiveDate],
+) -> Vec<(NaiveDateTime, Vec<u64>)> {
     days.iter()
         .map(|day| {
             let mut sums = Vec::new();
             for app in apps {
-                add(&mut sums, &data::usage(Vendor::Tencent, app, *day));
+                add(&mut sums, &measure.day(app, *day));
             }
             (day.and_time(chrono::NaiveTime::MIN), sums)
         })
@@ -180,12 +253,16 @@ fn daily_rows(apps: &[&str], days: &[NaiveDate]) -> Vec<(NaiveDateTime, Vec<u64>
 }
 
 /// One row per fine bucket of every day, summed over `apps`.
-fn fine_rows(apps: &[&str], days: &[NaiveDate]) -> Vec<(NaiveDateTime, Vec<u64>)> {
+fn fine_rows(
+    measure: &Measure,
+    apps: &[&str],
+    days: &[NaiveDate],
+) -> Vec<(NaiveDateTime, Vec<u64>)> {
     let mut rows: Vec<(NaiveDateTime, Vec<u64>)> = Vec::new();
     for day in days {
         let first = rows.len();
         for app in apps {
-            for (i, (start, values)) in data::truth_buckets(app, *day).into_iter().enumerate() {
+            for (i, (start, values)) in measure.buckets(app, *day).into_iter().enumerate() {
                 match rows.get_mut(first + i) {
                     Some((_, sums)) => add(sums, &values),
                     None => {
@@ -208,8 +285,18 @@ fn add(sums: &mut Vec<u64>, values: &[(&'static str, u64)]) {
     }
 }
 
-/// A `UsageList` entry: Beijing `TimeKey`, unix `TimeStampKey`, minutes as floats.
-fn usage(start: NaiveDateTime, seconds: &[u64], offset: FixedOffset) -> Result<TrtcUsage, Problem> {
+/// A `UsageList` entry: Beijing `TimeKey`, unix `TimeStampKey`, the values as floats (seconds
+/// as minutes; a plain number as it is).
+fn usage_entry(
+    start: NaiveDateTime,
+    values: &[u64],
+    unit: Unit,
+    offset: FixedOffset,
+) -> Result<TrtcUsage, Problem> {
+    let per = match unit {
+        Unit::Seconds => 60.0,
+        Unit::Plain => 1.0,
+    };
     let instant = start
         .and_local_timezone(offset)
         .single()
@@ -218,6 +305,6 @@ fn usage(start: NaiveDateTime, seconds: &[u64], offset: FixedOffset) -> Result<T
         TrtcUsage::builder()
             .time_key(start.format("%Y-%m-%d %H:%M:%S").to_string())
             .time_stamp_key(u64::try_from(instant.timestamp()).ok())
-            .usage_value(seconds.iter().map(|s| *s as f64 / 60.0).collect::<Vec<_>>()),
+            .usage_value(values.iter().map(|v| *v as f64 / per).collect::<Vec<_>>()),
     )
 }

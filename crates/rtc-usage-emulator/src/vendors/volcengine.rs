@@ -10,16 +10,61 @@ use rtc_usage_volcengine::list_operation_distribution::{
     DataItem, Dimension, Indicator, ListOperationDistribution, ListOperationDistributionRequest,
 };
 use rtc_usage_volcengine::list_usages::{ListUsages, Usage};
+use rtc_usage_volcengine::list_usages_2023_11_01::ListUsages20231101;
 use rtc_usage_volcengine::{ListOperationDistributionResponse, ListUsagesResponse};
 use serde::Serialize;
 
-use super::{Api, Call, Context, Input, Meta, Vendor, VendorError, decode_call, json_fields};
-use crate::data;
+use super::{
+    Api, Call, Context, Input, Meta, Parser, Vendor, VendorError, decode_call, json_fields, parser,
+    usage,
+};
+use crate::data::{self, Measure};
 use crate::limits::{day_offset, local};
 use crate::problem::Problem;
 use crate::reply::{self, Reply, RequestHead, build};
 
 pub(crate) struct Volcengine;
+
+/// The operations the emulator answers: `ListUsages` at both versions (one request and answer
+/// shape, each version with its own descriptor, so its own limits and `Version`) and
+/// `ListOperationDistribution`.
+static PARSERS: [(&OperationDescriptor, Parser); 3] = [
+    (&rtc_usage_volcengine::list_usages::DESCRIPTOR, |fields| {
+        decode_call::<ListUsages>(
+            fields,
+            |i| Some(i.app_id.clone()),
+            |_| usage(&rtc_usage_volcengine::list_usages::DESCRIPTOR, None),
+        )
+    }),
+    (
+        &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR,
+        |fields| {
+            decode_call::<ListUsages20231101>(
+                fields,
+                |i| Some(i.app_id.clone()),
+                |_| {
+                    usage(
+                        &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR,
+                        None,
+                    )
+                },
+            )
+        },
+    ),
+    (
+        &rtc_usage_volcengine::list_operation_distribution::DESCRIPTOR,
+        |fields| {
+            decode_call::<ListOperationDistribution>(
+                fields,
+                |i| Some(i.app_id.clone()),
+                |request| {
+                    check_distribution(&request)?;
+                    Ok(Input::ListOperationDistribution(request))
+                },
+            )
+        },
+    ),
+];
 
 impl Api for Volcengine {
     fn vendor(&self) -> Vendor {
@@ -66,32 +111,22 @@ impl Api for Volcengine {
         _head: &RequestHead,
         body: &[u8],
     ) -> Result<Call, Problem> {
-        let fields = json_fields(body)?;
-        match op.name {
-            "ListUsages" => {
-                decode_call::<ListUsages>(fields, |i| Some(i.app_id.clone()), Input::ListUsages)
-            }
-            "ListOperationDistribution" => {
-                let call = decode_call::<ListOperationDistribution>(
-                    fields,
-                    |i| Some(i.app_id.clone()),
-                    Input::ListOperationDistribution,
-                )?;
-                if let Input::ListOperationDistribution(request) = &call.input {
-                    check_distribution(request)?;
-                }
-                Ok(call)
-            }
-            other => Err(Problem::UnknownAction(other.to_owned())),
-        }
+        parser(&PARSERS, op)?(json_fields(body)?)
     }
 
+    /// `ListUsages` (either version: the same `Result`, in the envelope of the version called)
+    /// or `ListOperationDistribution`.
     fn answer(&self, call: &Call, context: &Context<'_>) -> Result<Reply, Problem> {
         let offset = day_offset(call.op);
         let body = match &call.input {
-            Input::ListUsages(request) => envelope(
+            Input::Usage(measure) => envelope(
                 context.meta,
-                Some(&usages(&request.app_id, context.days, offset)?),
+                Some(&usages(
+                    measure,
+                    call.app.as_deref().unwrap_or_default(),
+                    context.days,
+                    offset,
+                )?),
                 None,
             ),
             Input::ListOperationDistribution(request) => {
@@ -170,6 +205,7 @@ fn check_distribution(request: &ListOperationDistributionRequest) -> Result<(), 
 
 /// One `Usages[]` entry per day, in whole minutes.
 fn usages(
+    measure: &Measure,
     app: &str,
     days: &[NaiveDate],
     offset: FixedOffset,
@@ -177,7 +213,7 @@ fn usages(
     let usages = days
         .iter()
         .map(|day| {
-            let truth = data::usage(Vendor::Volcengine, app, *day);
+            let truth = measure.day(app, *day);
             let minutes = |key: &str| {
                 truth
                     .iter()

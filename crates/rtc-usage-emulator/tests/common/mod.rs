@@ -154,3 +154,24 @@ pub fn huawei_path() -> String {
         rtc_usage_emulator::DEMO_HUAWEI_PROJECT_ID
     )
 }
+
+/// Huawei's scale path for the demo project.
+pub fn huawei_scale_path() -> String {
+    format!(
+        "/v1/{}/rtc/history/scale",
+        rtc_usage_emulator::DEMO_HUAWEI_PROJECT_ID
+    )
+}
+
+/// A day of the last 60 whose call usage of `app` is not all zero (the vendor's idle days are
+/// idle for every operation).
+pub fn busy_day(vendor: &str, app: &str) -> NaiveDate {
+    (2..60)
+        .map(days_ago)
+        .find(|d| {
+            rtc_usage_emulator::truth(vendor, app, *d)
+                .iter()
+                .any(|(_, s)| *s > 0)
+        })
+        .expect("a busy day")
+}
