@@ -2,5 +2,6 @@
 //! emulator's ground truth. (Declared as a test of `rtc-usage-cli`, the package that builds
 //! the binary.)
 
+mod api;
 mod harness;
 mod usage;
