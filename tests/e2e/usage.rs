@@ -1,6 +1,8 @@
 //! `rtc-usage usage` and `distribution` against the emulator.
 
-use rtc_usage_emulator::{Emulator, Fault, FaultRule, Vendor, default_apps, truth_buckets};
+use rtc_usage_emulator::{
+    Emulator, Fault, FaultRule, Vendor, default_apps, truth_buckets, truth_for,
+};
 
 use crate::harness::{
     self, Keyed, assert_same, date, keyed, plus_days, records, run, stderr, tier,
@@ -406,4 +408,105 @@ async fn an_unconfirmed_limit_is_left_to_the_vendor_and_its_error_explained() {
         1,
         "sent once, not retried"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recording_and_transcoding_beside_calls_equal_the_ground_truth() {
+    let emu = Emulator::builder().start().await.expect("emulator");
+    let (tencent_app, huawei_app) = (default_apps("tencent")[0], default_apps("huawei")[0]);
+    let (from, to) = (date("2026-10-01"), date("2026-10-03"));
+    let apps = [
+        format!("tencent:{tencent_app}"),
+        format!("huawei:{huawei_app}"),
+    ];
+    let argv = [
+        "usage",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-03",
+        "--format",
+        "json",
+        "--category",
+        "all",
+        "--app",
+        &apps[0],
+        "--app",
+        &apps[1],
+    ];
+    let output = run(Some(&emu), &argv, &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut got: std::collections::BTreeMap<(String, String, String, String), f64> =
+        Default::default();
+    for r in records(&output) {
+        let text = |k: &str| r[k].as_str().unwrap().to_owned();
+        let key = (
+            text("category"),
+            text("app"),
+            text("start"),
+            text("vendor_tier"),
+        );
+        assert!(
+            got.insert(key, r["seconds"].as_f64().unwrap()).is_none(),
+            "{r}"
+        );
+    }
+    let mut expected = std::collections::BTreeMap::new();
+    for day in harness::days(from, to) {
+        let mut add =
+            |category: &str, app: &str, offset: &str, prefix: &str, truth: Vec<(&str, u64)>| {
+                for (key, seconds) in truth {
+                    let start = format!("{day}T00:00:00{offset}");
+                    expected.insert(
+                        (category.into(), app.into(), start, format!("{prefix}{key}")),
+                        seconds as f64,
+                    );
+                }
+            };
+        add(
+            "call",
+            tencent_app,
+            "+08:00",
+            "",
+            truth_for("tencent", "DescribeTrtcUsage", tencent_app, day, None),
+        );
+        for mix in ["single", "multi"] {
+            let truth = truth_for(
+                "tencent",
+                "DescribeRecordingUsage",
+                tencent_app,
+                day,
+                Some(mix),
+            );
+            add(
+                "recording",
+                tencent_app,
+                "+08:00",
+                &format!("{mix}/"),
+                truth,
+            );
+        }
+        let truth = truth_for(
+            "tencent",
+            "DescribeMixTranscodingUsage",
+            tencent_app,
+            day,
+            None,
+        );
+        add("transcoding", tencent_app, "+08:00", "", truth);
+        for (category, metric) in [
+            ("call", None),
+            ("recording", Some("RecordDuration")),
+            ("transcoding", Some("TranscodeDuration")),
+        ] {
+            add(
+                category,
+                huawei_app,
+                "+00:00",
+                "",
+                truth_for("huawei", "ListRtcHistoryUsage", huawei_app, day, metric),
+            );
+        }
+    }
+    assert_eq!(got, expected);
 }
