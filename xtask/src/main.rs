@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+mod bench;
+
+const USAGE: &str = "usage: cargo xtask <command>
 
   codegen          regenerate the vendor crates and specs/spec.schema.json from specs/
   codegen --check  write nothing; fail naming each stale file";
@@ -13,8 +15,9 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
+        ["bench", options @ ..] => bench::main(options),
         _ => {
-            eprintln!("{USAGE}");
+            eprintln!("{USAGE}\n{}", bench::USAGE);
             ExitCode::from(2)
         }
     }
