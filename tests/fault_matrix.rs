@@ -2,7 +2,7 @@
 //! bounds, timeouts, refused and reset connections, clock skew) against every operation of
 //! every vendor, through the generated clients.
 //!
-//! One test per case, named after it; each runs the case against the four operations at once
+//! One test per case, named after it; each runs the case against every operation (`faults::OPS`) at once
 //! and reports every cell that went wrong, not only the first.
 
 mod faults;
@@ -197,13 +197,14 @@ fn check_error(
     if let Err(p) = expect_requests(cell, attempts as usize) {
         problems.push(p);
     }
-    if (error.vendor(), error.operation()) != (op.vendor.id, op.name) {
+    // `op.name` may carry a version (`ListUsages@2023-11-01`); errors name the operation.
+    if (error.vendor(), error.operation()) != (op.vendor.id, op.descriptor.name) {
         problems.push(format!(
             "names {} {}, expected {} {}",
             error.vendor(),
             error.operation(),
             op.vendor.id,
-            op.name
+            op.descriptor.name
         ));
     }
     let message = error.message();

@@ -98,7 +98,7 @@ pub fn huawei_client(config: Config) -> rtc_usage_huawei::Client {
     rtc_usage_huawei::Client::new(config).expect("the client builds")
 }
 
-pub static OPS: [Op; 4] = [
+pub static OPS: [Op; 9] = [
     Op {
         vendor: &VENDORS[0],
         name: "ListUsages",
@@ -197,6 +197,129 @@ pub static OPS: [Op; 4] = [
         minimal: || json!({"usage": [{"date": "2026-11-01"}]}),
         required: ("/usage/0", "date"),
         list: "/usage",
+    },
+    // The operations added as specs only (issue 7): the same matrix, no new code paths.
+    Op {
+        vendor: &VENDORS[0],
+        name: "ListUsages@2023-11-01",
+        descriptor: &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR,
+        call: |config| {
+            boxed(
+                volcengine_client(config)
+                    .list_usages_2023_11_01()
+                    .app_id("app-1")
+                    .start_time(at("2026-11-01T00:00:00+08:00"))
+                    .end_time(at("2026-11-08T00:00:00+08:00"))
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"Usages": [
+                {"TimeStamp": "2026-11-01T00:00:00+08:00", "Audio": 12345, "VideoSDM": 1, "VideoSD": 2, "VideoHD": 3},
+            ]})
+        },
+        minimal: || json!({"Usages": [{"TimeStamp": "2026-11-01T00:00:00+08:00"}]}),
+        required: ("/Usages/0", "TimeStamp"),
+        list: "/Usages",
+    },
+    Op {
+        vendor: &VENDORS[1],
+        name: "DescribeRecordingUsage",
+        descriptor: &rtc_usage_tencent::describe_recording_usage::DESCRIPTOR,
+        call: |config| {
+            boxed(
+                tencent_client(config)
+                    .describe_recording_usage()
+                    .sdk_app_id(Some(1_400_000_001u64))
+                    .mix_type("multi")
+                    .start_time(day("2026-11-01"))
+                    .end_time(day("2026-11-02"))
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
+                {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
+                {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
+            ]})
+        },
+        minimal: || json!({"RequestId": "req-ok-1", "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]}),
+        required: ("/UsageList/0", "TimeKey"),
+        list: "/UsageList",
+    },
+    Op {
+        vendor: &VENDORS[1],
+        name: "DescribeMixTranscodingUsage",
+        descriptor: &rtc_usage_tencent::describe_mix_transcoding_usage::DESCRIPTOR,
+        call: |config| {
+            boxed(
+                tencent_client(config)
+                    .describe_mix_transcoding_usage()
+                    .start_time(day("2026-11-01"))
+                    .end_time(day("2026-11-02"))
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
+                {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
+                {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
+            ]})
+        },
+        minimal: || json!({"RequestId": "req-ok-1", "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]}),
+        required: ("/UsageList/0", "TimeKey"),
+        list: "/UsageList",
+    },
+    Op {
+        vendor: &VENDORS[1],
+        name: "DescribeRelayUsage",
+        descriptor: &rtc_usage_tencent::describe_relay_usage::DESCRIPTOR,
+        call: |config| {
+            boxed(
+                tencent_client(config)
+                    .describe_relay_usage()
+                    .sdk_app_id(Some(1_400_000_001u64))
+                    .start_time(day("2026-11-01"))
+                    .end_time(day("2026-11-02"))
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
+                {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
+                {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
+            ]})
+        },
+        minimal: || json!({"RequestId": "req-ok-1", "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]}),
+        required: ("/UsageList/0", "TimeKey"),
+        list: "/UsageList",
+    },
+    Op {
+        vendor: &VENDORS[2],
+        name: "ListRtcHistoryScale",
+        descriptor: &rtc_usage_huawei::list_rtc_history_scale::DESCRIPTOR,
+        call: |config| {
+            // Its 31-day look-back is enforced: ask about the last two days.
+            let today = chrono::Utc::now().date_naive();
+            boxed(
+                huawei_client(config)
+                    .list_rtc_history_scale()
+                    .app("app-1")
+                    .metric(vec!["UserCount".into(), "RoomCount".into()])
+                    .start_date(Some(today - chrono::Days::new(2)))
+                    .end_date(Some(today - chrono::Days::new(1)))
+                    .send(),
+            )
+        },
+        full: || {
+            json!({"scale": [
+                {"date": "2026-11-01", "user_count": 12, "room_count": 3},
+                {"date": "2026-11-02", "user_count": 0, "room_count": 0},
+            ]})
+        },
+        minimal: || json!({"scale": [{"date": "2026-11-01"}]}),
+        required: ("/scale/0", "date"),
+        list: "/scale",
     },
 ];
 
