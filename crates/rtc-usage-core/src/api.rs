@@ -414,6 +414,7 @@ mod tests {
             granularity: None,
         },
         error_codes: &[],
+        vendor_error_codes: &[],
     };
 
     #[derive(Debug, serde::Deserialize)]

@@ -700,6 +700,7 @@ mod tests {
                 granularity: None,
             },
             error_codes: &[],
+            vendor_error_codes: &[],
         };
         let prepared = Prepared {
             origin: "http://127.0.0.1:9".into(),

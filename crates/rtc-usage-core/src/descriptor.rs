@@ -35,8 +35,11 @@ pub struct OperationDescriptor {
     /// Parameters filled from the client's context (e.g. Huawei's project id).
     pub context_params: &'static [ContextParam],
     pub limits: Limits,
-    /// Vendor error codes and what they mean, most specific first.
+    /// The operation's own error codes and what they mean, most specific first.
     pub error_codes: &'static [ErrorCodeRule],
+    /// The vendor-wide codes (gateway, auth, throttling), shared by every operation of the
+    /// vendor and tried after the operation's own.
+    pub vendor_error_codes: &'static [ErrorCodeRule],
 }
 
 impl OperationDescriptor {
@@ -48,10 +51,14 @@ impl OperationDescriptor {
             .map(|e| e.url)
     }
 
+    /// Every error code rule of the operation: its own first, then the vendor's.
+    pub fn error_rules(&self) -> impl Iterator<Item = &'static ErrorCodeRule> + use<> {
+        self.error_codes.iter().chain(self.vendor_error_codes)
+    }
+
     /// The spec's rule for a vendor error code, by exact match or a `prefix*` rule.
     pub fn error_rule(&self, code: &str) -> Option<&'static ErrorCodeRule> {
-        self.error_codes
-            .iter()
+        self.error_rules()
             .find(|rule| match rule.code.strip_suffix('*') {
                 Some(prefix) => code.starts_with(prefix),
                 None => code == rule.code,

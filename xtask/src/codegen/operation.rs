@@ -8,7 +8,6 @@ use super::types::{self, Field, OperationTypes, Shape};
 use crate::load::{module_name, parse_offset, time_param, type_base};
 use crate::spec::{
     AuthScheme, EnvelopeKind, ErrorKind, ErrorRule, Location, OperationSpec, SpanCounting,
-    VendorSpec,
 };
 
 /// What the vendor-level code needs to know about a rendered operation.
@@ -23,7 +22,7 @@ pub struct RenderedOperation {
     pub tokens: TokenStream,
 }
 
-pub fn render(spec: &OperationSpec, vendor: &VendorSpec) -> Result<RenderedOperation, String> {
+pub fn render(spec: &OperationSpec) -> Result<RenderedOperation, String> {
     let OperationTypes {
         tokens: type_tokens,
         request,
@@ -35,7 +34,7 @@ pub fn render(spec: &OperationSpec, vendor: &VendorSpec) -> Result<RenderedOpera
     let marker = format_ident!("{}", base);
     let builder = format_ident!("{}FluentBuilder", base);
     let docs = module_docs(spec);
-    let descriptor = descriptor(spec, vendor)?;
+    let descriptor = descriptor(spec)?;
     let write_request = write_request(&fields);
     let time_range = time_range(spec, &fields)?;
     let setters = fields.iter().map(setter);
@@ -297,7 +296,7 @@ fn minutes(m: u32) -> TokenStream {
     quote!(::std::time::Duration::from_secs(#secs))
 }
 
-fn descriptor(spec: &OperationSpec, vendor: &VendorSpec) -> Result<TokenStream, String> {
+fn descriptor(spec: &OperationSpec) -> Result<TokenStream, String> {
     let d = quote!(::rtc_usage_core::descriptor);
     let (vendor_id, service, name, version, path) = (
         &spec.vendor,
@@ -367,12 +366,7 @@ fn descriptor(spec: &OperationSpec, vendor: &VendorSpec) -> Result<TokenStream, 
         let (bucket, max) = (minutes(f.bucket_minutes), f.max_days);
         quote!(#d::FineGranularity { bucket: #bucket, max_days: #max })
     });
-    let rules: Vec<&ErrorRule> = spec.errors.iter().chain(&vendor.errors).collect();
-    let error_codes = rules.iter().map(|r| {
-        let (code, kind) = (&r.code, error_kind(r.kind));
-        let explanation = option(r.message.as_ref(), |m| quote!(#m));
-        quote!(#d::ErrorCodeRule { code: #code, kind: #kind, explanation: #explanation })
-    });
+    let error_codes = error_code_rules(&spec.errors);
     Ok(quote! {
         ::rtc_usage_core::OperationDescriptor {
             vendor: #vendor_id,
@@ -396,8 +390,23 @@ fn descriptor(spec: &OperationSpec, vendor: &VendorSpec) -> Result<TokenStream, 
                 granularity: ::std::option::Option::Some(#d::Granularity { bucket: #bucket, fine: #fine }),
             },
             error_codes: &[#(#error_codes),*],
+            vendor_error_codes: &super::VENDOR_ERROR_CODES,
         }
     })
+}
+
+/// `ErrorCodeRule` values of `rules`, in order: an operation's own (in its descriptor) or the
+/// vendor's (once per crate, in `VENDOR_ERROR_CODES`).
+pub(super) fn error_code_rules(rules: &[ErrorRule]) -> Vec<TokenStream> {
+    let d = quote!(::rtc_usage_core::descriptor);
+    rules
+        .iter()
+        .map(|r| {
+            let (code, kind) = (&r.code, error_kind(r.kind));
+            let explanation = option(r.message.as_ref(), |m| quote!(#m));
+            quote!(#d::ErrorCodeRule { code: #code, kind: #kind, explanation: #explanation })
+        })
+        .collect()
 }
 
 fn write_request(fields: &[Field]) -> TokenStream {

@@ -23,7 +23,7 @@ pub fn render(v: &VendorSpecs) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
     let mut ops = Vec::new();
     for op in &v.operations {
-        let rendered = operation::render(&op.spec, vendor).map_err(|m| fail(&op.file, m))?;
+        let rendered = operation::render(&op.spec).map_err(|m| fail(&op.file, m))?;
         let contents = format_file(
             &header("//", &op.file.display().to_string()),
             rendered.tokens.clone(),
@@ -135,6 +135,8 @@ fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
         &vendor.endpoint_env,
         &vendor.default_region,
     );
+    let vendor_error_codes = super::operation::error_code_rules(&vendor.errors);
+    let vendor_error_count = vendor_error_codes.len();
     let c = &vendor.credentials;
     let (ak, sk, token, project, region) = (
         &c.access_key,
@@ -165,6 +167,9 @@ fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
             endpoint_env: #endpoint_env,
             default_region: #default_region,
         };
+
+        #[doc = "The vendor-wide error codes of vendor.yaml, shared by every operation's descriptor (tried after the operation's own)."]
+        pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; #vendor_error_count] = [#(#vendor_error_codes),*];
 
         #[doc = "Every operation of this crate, in spec order."]
         pub static OPERATIONS: &[&::rtc_usage_core::OperationDescriptor] = &[#(#descriptors),*];

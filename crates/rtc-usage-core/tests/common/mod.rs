@@ -153,6 +153,7 @@ pub static VOLC_LIST_USAGES: OperationDescriptor = OperationDescriptor {
         rule("SignatureDoesNotMatch", ErrorKind::Auth),
         rule("InvalidParameter*", ErrorKind::InvalidParameter),
     ],
+    vendor_error_codes: &[],
 };
 
 #[derive(Debug, Clone)]
@@ -239,6 +240,7 @@ pub static TENCENT_DESCRIBE: OperationDescriptor = OperationDescriptor {
         rule("InvalidParameter*", ErrorKind::InvalidParameter),
         rule("InternalError*", ErrorKind::Server),
     ],
+    vendor_error_codes: &[],
 };
 
 #[derive(Debug, Clone)]
@@ -360,6 +362,7 @@ pub static HUAWEI_HISTORY: OperationDescriptor = OperationDescriptor {
         rule("RTC.00001003", ErrorKind::InvalidParameter),
         rule("RTC.00002*", ErrorKind::Server),
     ],
+    vendor_error_codes: &[],
 };
 
 #[derive(Debug, Clone)]

@@ -548,50 +548,8 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
             fine: ::std::option::Option::None,
         }),
     },
-    error_codes: &[
-        ::rtc_usage_core::descriptor::ErrorCodeRule {
-            code: "APIGW.0301",
-            kind: ::rtc_usage_core::ErrorKind::Auth,
-            explanation: ::std::option::Option::None,
-        },
-        ::rtc_usage_core::descriptor::ErrorCodeRule {
-            code: "APIG.0301",
-            kind: ::rtc_usage_core::ErrorKind::Auth,
-            explanation: ::std::option::Option::None,
-        },
-        ::rtc_usage_core::descriptor::ErrorCodeRule {
-            code: "APIGW.0308",
-            kind: ::rtc_usage_core::ErrorKind::Throttled,
-            explanation: ::std::option::Option::None,
-        },
-        ::rtc_usage_core::descriptor::ErrorCodeRule {
-            code: "APIG.0308",
-            kind: ::rtc_usage_core::ErrorKind::Throttled,
-            explanation: ::std::option::Option::None,
-        },
-        ::rtc_usage_core::descriptor::ErrorCodeRule {
-            code: "RTC.00001001",
-            kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
-            explanation: ::std::option::Option::None,
-        },
-        ::rtc_usage_core::descriptor::ErrorCodeRule {
-            code: "RTC.00001003",
-            kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
-            explanation: ::std::option::Option::Some(
-                "a parameter value was rejected; for a date range, Huawei's unconfirmed limits may apply (at most 31 days per call and the last 31 days, as for ListRtcHistoryScale)",
-            ),
-        },
-        ::rtc_usage_core::descriptor::ErrorCodeRule {
-            code: "RTC.00002*",
-            kind: ::rtc_usage_core::ErrorKind::Server,
-            explanation: ::std::option::Option::None,
-        },
-        ::rtc_usage_core::descriptor::ErrorCodeRule {
-            code: "DATA.100011001",
-            kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
-            explanation: ::std::option::Option::None,
-        },
-    ],
+    error_codes: &[],
+    vendor_error_codes: &super::VENDOR_ERROR_CODES,
 };
 ///The `ListRtcHistoryScale` operation, for [`rtc_usage_core::Client::execute`] and generic code.
 #[derive(Debug, Clone, Copy, Default)]

@@ -24,6 +24,51 @@ pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
     endpoint_env: "RTC_USAGE_ENDPOINT_HUAWEI",
     default_region: "cn-north-4",
 };
+///The vendor-wide error codes of vendor.yaml, shared by every operation's descriptor (tried after the operation's own).
+pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; 8usize] = [
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "APIGW.0301",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "APIG.0301",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "APIGW.0308",
+        kind: ::rtc_usage_core::ErrorKind::Throttled,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "APIG.0308",
+        kind: ::rtc_usage_core::ErrorKind::Throttled,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "RTC.00001001",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "RTC.00001003",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::Some(
+            "a parameter value was rejected; for a date range, Huawei's unconfirmed limits may apply (at most 31 days per call and the last 31 days, as for ListRtcHistoryScale)",
+        ),
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "RTC.00002*",
+        kind: ::rtc_usage_core::ErrorKind::Server,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "DATA.100011001",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+];
 ///Every operation of this crate, in spec order.
 pub static OPERATIONS: &[&::rtc_usage_core::OperationDescriptor] = &[
     &list_rtc_history_scale::DESCRIPTOR,

@@ -33,6 +33,116 @@ pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
     endpoint_env: "RTC_USAGE_ENDPOINT_TENCENT",
     default_region: "ap-guangzhou",
 };
+///The vendor-wide error codes of vendor.yaml, shared by every operation's descriptor (tried after the operation's own).
+pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; 19usize] = [
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AuthFailure.SignatureExpire",
+        kind: ::rtc_usage_core::ErrorKind::ClockSkew,
+        explanation: ::std::option::Option::Some(
+            "the request timestamp differs from Tencent Cloud's clock by more than 5 minutes; check that this machine's clock is synchronized",
+        ),
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AuthFailure.InvalidAuthorization",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AuthFailure.InvalidSecretId",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AuthFailure.SecretIdNotFound",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AuthFailure.SignatureFailure",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AuthFailure.TokenFailure",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AuthFailure.UnauthorizedOperation",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AuthFailure*",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InternalError*",
+        kind: ::rtc_usage_core::ErrorKind::Server,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "RequestLimitExceeded*",
+        kind: ::rtc_usage_core::ErrorKind::Throttled,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "LimitExceeded",
+        kind: ::rtc_usage_core::ErrorKind::Other,
+        explanation: ::std::option::Option::Some(
+            "a quota of the account was exceeded (Tencent's LimitExceeded, 超过配额限制); this is not the request rate, so retrying soon will not help",
+        ),
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "NoSuchVersion",
+        kind: ::rtc_usage_core::ErrorKind::NotFound,
+        explanation: ::std::option::Option::Some(
+            "the API version does not exist for this service",
+        ),
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "ActionOffline",
+        kind: ::rtc_usage_core::ErrorKind::NotFound,
+        explanation: ::std::option::Option::Some(
+            "the action has been taken offline by Tencent Cloud",
+        ),
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "UnsupportedRegion",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::Some(
+            "the region (X-TC-Region) is not supported by this action; the TRTC usage actions accept ap-guangzhou and ap-singapore",
+        ),
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidParameter*",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "MissingParameter*",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "UnknownParameter",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidAction",
+        kind: ::rtc_usage_core::ErrorKind::NotFound,
+        explanation: ::std::option::Option::Some(
+            "the action does not exist for this service and version",
+        ),
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "UnauthorizedOperation*",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+];
 ///Every operation of this crate, in spec order.
 pub static OPERATIONS: &[&::rtc_usage_core::OperationDescriptor] = &[
     &describe_mix_transcoding_usage::DESCRIPTOR,

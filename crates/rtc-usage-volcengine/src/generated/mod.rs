@@ -27,6 +27,106 @@ pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
     endpoint_env: "RTC_USAGE_ENDPOINT_VOLCENGINE",
     default_region: "cn-north-1",
 };
+///The vendor-wide error codes of vendor.yaml, shared by every operation's descriptor (tried after the operation's own).
+pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; 19usize] = [
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "UndefinedError",
+        kind: ::rtc_usage_core::ErrorKind::Server,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "MissingParameter",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "MissingAuthenticationToken",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "MissingRequestInfo",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "MissingSignature",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidTimestamp",
+        kind: ::rtc_usage_core::ErrorKind::ClockSkew,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "ServiceNotFound",
+        kind: ::rtc_usage_core::ErrorKind::NotFound,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidActionOrVersion",
+        kind: ::rtc_usage_core::ErrorKind::NotFound,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidAccessKey",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "SignatureDoesNotMatch",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "LackPolicy",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "AccessDenied",
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InternalError",
+        kind: ::rtc_usage_core::ErrorKind::Server,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InternalServiceTimeout",
+        kind: ::rtc_usage_core::ErrorKind::Server,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "FlowLimitExceeded*",
+        kind: ::rtc_usage_core::ErrorKind::Throttled,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidParameter.StartTimeAfterEndTime",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidParameter.OutofTimeRange",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::Some(
+            "the requested range is outside what Volcengine serves (at most 30 days per call; an unconfirmed 30-day look-back may also apply)",
+        ),
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidParameter.NotExistAppId",
+        kind: ::rtc_usage_core::ErrorKind::NotFound,
+        explanation: ::std::option::Option::None,
+    },
+    ::rtc_usage_core::descriptor::ErrorCodeRule {
+        code: "InvalidParameter.IllegalAppId",
+        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+        explanation: ::std::option::Option::None,
+    },
+];
 ///Every operation of this crate, in spec order.
 pub static OPERATIONS: &[&::rtc_usage_core::OperationDescriptor] = &[
     &list_operation_distribution::DESCRIPTOR,
