@@ -55,20 +55,9 @@ pub fn auth_part<'a>(authorization: &'a str, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no `{key}=` in {authorization:?}"))
 }
 
-/// A header name as the official SDKs spell it (`x-content-sha256` → `X-Content-Sha256`).
-/// Servers see names lowercased, while Volcengine's signer picks headers by their spelling.
-pub fn sdk_spelling(name: &str) -> String {
-    name.split('-')
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("-")
-}
+/// A header name as the official SDKs spell it (`x-content-sha256` → `X-Content-Sha256`); the
+/// verifier's own, re-exported for wire tests.
+pub use crate::signing::verify::sdk_spelling;
 
 /// What the signature covers besides the received request itself.
 #[derive(Debug, Clone, Copy)]
