@@ -14,8 +14,8 @@ use rtc_usage::core::{Error, ErrorKind};
 use serde_json::Value;
 
 use crate::cli::ApiArgs;
-use crate::clients::{self, Target};
-use crate::emulated::InProcess;
+use crate::clients;
+use crate::emulated;
 use crate::exit::ExitError;
 
 pub async fn run(args: ApiArgs) -> Result<(), ExitError> {
@@ -39,39 +39,21 @@ pub async fn run(args: ApiArgs) -> Result<(), ExitError> {
     op.check_input(&input, chrono::Utc::now())
         .map_err(refused)?;
 
-    let emulator = if args.source.emulator {
-        Some(InProcess::start().await?)
-    } else {
-        None
-    };
-    let target = match &emulator {
-        Some(emulator) => emulator.target(),
-        None => {
-            for unused in args.source.endpoints.iter().filter(|e| e.vendor != vendor) {
-                eprintln!(
-                    "warning: --endpoint {}={} is not used: the call goes to {vendor}",
-                    unused.vendor, unused.url
-                );
-            }
-            Target::Live {
-                endpoints: &args.source.endpoints,
-            }
-        }
-    };
+    let (emulator, target) = emulated::open(
+        &args.source,
+        |v| v == vendor,
+        |_| format!("the call goes to {vendor}"),
+    )
+    .await?;
     let for_what = format!("rtc-usage api {vendor}");
     let answer = match clients::core_client(vendor, op.descriptor, &target, &for_what) {
-        Ok(client) => op.invoke(&client, input).await,
-        Err(e) => {
-            if let Some(emulator) = emulator {
-                emulator.shutdown().await;
-            }
-            return Err(e);
-        }
+        Ok(client) => Ok(op.invoke(&client, input).await),
+        Err(e) => Err(e),
     };
     if let Some(emulator) = emulator {
         emulator.shutdown().await;
     }
-    match answer {
+    match answer? {
         Ok(payload) => print_json(&payload),
         Err(e) => Err(refused(e)),
     }

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use rtc_usage::Vendor;
 use rtc_usage_emulator::Emulator;
 
+use crate::cli::SourceArgs;
 use crate::clients::{self, Target};
 use crate::exit::ExitError;
 
@@ -72,4 +73,33 @@ impl InProcess {
     pub async fn shutdown(self) {
         self.emulator.shutdown().await;
     }
+}
+
+/// Where the calls go: the in-process emulator with `--emulator`, else the vendors' APIs
+/// with `--endpoint` overrides, warning about each override for a vendor `uses` says is not
+/// called (`unused` says why).
+pub async fn open<'a>(
+    source: &'a SourceArgs,
+    uses: impl Fn(Vendor) -> bool,
+    unused: impl Fn(Vendor) -> String,
+) -> Result<(Option<InProcess>, Target<'a>), ExitError> {
+    if source.emulator {
+        let emulator = InProcess::start().await?;
+        let target = emulator.target();
+        return Ok((Some(emulator), target));
+    }
+    for endpoint in source.endpoints.iter().filter(|e| !uses(e.vendor)) {
+        eprintln!(
+            "warning: --endpoint {}={} is not used: {}",
+            endpoint.vendor,
+            endpoint.url,
+            unused(endpoint.vendor)
+        );
+    }
+    Ok((
+        None,
+        Target::Live {
+            endpoints: &source.endpoints,
+        },
+    ))
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use rtc_usage::{UsageClient, Vendor};
 
 use crate::cli::{Format, OutputArgs, SourceArgs};
-use crate::clients::{self, Target};
-use crate::emulated::InProcess;
+use crate::clients;
+use crate::emulated::{self, InProcess};
 use crate::exit::ExitError;
 use crate::output::{self, Destination};
 
@@ -29,29 +29,12 @@ impl Session {
     ) -> Result<Self, ExitError> {
         let format = output::resolve_format(output.format, output.output.is_some());
         let destination = Destination::prepare(output.output.as_deref())?;
-        let emulator = if source.emulator {
-            Some(InProcess::start().await?)
-        } else {
-            None
-        };
-        let target = match &emulator {
-            Some(emulator) => emulator.target(),
-            None => {
-                for unused in source
-                    .endpoints
-                    .iter()
-                    .filter(|e| !vendors.contains(&e.vendor))
-                {
-                    eprintln!(
-                        "warning: --endpoint {}={} is not used: no {} app is asked for",
-                        unused.vendor, unused.url, unused.vendor
-                    );
-                }
-                Target::Live {
-                    endpoints: &source.endpoints,
-                }
-            }
-        };
+        let (emulator, target) = emulated::open(
+            source,
+            |v| vendors.contains(&v),
+            |v| format!("no {v} app is asked for"),
+        )
+        .await?;
         let client = clients::usage_client(vendors, &target)?;
         Ok(Self {
             format,
