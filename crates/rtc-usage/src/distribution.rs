@@ -106,10 +106,24 @@ pub enum DistributionError {
 impl UsageClient {
     /// Checks `query` against the documented span and look-back; nothing is sent.
     pub fn check_distribution(&self, query: &DistributionQuery) -> Result<(), QueryError> {
+        self.distribution_call(query).map(drop)
+    }
+
+    /// The client and the checked request of `query`.
+    fn distribution_call(
+        &self,
+        query: &DistributionQuery,
+    ) -> Result<
+        (
+            &rtc_usage_volcengine::Client,
+            ListOperationDistributionRequest,
+        ),
+        QueryError,
+    > {
         let request = query.request()?;
-        if self.volcengine.is_none() {
+        let Some(client) = &self.volcengine else {
             return Err(QueryError::VendorNotConfigured(Vendor::Volcengine));
-        }
+        };
         rtc_usage_core::validate::check(
             &DESCRIPTOR,
             &ListOperationDistribution::time_range(&request),
@@ -118,7 +132,8 @@ impl UsageClient {
         .map_err(|source| QueryError::OutOfRange {
             vendor: Vendor::Volcengine,
             source,
-        })
+        })?;
+        Ok((client, request))
     }
 
     /// The distribution rows of `query`, in the vendor's order.
@@ -126,11 +141,7 @@ impl UsageClient {
         &self,
         query: &DistributionQuery,
     ) -> Result<Vec<DistributionRecord>, DistributionError> {
-        self.check_distribution(query)?;
-        let request = query.request()?;
-        let Some(client) = &self.volcengine else {
-            return Err(QueryError::VendorNotConfigured(Vendor::Volcengine).into());
-        };
+        let (client, request) = self.distribution_call(query)?;
         let answer = client
             .list_operation_distribution()
             .input(request)
