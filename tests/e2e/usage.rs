@@ -321,7 +321,7 @@ async fn a_window_that_fails_after_retries_keeps_every_other_record_and_exits_1(
     let emu = Emulator::builder()
         .fault(
             FaultRule::new(Fault::ServerError(500))
-                .vendor(Vendor::Volcengine)
+                .vendor(Vendor::get("volcengine").expect("a vendor"))
                 .app(bad)
                 .day(date("2026-10-05")),
         )

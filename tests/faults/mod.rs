@@ -1,6 +1,8 @@
 //! The fault matrix: every fault a vendor, a proxy or the network can produce (the [`CASES`]
-//! table), against every operation of every vendor through its generated client (the [`OPS`]
-//! table and its per-vendor adapters, [`VENDORS`]).
+//! table), against every operation of every vendor of the registry
+//! (`rtc_usage::registry::VENDORS`), each called through its vendor's generic client with its
+//! fixture ([`FIXTURES`], by operation name and version), each vendor's answers written by the
+//! runtime's envelope encoders with the codes of the vendor's spec.
 //!
 //! `fault_matrix.rs` checks each cell's outcome; `secrets.rs` runs the same cells with
 //! distinctive secrets and checks that no outcome and no log line shows them. Servers are
@@ -10,15 +12,16 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::DateTime;
+use rtc_usage_core::envelope::{self, AnswerMeta, Encoded, ErrorAnswer};
+use rtc_usage_core::registry::VendorEntry;
 use rtc_usage_core::{
-    Config, Credentials, Error, ErrorKind, FixedClock, OperationDescriptor, RetryConfig,
+    Config, Credentials, Error, ErrorKind, FixedClock, OperationDescriptor, RetryConfig, VendorInfo,
 };
-use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -52,38 +55,106 @@ pub const ERROR_REQUEST_ID: &str = "req-error-1";
 
 type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send>>;
 
-/// One operation: how to call it through its generated client, and its answers' payloads.
+/// One operation of the registry: how to call it (its vendor's generic client, with its
+/// fixture's input) and its answers' payloads.
 pub struct Op {
-    pub vendor: &'static Vendor,
+    /// The vendor's facts (`op.vendor.id`).
+    pub vendor: &'static VendorInfo,
+    /// The operation's name, with `@version` for a later version of a name.
     pub name: &'static str,
     pub descriptor: &'static OperationDescriptor,
-    /// Builds the generated client with `config` and makes one call; the output as JSON.
-    pub call: fn(Config) -> CallFuture,
+    /// Builds the vendor's client with `config` and makes one call; the output as JSON.
+    pub call: Box<dyn Fn(Config) -> CallFuture + Send + Sync>,
     /// A success payload with every field; the output serializes back to exactly this.
     pub full: fn() -> Value,
     /// A success payload with only the required fields.
     pub minimal: fn() -> Value,
-    /// A required field: (JSON pointer of the object in `full` that holds it, its name).
-    pub required: (&'static str, &'static str),
+    /// A required field: (JSON pointer of the object in `full` that holds it, its name);
+    /// `None` for a response without one.
+    pub required: Option<(&'static str, &'static str)>,
     /// JSON pointer of the payload's list in `full`.
     pub list: &'static str,
 }
 
-fn boxed<T: Serialize + 'static>(
-    call: impl Future<Output = Result<T, Error>> + Send + 'static,
-) -> CallFuture {
-    Box::pin(async move {
-        let out = call.await?;
-        Ok(serde_json::to_value(out).expect("outputs serialize"))
-    })
+/// An operation's test data, by operation name and version: a vendor with the same operation
+/// (BytePlus's `ListUsages`, Volcengine's shape) shares it.
+pub struct Fixture {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// The call's input, keyed by wire name (the generated request type's).
+    pub input: fn() -> Value,
+    pub full: fn() -> Value,
+    pub minimal: fn() -> Value,
+    pub required: Option<(&'static str, &'static str)>,
+    pub list: &'static str,
 }
 
-fn at(rfc3339: &str) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339(rfc3339).expect("RFC 3339")
+/// Every operation of the registry with a fixture, in the registry's order (vendors in the
+/// specs' order, each vendor's operations in spec order).
+pub struct Ops(LazyLock<Vec<Op>>);
+
+impl std::ops::Deref for Ops {
+    type Target = [Op];
+    fn deref(&self) -> &[Op] {
+        &self.0
+    }
 }
 
-fn day(date: &str) -> NaiveDate {
-    date.parse().expect("YYYY-MM-DD")
+impl<'a> IntoIterator for &'a Ops {
+    type Item = &'a Op;
+    type IntoIter = std::slice::Iter<'a, Op>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+pub static OPS: Ops = Ops(LazyLock::new(|| {
+    registry_operations()
+        .filter_map(|(entry, descriptor)| {
+            let fixture = fixture(descriptor)?;
+            let first_of_name = entry
+                .operations
+                .iter()
+                .find(|o| o.name == descriptor.name)
+                .is_some_and(|o| std::ptr::eq(*o, descriptor));
+            let name = if first_of_name {
+                descriptor.name
+            } else {
+                Box::leak(format!("{}@{}", descriptor.name, descriptor.version).into_boxed_str())
+            };
+            let (connect, input) = (entry.connect, fixture.input);
+            Some(Op {
+                vendor: entry.info,
+                name,
+                descriptor,
+                call: Box::new(move |config| {
+                    Box::pin(async move {
+                        let client = connect(config).expect("the client builds");
+                        client.call_json(descriptor, input()).await
+                    })
+                }),
+                full: fixture.full,
+                minimal: fixture.minimal,
+                required: fixture.required,
+                list: fixture.list,
+            })
+        })
+        .collect()
+}));
+
+/// Every operation of every vendor of the registry.
+pub fn registry_operations()
+-> impl Iterator<Item = (&'static VendorEntry, &'static OperationDescriptor)> {
+    rtc_usage::registry::VENDORS
+        .iter()
+        .flat_map(|entry| entry.operations.iter().map(move |op| (*entry, *op)))
+}
+
+/// The fixture of `op`'s name and version.
+pub fn fixture(op: &OperationDescriptor) -> Option<&'static Fixture> {
+    FIXTURES
+        .iter()
+        .find(|f| (f.name, f.version) == (op.name, op.version))
 }
 
 pub fn volcengine_client(config: Config) -> rtc_usage_volcengine::Client {
@@ -98,21 +169,26 @@ pub fn huawei_client(config: Config) -> rtc_usage_huawei::Client {
     rtc_usage_huawei::Client::new(config).expect("the client builds")
 }
 
-pub static OPS: [Op; 9] = [
-    Op {
-        vendor: &VENDORS[0],
+/// A Tencent-style usage answer (`UsageKey`, `UsageList` of `TimeKey`, `TimeStampKey`,
+/// `UsageValue`), the shape of all four of its usage operations.
+fn key_value_full() -> Value {
+    json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
+        {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
+        {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
+    ]})
+}
+
+/// Its required fields: `RequestId`, `UsageKey` (required by the specs since spec-audit.md's
+/// corrections), `UsageList[].TimeKey`.
+fn key_value_minimal() -> Value {
+    json!({"RequestId": "req-ok-1", "UsageKey": [], "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]})
+}
+
+pub static FIXTURES: [Fixture; 9] = [
+    Fixture {
         name: "ListUsages",
-        descriptor: &rtc_usage_volcengine::list_usages::DESCRIPTOR,
-        call: |config| {
-            boxed(
-                volcengine_client(config)
-                    .list_usages()
-                    .app_id("app-1")
-                    .start_time(at("2026-11-01T00:00:00+08:00"))
-                    .end_time(at("2026-11-08T00:00:00+08:00"))
-                    .send(),
-            )
-        },
+        version: "2020-12-01",
+        input: || json!({"AppId": "app-1", "StartTime": "2026-11-01T00:00:00+08:00", "EndTime": "2026-11-08T00:00:00+08:00"}),
         full: || {
             json!({"Usages": [
                 {"TimeStamp": "2026-11-01T00:00:00+08:00", "Audio": 12345, "VideoSDM": 1, "VideoSD": 2, "VideoHD": 3},
@@ -120,24 +196,20 @@ pub static OPS: [Op; 9] = [
             ]})
         },
         minimal: || json!({"Usages": [{"TimeStamp": "2026-11-01T00:00:00+08:00"}]}),
-        required: ("/Usages/0", "TimeStamp"),
+        required: Some(("/Usages/0", "TimeStamp")),
         list: "/Usages",
     },
-    Op {
-        vendor: &VENDORS[0],
+    Fixture {
         name: "ListOperationDistribution",
-        descriptor: &rtc_usage_volcengine::list_operation_distribution::DESCRIPTOR,
-        call: |config| {
-            boxed(
-                volcengine_client(config)
-                    .list_operation_distribution()
-                    .app_id("app-1")
-                    .start_time(at("2026-11-01T00:00:00+08:00"))
-                    .end_time(at("2026-11-07T00:00:00+08:00"))
-                    .indicator("user_num")
-                    .dimension("province")
-                    .send(),
-            )
+        version: "2020-12-01",
+        input: || {
+            json!({
+                "AppId": "app-1",
+                "StartTime": "2026-11-01T00:00:00+08:00",
+                "EndTime": "2026-11-07T00:00:00+08:00",
+                "Indicator": "user_num",
+                "Dimension": "province",
+            })
         },
         full: || {
             json!({"Name": "user_num", "Dimension": "province", "Data": [
@@ -146,48 +218,24 @@ pub static OPS: [Op; 9] = [
             ]})
         },
         minimal: || json!({"Name": "user_num", "Dimension": "province"}),
-        required: ("", "Name"),
+        // Every field of the answer is optional, as both official Go SDK versions declare
+        // them (the spec's note result-fields-optional): nothing to leave out.
+        required: None,
         list: "/Data",
     },
-    Op {
-        vendor: &VENDORS[1],
+    Fixture {
         name: "DescribeTrtcUsage",
-        descriptor: &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR,
-        call: |config| {
-            boxed(
-                tencent_client(config)
-                    .describe_trtc_usage()
-                    .sdk_app_id(Some(1_400_000_001u64))
-                    .start_time(day("2026-11-01"))
-                    .end_time(day("2026-11-02"))
-                    .send(),
-            )
-        },
-        full: || {
-            json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
-                {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
-                {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
-            ]})
-        },
-        minimal: || json!({"RequestId": "req-ok-1", "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]}),
-        required: ("/UsageList/0", "TimeKey"),
+        version: "2019-07-22",
+        input: || json!({"SdkAppId": 1_400_000_001u64, "StartTime": "2026-11-01", "EndTime": "2026-11-02"}),
+        full: key_value_full,
+        minimal: key_value_minimal,
+        required: Some(("/UsageList/0", "TimeKey")),
         list: "/UsageList",
     },
-    Op {
-        vendor: &VENDORS[2],
+    Fixture {
         name: "ListRtcHistoryUsage",
-        descriptor: &rtc_usage_huawei::list_rtc_history_usage::DESCRIPTOR,
-        call: |config| {
-            boxed(
-                huawei_client(config)
-                    .list_rtc_history_usage()
-                    .app("app-1")
-                    .metric("CommunicationDuration")
-                    .start_date(day("2026-11-01"))
-                    .end_date(day("2026-11-02"))
-                    .send(),
-            )
-        },
+        version: "v1",
+        input: || json!({"app": "app-1", "metric": "CommunicationDuration", "start_date": "2026-11-01", "end_date": "2026-11-02"}),
         full: || {
             json!({"usage": [
                 {"date": "2026-11-01", "video_sd": 1, "video_hd": 2, "video_hdp": 3, "audio": 4, "total_duration": 10},
@@ -195,121 +243,62 @@ pub static OPS: [Op; 9] = [
             ]})
         },
         minimal: || json!({"usage": [{"date": "2026-11-01"}]}),
-        required: ("/usage/0", "date"),
+        required: Some(("/usage/0", "date")),
         list: "/usage",
     },
     // The operations added as specs only (issue 7): the same matrix, no new code paths.
-    Op {
-        vendor: &VENDORS[0],
-        name: "ListUsages@2023-11-01",
-        descriptor: &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR,
-        call: |config| {
-            boxed(
-                volcengine_client(config)
-                    .list_usages_2023_11_01()
-                    .app_id("app-1")
-                    .start_time(at("2026-11-01T00:00:00+08:00"))
-                    .end_time(at("2026-11-08T00:00:00+08:00"))
-                    .send(),
-            )
-        },
+    Fixture {
+        name: "ListUsages",
+        version: "2023-11-01",
+        input: || json!({"AppId": "app-1", "StartTime": "2026-11-01T00:00:00+08:00", "EndTime": "2026-11-08T00:00:00+08:00"}),
         full: || {
             json!({"Usages": [
                 {"TimeStamp": "2026-11-01T00:00:00+08:00", "Audio": 12345, "VideoSDM": 1, "VideoSD": 2, "VideoHD": 3},
             ]})
         },
         minimal: || json!({"Usages": [{"TimeStamp": "2026-11-01T00:00:00+08:00"}]}),
-        required: ("/Usages/0", "TimeStamp"),
+        required: Some(("/Usages/0", "TimeStamp")),
         list: "/Usages",
     },
-    Op {
-        vendor: &VENDORS[1],
+    Fixture {
         name: "DescribeRecordingUsage",
-        descriptor: &rtc_usage_tencent::describe_recording_usage::DESCRIPTOR,
-        call: |config| {
-            boxed(
-                tencent_client(config)
-                    .describe_recording_usage()
-                    .sdk_app_id(Some(1_400_000_001u64))
-                    .mix_type("multi")
-                    .start_time(day("2026-11-01"))
-                    .end_time(day("2026-11-02"))
-                    .send(),
-            )
-        },
-        full: || {
-            json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
-                {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
-                {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
-            ]})
-        },
-        minimal: || json!({"RequestId": "req-ok-1", "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]}),
-        required: ("/UsageList/0", "TimeKey"),
+        version: "2019-07-22",
+        input: || json!({"SdkAppId": 1_400_000_001u64, "MixType": "multi", "StartTime": "2026-11-01", "EndTime": "2026-11-02"}),
+        full: key_value_full,
+        minimal: key_value_minimal,
+        required: Some(("/UsageList/0", "TimeKey")),
         list: "/UsageList",
     },
-    Op {
-        vendor: &VENDORS[1],
+    Fixture {
         name: "DescribeMixTranscodingUsage",
-        descriptor: &rtc_usage_tencent::describe_mix_transcoding_usage::DESCRIPTOR,
-        call: |config| {
-            boxed(
-                tencent_client(config)
-                    .describe_mix_transcoding_usage()
-                    .start_time(day("2026-11-01"))
-                    .end_time(day("2026-11-02"))
-                    .send(),
-            )
-        },
-        full: || {
-            json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
-                {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
-                {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
-            ]})
-        },
-        minimal: || json!({"RequestId": "req-ok-1", "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]}),
-        required: ("/UsageList/0", "TimeKey"),
+        version: "2019-07-22",
+        input: || json!({"StartTime": "2026-11-01", "EndTime": "2026-11-02"}),
+        full: key_value_full,
+        minimal: key_value_minimal,
+        required: Some(("/UsageList/0", "TimeKey")),
         list: "/UsageList",
     },
-    Op {
-        vendor: &VENDORS[1],
+    Fixture {
         name: "DescribeRelayUsage",
-        descriptor: &rtc_usage_tencent::describe_relay_usage::DESCRIPTOR,
-        call: |config| {
-            boxed(
-                tencent_client(config)
-                    .describe_relay_usage()
-                    .sdk_app_id(Some(1_400_000_001u64))
-                    .start_time(day("2026-11-01"))
-                    .end_time(day("2026-11-02"))
-                    .send(),
-            )
-        },
-        full: || {
-            json!({"RequestId": "req-ok-1", "UsageKey": ["Audio", "SD", "2K"], "UsageList": [
-                {"TimeKey": "2026-11-01 00:00:00", "TimeStampKey": 1_793_462_400u64, "UsageValue": [1.5, 2.0, 0.0]},
-                {"TimeKey": "2026-11-02 00:00:00", "TimeStampKey": 1_793_548_800u64, "UsageValue": [3.0, 0.0, 4.25]},
-            ]})
-        },
-        minimal: || json!({"RequestId": "req-ok-1", "UsageList": [{"TimeKey": "2026-11-01 00:00:00"}]}),
-        required: ("/UsageList/0", "TimeKey"),
+        version: "2019-07-22",
+        input: || json!({"SdkAppId": 1_400_000_001u64, "StartTime": "2026-11-01", "EndTime": "2026-11-02"}),
+        full: key_value_full,
+        minimal: key_value_minimal,
+        required: Some(("/UsageList/0", "TimeKey")),
         list: "/UsageList",
     },
-    Op {
-        vendor: &VENDORS[2],
+    Fixture {
         name: "ListRtcHistoryScale",
-        descriptor: &rtc_usage_huawei::list_rtc_history_scale::DESCRIPTOR,
-        call: |config| {
+        version: "v1",
+        input: || {
             // Its 31-day look-back is enforced: ask about the last two days.
             let today = chrono::Utc::now().date_naive();
-            boxed(
-                huawei_client(config)
-                    .list_rtc_history_scale()
-                    .app("app-1")
-                    .metric(vec!["UserCount".into(), "RoomCount".into()])
-                    .start_date(Some(today - chrono::Days::new(2)))
-                    .end_date(Some(today - chrono::Days::new(1)))
-                    .send(),
-            )
+            json!({
+                "app": "app-1",
+                "metric": ["UserCount", "RoomCount"],
+                "start_date": (today - chrono::Days::new(2)).to_string(),
+                "end_date": (today - chrono::Days::new(1)).to_string(),
+            })
         },
         full: || {
             json!({"scale": [
@@ -318,73 +307,76 @@ pub static OPS: [Op; 9] = [
             ]})
         },
         minimal: || json!({"scale": [{"date": "2026-11-01"}]}),
-        required: ("/scale/0", "date"),
+        required: Some(("/scale/0", "date")),
         list: "/scale",
     },
 ];
 
-// ---- the vendors ----------------------------------------------------------------------------
+// ---- the vendors' answers -------------------------------------------------------------------
+//
+// Written by the runtime's own encoders (`rtc_usage_core::envelope`, one module per envelope
+// shape), with the codes of each vendor's spec: no vendor is named here.
 
-/// What a vendor's answers look like.
-pub struct Vendor {
-    pub id: &'static str,
-    /// The success answer around a payload.
-    pub wrap: fn(Value) -> Value,
-    /// The vendor's error answer with `code`.
-    pub error: fn(&str) -> Value,
-    /// (HTTP status, code) of the vendor's throttling answer.
-    pub throttle: (u16, &'static str),
-    /// (HTTP status, code) of the vendor's internal error.
-    pub internal: (u16, &'static str),
-    /// (HTTP status, code) of the vendor's answer to a request signed with a skewed clock, if
-    /// its spec maps one.
-    pub clock_skew: Option<(u16, &'static str)>,
+/// The request id of every success answer (also inside each Tencent-style payload).
+pub const OK_REQUEST_ID: &str = "req-ok-1";
+
+/// The first code of `kind` in `op`'s vendor's error table (the vendor-wide rules first, as
+/// a gateway answers; a `prefix*` rule as its prefix), with the status its envelope answers
+/// that kind with.
+fn vendor_code(op: &Op, kind: ErrorKind) -> Option<(u16, String)> {
+    let d = op.descriptor;
+    d.vendor_error_codes
+        .iter()
+        .chain(d.error_codes)
+        .find(|rule| rule.kind == kind)
+        .map(|rule| {
+            let code = rule.code.trim_end_matches('*').to_owned();
+            (envelope::error_status(d.envelope, kind), code)
+        })
 }
 
-pub static VENDORS: [Vendor; 3] = [
-    Vendor {
-        id: "volcengine",
-        wrap: |payload| {
-            json!({
-                "ResponseMetadata": {"RequestId": "req-ok-1", "Service": "rtc", "Region": "cn-north-1"},
-                "Result": payload,
-            })
-        },
-        error: |code| {
-            json!({"ResponseMetadata": {
-                "RequestId": ERROR_REQUEST_ID, "Service": "rtc", "Region": "cn-north-1",
-                "Error": {"Code": code, "Message": format!("{code} happened")},
-            }})
-        },
-        throttle: (429, "FlowLimitExceeded"),
-        internal: (500, "InternalError"),
-        clock_skew: Some((401, "InvalidTimestamp")),
-    },
-    Vendor {
-        id: "tencent",
-        // Tencent's payloads carry their own RequestId.
-        wrap: |payload| json!({"Response": payload}),
-        error: |code| {
-            json!({"Response": {
-                "Error": {"Code": code, "Message": format!("{code} happened")},
-                "RequestId": ERROR_REQUEST_ID,
-            }})
-        },
-        // Tencent answers every API error, throttling included, with HTTP 200.
-        throttle: (200, "RequestLimitExceeded"),
-        internal: (200, "InternalError"),
-        clock_skew: Some((200, "AuthFailure.SignatureExpire")),
-    },
-    Vendor {
-        id: "huawei",
-        wrap: |payload| payload,
-        error: |code| json!({"error_code": code, "error_msg": format!("{code} happened")}),
-        throttle: (429, "APIGW.0308"),
-        internal: (500, "RTC.00002001"),
-        // specs/huawei maps no code to ClockSkew.
-        clock_skew: None,
-    },
-];
+/// (HTTP status, code) of the vendor's throttling answer (Tencent's comes with HTTP 200).
+pub fn throttle(op: &Op) -> (u16, String) {
+    vendor_code(op, ErrorKind::Throttled).expect("every spec maps a throttling code")
+}
+
+/// (HTTP status, code) of the vendor's internal error.
+pub fn internal(op: &Op) -> (u16, String) {
+    vendor_code(op, ErrorKind::Server).expect("every spec maps a server error code")
+}
+
+/// (HTTP status, code) of the vendor's answer to a request signed with a skewed clock, if
+/// its spec maps one.
+pub fn clock_skew(op: &Op) -> Option<(u16, String)> {
+    vendor_code(op, ErrorKind::ClockSkew)
+}
+
+/// The success answer around `payload`, as the vendor's envelope writes it.
+pub fn success(op: &Op, payload: &Value) -> Encoded {
+    let meta = AnswerMeta {
+        request_id: OK_REQUEST_ID,
+        op: Some(op.descriptor),
+        ..AnswerMeta::default()
+    };
+    envelope::encode_success(op.descriptor.envelope, payload, &meta)
+}
+
+/// The vendor's error answer with `code`, at `status`.
+pub fn vendor_error(op: &Op, kind: ErrorKind, (status, code): (u16, String)) -> Encoded {
+    let message = format!("{code} happened");
+    let error = ErrorAnswer {
+        kind,
+        code: &code,
+        code_n: None,
+        message: &message,
+    };
+    let meta = AnswerMeta {
+        request_id: ERROR_REQUEST_ID,
+        op: Some(op.descriptor),
+        ..AnswerMeta::default()
+    };
+    envelope::encode_error(op.descriptor.envelope, &error, Some(status), &meta)
+}
 
 // ---- the cases ------------------------------------------------------------------------------
 
@@ -691,7 +683,8 @@ pub fn case_named(name: &str) -> &'static Case {
 pub struct Cell {
     pub op: &'static Op,
     pub case: &'static Case,
-    /// `None` when the case does not apply to the vendor (no clock-skew code in its spec).
+    /// `None` when the case does not apply to the operation (no clock-skew code in its
+    /// vendor's spec, no required field in its answer).
     pub result: Option<Result<Value, Error>>,
     /// Requests (wiremock) or connections (raw servers) the server saw; `None` when nothing
     /// listens.
@@ -806,22 +799,27 @@ pub async fn run_row(case: &'static Case, credentials: &Credentials) -> Vec<Cell
     out
 }
 
-/// The wiremock answer; `None` when the vendor has no such answer.
+/// The wiremock answer; `None` when the vendor has no such answer (no clock-skew code in its
+/// spec, no required field in its answer).
 fn template(op: &Op, answer: Answer) -> Option<ResponseTemplate> {
-    let vendor = op.vendor;
-    let vendor_error = |(status, code): (u16, &str)| {
-        ResponseTemplate::new(status)
-            .set_body_raw(
-                serde_json::to_vec(&(vendor.error)(code)).expect("JSON"),
-                "application/json",
-            )
-            .insert_header("X-Request-Id", ERROR_REQUEST_ID)
+    let vendor_error = |kind, status_code| {
+        let answer = vendor_error(op, kind, status_code);
+        let has_id = answer
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("x-request-id"));
+        let template = respond(answer);
+        if has_id {
+            template
+        } else {
+            template.insert_header("X-Request-Id", ERROR_REQUEST_ID)
+        }
     };
     Some(match answer {
-        Answer::Throttle => vendor_error(vendor.throttle),
-        Answer::Internal => vendor_error(vendor.internal),
-        Answer::ClockSkew => vendor_error(vendor.clock_skew?),
-        Answer::ThrottleWith200 => vendor_error((200, vendor.throttle.1)),
+        Answer::Throttle => vendor_error(ErrorKind::Throttled, throttle(op)),
+        Answer::Internal => vendor_error(ErrorKind::Server, internal(op)),
+        Answer::ClockSkew => vendor_error(ErrorKind::ClockSkew, clock_skew(op)?),
+        Answer::ThrottleWith200 => vendor_error(ErrorKind::Throttled, (200, throttle(op).1)),
         Answer::Status(status) => {
             ResponseTemplate::new(status).set_body_raw("upstream failure", "text/plain")
         }
@@ -829,29 +827,47 @@ fn template(op: &Op, answer: Answer) -> Option<ResponseTemplate> {
             "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n",
             "text/html",
         ),
-        Answer::Body(body) => {
-            ResponseTemplate::new(200).set_body_raw(body_bytes(op, body), "application/json")
-        }
-        Answer::Slow => ResponseTemplate::new(200)
-            .set_body_raw(body_bytes(op, Body::Full), "application/json")
-            .set_delay(SLOW_DELAY),
+        Answer::Body(Body::MissingRequired) if op.required.is_none() => return None,
+        Answer::Body(body) => answer_200(op, body),
+        Answer::Slow => answer_200(op, Body::Full).set_delay(SLOW_DELAY),
     })
+}
+
+/// An encoded answer as a wiremock template: its status, headers and JSON body.
+fn respond(answer: Encoded) -> ResponseTemplate {
+    let mut template =
+        ResponseTemplate::new(answer.status).set_body_raw(answer.body, "application/json");
+    for (name, value) in answer.headers {
+        template = template.insert_header(name, value.as_str());
+    }
+    template
+}
+
+/// A 200 answer with `body`, and the headers of the vendor's success answer.
+fn answer_200(op: &Op, body: Body) -> ResponseTemplate {
+    let mut template =
+        ResponseTemplate::new(200).set_body_raw(body_bytes(op, body), "application/json");
+    for (name, value) in success(op, &json!({})).headers {
+        template = template.insert_header(name, value.as_str());
+    }
+    template
 }
 
 /// The bytes of a 200 answer's body.
 pub fn body_bytes(op: &Op, body: Body) -> Vec<u8> {
-    let wrap = op.vendor.wrap;
-    let value = match body {
+    let wrap = |payload: Value| success(op, &payload).body;
+    match body {
         Body::Full => wrap((op.full)()),
         Body::UnknownFields => {
-            let mut value = wrap((op.full)());
+            let mut value: Value =
+                serde_json::from_slice(&wrap((op.full)())).expect("the encoder writes JSON");
             add_unknown_fields(&mut value);
-            value
+            serde_json::to_vec(&value).expect("JSON")
         }
         Body::Minimal => wrap((op.minimal)()),
         Body::MissingRequired => {
             let mut payload = (op.full)();
-            let (parent, field) = op.required;
+            let (parent, field) = op.required.expect("an operation with a required field");
             payload
                 .pointer_mut(parent)
                 .and_then(Value::as_object_mut)
@@ -860,10 +876,10 @@ pub fn body_bytes(op: &Op, body: Body) -> Vec<u8> {
             wrap(payload)
         }
         Body::Truncated => {
-            let bytes = serde_json::to_vec(&wrap((op.full)())).expect("JSON");
-            return bytes[..bytes.len() / 2].to_vec();
+            let bytes = wrap((op.full)());
+            bytes[..bytes.len() / 2].to_vec()
         }
-        Body::Empty => return Vec::new(),
+        Body::Empty => Vec::new(),
         Body::StringPayload => wrap(json!("unexpected")),
         Body::ArrayPayload => wrap(json!([])),
         Body::ListIsString | Body::ListIsLongString => {
@@ -883,8 +899,7 @@ pub fn body_bytes(op: &Op, body: Body) -> Vec<u8> {
                 .insert("Padding".into(), json!("x".repeat(BODY_BOUND * 4)));
             wrap(payload)
         }
-    };
-    serde_json::to_vec(&value).expect("JSON")
+    }
 }
 
 /// Adds an unknown member (of every JSON kind) to every object in `value`.

@@ -77,7 +77,11 @@ pub fn main(args: &[&str]) -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<(), String> {
-    let root = xtask::workspace_root();
+    let root = xtask::workspace_root().map_err(|e| e.to_string())?;
+    progress(&format!("workspace {}", root.display()));
+    if let Some(note) = xtask::other_checkout_note(&root) {
+        progress(&format!("note: {note}"));
+    }
     let env = Env::new(&root)?;
     let started = Instant::now();
 

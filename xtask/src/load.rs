@@ -103,10 +103,14 @@ pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
         }
         let spec: OperationSpec = parse(root, &path)?;
         let file = relative(root, &path);
-        check_operation(&spec, &vendor).map_err(|message| SpecError {
-            file: file.clone(),
-            message,
-        })?;
+        // The schemas first: a typo there (`fromat`) explains the cross-reference errors.
+        crate::schema_check::check_operation(&spec)
+            .and_then(|()| check_operation(&spec, &vendor))
+            .and_then(|()| crate::prose_check::check_operation(&spec))
+            .map_err(|message| SpecError {
+                file: file.clone(),
+                message,
+            })?;
         operations.push(LoadedOperation { spec, file });
     }
     let (mut modules, mut types) = (BTreeSet::new(), BTreeSet::new());

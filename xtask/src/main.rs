@@ -24,7 +24,17 @@ fn main() -> ExitCode {
 }
 
 fn run_codegen(check: bool) -> ExitCode {
-    let root = xtask::workspace_root();
+    let root = match xtask::workspace_root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("codegen: workspace {}", root.display());
+    if let Some(note) = xtask::other_checkout_note(&root) {
+        eprintln!("note: {note}");
+    }
     match xtask::codegen::generate(&root, check) {
         Ok(report) => {
             if check && !report.stale.is_empty() {

@@ -22,6 +22,8 @@ pub struct VendorSpec {
     /// Environment variable that overrides every endpoint of this vendor.
     pub endpoint_env: String,
     pub default_region: String,
+    /// Position of the vendor in listings and reports (the vendor registry's order).
+    pub order: u32,
     /// Error codes every operation of this vendor may return.
     #[serde(default)]
     pub errors: Vec<ErrorRule>,
@@ -66,6 +68,9 @@ pub struct OperationSpec {
     pub day_offset: String,
     pub parameters: Vec<Parameter>,
     pub response: Response,
+    /// What the answer means as usage, for an operation that reports usage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
     /// JSON Schema definitions shared by parameters and the response (`#/definitions/Name`).
     /// A string definition with `x-known-values` is an open set: known values plus any other.
     #[serde(default)]
@@ -348,6 +353,156 @@ pub struct Note {
     pub about: String,
     pub text: String,
     pub reading: String,
+}
+
+/// An operation's `usage:` block: how its answer becomes normalized usage. The unit is not
+/// repeated here: it is the `x-unit` of the value fields the layout names.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Usage {
+    /// The category of every call; a variant may set its own instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    pub app: UsageApp,
+    /// The parameter that splits the operation; each value is asked once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<UsageVariants>,
+    /// Parameters the usage question always sets, by wire name, as JSON values.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub fixed: serde_json::Map<String, Value>,
+    pub layout: UsageLayout,
+    pub time: UsageTime,
+    /// Each vendor tier name and its common tier, in the order answers list them.
+    pub tiers: Vec<UsageTier>,
+    /// Where the tier mapping comes from.
+    pub tiers_source: String,
+    /// Whether the facade asks this operation; false for a second version of one it asks.
+    #[serde(default = "yes")]
+    pub facade: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The parameter that names the app.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageApp {
+    pub param: String,
+    /// Whether leaving the parameter out asks for every app of the account.
+    #[serde(default)]
+    pub all_when_omitted: bool,
+    /// An app id of the right shape, for messages.
+    pub example: String,
+    /// A string parameter that takes several ids separated by commas.
+    #[serde(default)]
+    pub comma_separated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageVariants {
+    pub param: String,
+    /// Whether records name the variant in front of the tier (`single/HD`).
+    #[serde(default)]
+    pub tier_prefix: bool,
+    pub values: Vec<UsageVariant>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageVariant {
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+}
+
+/// Where the answer keeps its buckets; member paths are dotted (`StreamDetailData.StreamData`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum UsageLayout {
+    /// An array of buckets with a member per tier (the tier names are the member names).
+    Fields {
+        rows: String,
+        time: String,
+        /// A member that should equal the sum of the tiers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        total: Option<String>,
+    },
+    /// Tier names as data in `keys`, each bucket's figures by position in `values`.
+    KeyValue {
+        keys: String,
+        rows: String,
+        time: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        time_epoch: Option<String>,
+        values: String,
+    },
+    /// One row per bucket and tier.
+    Rows {
+        rows: String,
+        time: String,
+        tier: String,
+        value: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageTime {
+    pub format: TimeFormat,
+    /// The zone of times written without an offset; the operation's `day_offset` if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeFormat {
+    /// RFC 3339 with an offset.
+    Rfc3339,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// `YYYY-MM-DD HH:MM:SS` without an offset.
+    LocalDateTime,
+    /// Unix seconds.
+    EpochSeconds,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageTier {
+    /// The vendor's name (a member name, or a key value).
+    pub name: String,
+    pub tier: Tier,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Call,
+    Recording,
+    Transcoding,
+}
+
+/// The common tiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Tier {
+    #[serde(rename = "audio")]
+    Audio,
+    #[serde(rename = "sd")]
+    Sd,
+    #[serde(rename = "hd")]
+    Hd,
+    #[serde(rename = "fhd")]
+    Fhd,
+    #[serde(rename = "2k")]
+    TwoK,
+    #[serde(rename = "4k")]
+    FourK,
+    #[serde(rename = "other")]
+    Other,
 }
 
 /// Either kind of spec file: what `specs/spec.schema.json` validates.

@@ -18,7 +18,7 @@ fn fixture_vendor_generates_the_same_code() {
 
 #[test]
 fn generating_twice_gives_identical_bytes() {
-    let root = xtask::workspace_root();
+    let root = xtask::workspace_root().expect("the tests run inside the workspace");
     let (_, first) = xtask::codegen::render(&root).expect("specs render");
     let (_, second) = xtask::codegen::render(&root).expect("specs render");
     assert_eq!(first.len(), second.len());
@@ -35,7 +35,11 @@ fn generating_twice_gives_identical_bytes() {
 /// rust-analyzer's gate: a plain `cargo test` fails when checked-in code is stale.
 #[test]
 fn checked_in_generated_code_matches_the_specs() {
-    let report = xtask::codegen::generate(&xtask::workspace_root(), true).expect("specs load");
+    let report = xtask::codegen::generate(
+        &xtask::workspace_root().expect("inside the workspace"),
+        true,
+    )
+    .expect("specs load");
     assert!(
         report.stale.is_empty(),
         "stale generated files: {:?}; run `cargo xtask codegen` and commit the result",

@@ -27,15 +27,11 @@ pub async fn run(args: ApiArgs) -> Result<(), ExitError> {
             "name a VENDOR and an OPERATION, or pass --list",
         ));
     };
-    let table = clients::api_table(vendor).ok_or_else(|| {
-        ExitError::bad_input(format!(
-            "{vendor} is not supported by this build of rtc-usage"
-        ))
-    })?;
+    let table = clients::api_table(vendor);
     let op = api::find(table, name, args.version.as_deref())
         .map_err(|e| ExitError::bad_input(format!("{vendor}: {e}")))?;
     let body = args.body.as_deref().map(read_body).transpose()?;
-    let input = op.input_from(body, &args.params).map_err(refused)?;
+    let input = crate::api_input::input(op, body, &args.params).map_err(refused)?;
     op.check_input(&input, chrono::Utc::now())
         .map_err(refused)?;
 
@@ -107,11 +103,11 @@ fn list(only: Option<Vendor>) -> Result<(), ExitError> {
         "LOOK-BACK",
     ];
     let mut rows: Vec<[String; 7]> = Vec::new();
-    for vendor in Vendor::ALL {
+    for vendor in Vendor::all() {
         if only.is_some_and(|v| v != vendor) {
             continue;
         }
-        for op in clients::api_table(vendor).unwrap_or_default() {
+        for op in clients::api_table(vendor) {
             rows.push(row(vendor, op));
         }
     }

@@ -73,8 +73,9 @@ pub struct UsageArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub to: NaiveDate,
 
-    /// An app as VENDOR:APP_ID (vendor: volcengine, tencent or huawei); repeat for more apps.
-    /// `tencent:*` is every Tencent app of the account. Tencent app ids are SdkAppIds (integers).
+    /// An app as VENDOR:APP_ID (the vendors and their app ids are listed below); repeat for
+    /// more apps. `VENDOR:*` is every app of the account, where the vendor's usage operation
+    /// can answer for all apps.
     #[arg(long = "app", value_name = "VENDOR:APP_ID", required = true, value_parser = parse_app)]
     pub apps: Vec<AppRef>,
 
@@ -84,7 +85,7 @@ pub struct UsageArgs {
     pub granularity: GranularityArg,
 
     /// What to report, comma-separated: `call` (the default), `recording`, `transcoding`, or
-    /// `all`. Recording and transcoding come from Tencent and Huawei, which document them.
+    /// `all`. Recording and transcoding come from the vendors whose specs document them.
     #[arg(long, value_name = "CATEGORY[,..]", default_value = "call", value_parser = parse_categories)]
     pub category: Categories,
 
@@ -97,8 +98,8 @@ pub struct UsageArgs {
 
 #[derive(Debug, Args)]
 pub struct DistributionArgs {
-    /// The Volcengine app, as volcengine:APP_ID.
-    #[arg(long, value_name = "volcengine:APP_ID", value_parser = parse_app)]
+    /// The app, as VENDOR:APP_ID of the vendor that documents the distribution operation.
+    #[arg(long, value_name = "VENDOR:APP_ID", value_parser = parse_app)]
     pub app: AppRef,
 
     /// First Beijing day, included (at most 30 days back).
@@ -143,7 +144,7 @@ pub struct ApiArgs {
     #[arg(long)]
     pub list: bool,
 
-    /// The vendor: volcengine, tencent or huawei.
+    /// The vendor (its id, as listed below).
     #[arg(value_name = "VENDOR", required_unless_present = "list", value_parser = parse_vendor)]
     pub vendor: Option<Vendor>,
 
@@ -339,10 +340,22 @@ pub fn parse_endpoint(value: &str) -> Result<EndpointOverride, String> {
 /// The environment variables each vendor's credentials are read from, named by the vendor
 /// crates themselves so the help never goes stale.
 fn environment_help() -> String {
-    let mut text = String::from("Credentials are read from the environment:\n");
-    for info in crate::clients::vendor_infos() {
+    let mut text = String::from("Vendors, their apps and where credentials are read from:\n");
+    for vendor in rtc_usage::Vendor::all() {
+        let info = vendor.entry().info;
+        let app = vendor
+            .call_operation()
+            .map(|(_, usage)| {
+                let all = if usage.app.all_when_omitted {
+                    format!(" or {}:*", info.id)
+                } else {
+                    String::new()
+                };
+                format!(" (apps: {}:{}{all})", info.id, usage.app.example)
+            })
+            .unwrap_or_default();
         text.push_str(&format!(
-            "  {:<11} {}\n",
+            "  {:<11} {}{app}\n",
             info.id,
             crate::clients::credential_variables(info)
         ));
@@ -401,7 +414,7 @@ mod tests {
     #[test]
     fn endpoints_name_a_vendor_and_a_usable_url() {
         let ok = parse_endpoint("Tencent=http://127.0.0.1:1").unwrap();
-        assert_eq!(ok.vendor, Vendor::Tencent);
+        assert_eq!(ok.vendor.id(), "tencent");
         assert!(
             parse_endpoint("aws=http://x")
                 .unwrap_err()

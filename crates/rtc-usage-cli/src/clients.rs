@@ -31,38 +31,9 @@ pub enum Target<'a> {
     },
 }
 
-/// The facts of every vendor compiled in, for help texts.
-pub fn vendor_infos() -> [&'static VendorInfo; 3] {
-    [
-        &rtc_usage::volcengine::VENDOR,
-        &rtc_usage::tencent::VENDOR,
-        &rtc_usage::huawei::VENDOR,
-    ]
-}
-
-/// The vendor crate's facts and operations of `vendor`.
-fn vendor_facts(
-    vendor: Vendor,
-) -> Option<(&'static VendorInfo, &'static [&'static OperationDescriptor])> {
-    match vendor {
-        Vendor::Volcengine => Some((
-            &rtc_usage::volcengine::VENDOR,
-            rtc_usage::volcengine::OPERATIONS,
-        )),
-        Vendor::Tencent => Some((&rtc_usage::tencent::VENDOR, rtc_usage::tencent::OPERATIONS)),
-        Vendor::Huawei => Some((&rtc_usage::huawei::VENDOR, rtc_usage::huawei::OPERATIONS)),
-        _ => None,
-    }
-}
-
 /// The generated `API` table of `vendor`: every operation of its specs, callable with JSON.
-pub fn api_table(vendor: Vendor) -> Option<&'static [ApiOperation]> {
-    match vendor {
-        Vendor::Volcengine => Some(rtc_usage::volcengine::API),
-        Vendor::Tencent => Some(rtc_usage::tencent::API),
-        Vendor::Huawei => Some(rtc_usage::huawei::API),
-        _ => None,
-    }
+pub fn api_table(vendor: Vendor) -> &'static [ApiOperation] {
+    vendor.entry().api
 }
 
 /// A usage client with one generated client for each of `vendors`, and no other.
@@ -74,27 +45,11 @@ pub fn usage_client(
     let mut builder = UsageClient::builder();
     for vendor in vendors.into_iter().collect::<BTreeSet<_>>() {
         let config = config(vendor, target, scale)?;
-        let refused = |e| config_error(vendor, &apps_in_flag(vendor), e);
-        builder = match vendor {
-            Vendor::Volcengine => {
-                builder.volcengine(rtc_usage::volcengine::Client::new(config).map_err(refused)?)
-            }
-            Vendor::Tencent => {
-                builder.tencent(rtc_usage::tencent::Client::new(config).map_err(refused)?)
-            }
-            Vendor::Huawei => {
-                builder.huawei(rtc_usage::huawei::Client::new(config).map_err(refused)?)
-            }
-            other => return Err(unsupported(other)),
-        };
+        let client = (vendor.entry().connect)(config)
+            .map_err(|e| config_error(vendor, &apps_in_flag(vendor), e))?;
+        builder = builder.shared_client(client);
     }
     Ok(builder.build())
-}
-
-fn unsupported(vendor: Vendor) -> ExitError {
-    ExitError::bad_input(format!(
-        "--app: {vendor} is not supported by this build of rtc-usage"
-    ))
 }
 
 /// The runtime client of `vendor` for one operation, `op`, configured like the usage
@@ -105,9 +60,9 @@ pub fn core_client(
     target: &Target<'_>,
     for_what: &str,
 ) -> Result<rtc_usage::core::Client, ExitError> {
-    let (info, _) = vendor_facts(vendor).ok_or_else(|| unsupported(vendor))?;
     let config = config_for(vendor, target, rate_limit_scale()?, for_what, &[op])?;
-    rtc_usage::core::Client::new(info, config).map_err(|e| config_error(vendor, for_what, e))
+    rtc_usage::core::Client::new(vendor.entry().info, config)
+        .map_err(|e| config_error(vendor, for_what, e))
 }
 
 /// `the tencent apps in --app`: what a usage client's configuration is for.
@@ -117,8 +72,13 @@ fn apps_in_flag(vendor: Vendor) -> String {
 
 /// The configuration of one vendor's client.
 fn config(vendor: Vendor, target: &Target<'_>, scale: Option<f64>) -> Result<Config, ExitError> {
-    let (_, operations) = vendor_facts(vendor).ok_or_else(|| unsupported(vendor))?;
-    config_for(vendor, target, scale, &apps_in_flag(vendor), operations)
+    config_for(
+        vendor,
+        target,
+        scale,
+        &apps_in_flag(vendor),
+        vendor.entry().operations,
+    )
 }
 
 /// The configuration of one vendor's client for `operations`; `for_what` names its use in
@@ -130,7 +90,7 @@ fn config_for(
     for_what: &str,
     operations: &[&'static OperationDescriptor],
 ) -> Result<Config, ExitError> {
-    let (info, _) = vendor_facts(vendor).ok_or_else(|| unsupported(vendor))?;
+    let info = vendor.entry().info;
     let mut builder = ConfigBuilder::default().user_agent_suffix(USER_AGENT_SUFFIX);
     match target {
         Target::Live { endpoints } => {
@@ -190,9 +150,7 @@ fn check_context(
 
 /// The configuration error as the user can fix it: which variable or flag, and what to set.
 fn config_error(vendor: Vendor, for_what: &str, error: ConfigError) -> ExitError {
-    let Some((info, _)) = vendor_facts(vendor) else {
-        return unsupported(vendor);
-    };
+    let info = vendor.entry().info;
     let env = &info.credential_env;
     match error {
         ConfigError::MissingCredentials { .. } => ExitError::bad_input(format!(

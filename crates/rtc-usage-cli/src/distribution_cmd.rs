@@ -3,19 +3,21 @@
 
 use std::collections::BTreeSet;
 
-use rtc_usage::{AppId, DistributionError, DistributionQuery, Vendor};
+use rtc_usage::{AppId, DistributionError, DistributionQuery};
 
 use crate::cli::DistributionArgs;
 use crate::exit::{self, ExitError};
 use crate::session::Session;
 
 pub async fn run(args: DistributionArgs) -> Result<(), ExitError> {
+    let vendor = DistributionQuery::vendor().map_err(exit::refused)?;
     let app = match (args.app.vendor(), args.app.app()) {
-        (Vendor::Volcengine, AppId::Id(id)) => id.clone(),
+        (v, AppId::Id(id)) if v == vendor => id.clone(),
         _ => {
             return Err(ExitError::bad_input(format!(
-                "--app {}: distribution is a Volcengine operation; name the app as volcengine:APP_ID",
-                args.app
+                "--app {}: distribution is a {} operation; name the app as {vendor}:APP_ID",
+                args.app,
+                vendor.display_name()
             )));
         }
     };
@@ -23,12 +25,7 @@ pub async fn run(args: DistributionArgs) -> Result<(), ExitError> {
     let query = DistributionQuery::new(app, args.from, args.to)
         .dimension(args.dimension.as_str())
         .indicator(args.indicator.as_str());
-    let mut session = Session::open(
-        &args.output,
-        &args.source,
-        BTreeSet::from([Vendor::Volcengine]),
-    )
-    .await?;
+    let mut session = Session::open(&args.output, &args.source, BTreeSet::from([vendor])).await?;
     session
         .client
         .check_distribution(&query)

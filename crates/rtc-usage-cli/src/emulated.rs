@@ -32,8 +32,7 @@ pub async fn start(
 
 /// The apps the emulator serves, as `VENDOR:APP` arguments.
 pub fn demo_apps(emulator: &Emulator) -> String {
-    let apps: Vec<String> = Vendor::ALL
-        .iter()
+    let apps: Vec<String> = Vendor::all()
         .flat_map(|v| {
             emulator
                 .apps(v.as_str())
@@ -63,8 +62,7 @@ impl InProcess {
     pub fn target(&self) -> Target<'static> {
         Target::Emulated {
             url: self.emulator.url(),
-            credentials: Vendor::ALL
-                .into_iter()
+            credentials: Vendor::all()
                 .filter_map(|v| rtc_usage_emulator::demo_credentials(v.as_str()).map(|c| (v, c)))
                 .collect(),
         }

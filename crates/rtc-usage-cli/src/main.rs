@@ -1,7 +1,7 @@
-//! `rtc-usage`: RTC usage of Volcengine, Tencent Cloud and Huawei Cloud apps from the command
-//! line. This file only turns outcomes into exit statuses (see `exit`).
+//! `rtc-usage`: RTC usage of every vendor of the specs from the command line. This file only turns outcomes into exit statuses (see `exit`).
 
 mod api_cmd;
+mod api_input;
 mod cli;
 mod clients;
 mod distribution_cmd;

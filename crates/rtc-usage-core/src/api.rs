@@ -13,7 +13,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::BoxFuture;
 use crate::client::Client;
@@ -72,30 +72,6 @@ pub enum ValueKind {
     Any,
 }
 
-impl ValueKind {
-    /// The JSON value a command-line text stands for: a string parameter takes the text as it
-    /// is; an integer, number, boolean or object the JSON the text spells (else the text, for
-    /// the typed request to refuse with a clear message); an array a JSON array, or else the
-    /// text as one element; `Any` the JSON the text spells when it is a number, boolean, array
-    /// or object, else the text.
-    pub fn from_text(self, text: &str) -> Value {
-        let json = serde_json::from_str::<Value>(text.trim()).ok();
-        match (self, json) {
-            (Self::String, _) => Value::String(text.to_owned()),
-            (Self::Array(_), Some(array @ Value::Array(_))) => array,
-            (Self::Array(items), _) => Value::Array(vec![items.from_text(text)]),
-            (Self::Integer | Self::Number, Some(n @ Value::Number(_)))
-            | (Self::Boolean, Some(n @ Value::Bool(_)))
-            | (Self::Object, Some(n @ Value::Object(_))) => n,
-            (
-                Self::Any,
-                Some(v @ (Value::Number(_) | Value::Bool(_) | Value::Array(_) | Value::Object(_))),
-            ) => v,
-            _ => Value::String(text.to_owned()),
-        }
-    }
-}
-
 impl ApiOperation {
     /// `ListUsages@2023-11-01`.
     pub fn qualified_name(&self) -> String {
@@ -105,49 +81,6 @@ impl ApiOperation {
     /// The parameter whose wire name is `name`.
     pub fn param(&self, name: &str) -> Option<&'static ApiParam> {
         self.params.iter().find(|p| p.name == name)
-    }
-
-    /// The JSON input of a call: the object `body` (if any), with each `KEY=VALUE` text of
-    /// `params` converted by its parameter's [`ValueKind`] laid over it. A key given again
-    /// replaces the earlier value, except for an array parameter, whose later texts add
-    /// elements (`metric=A`, `metric=B` → `["A", "B"]`). An unknown key is refused.
-    pub fn input_from(
-        &self,
-        body: Option<Value>,
-        params: &[(String, String)],
-    ) -> Result<Value, Error> {
-        let mut input = match body {
-            None => Map::new(),
-            Some(Value::Object(map)) => map,
-            Some(other) => {
-                return Err(Error::invalid_input(
-                    self.descriptor,
-                    format!(
-                        "the body must be a JSON object of {}'s parameters, not {}",
-                        self.descriptor.name,
-                        json_type(&other)
-                    ),
-                ));
-            }
-        };
-        let mut given = Vec::new();
-        for (key, text) in params {
-            let param = self.param(key).ok_or_else(|| self.unknown_key(key))?;
-            let value = param.kind.from_text(text);
-            match (param.kind, input.get_mut(key.as_str())) {
-                (ValueKind::Array(_), Some(Value::Array(items))) if given.contains(key) => {
-                    match value {
-                        Value::Array(more) => items.extend(more),
-                        one => items.push(one),
-                    }
-                }
-                _ => {
-                    input.insert(key.clone(), value);
-                }
-            }
-            given.push(key.clone());
-        }
-        Ok(Value::Object(input))
     }
 
     /// Refuses keys that are none of the operation's parameters (the typed request would
@@ -174,7 +107,9 @@ impl ApiOperation {
         (self.call)(client, input).await
     }
 
-    fn unknown_key(&self, key: &str) -> Error {
+    /// The error for `key`, which is none of the operation's parameters: it names them all
+    /// and the closest spelling.
+    pub fn unknown_key(&self, key: &str) -> Error {
         let names: Vec<&str> = self.params.iter().map(|p| p.name).collect();
         let close = names
             .iter()
@@ -200,7 +135,8 @@ impl ApiOperation {
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
+/// `a string`, `an array`...: a JSON value's type for messages.
+pub fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -415,6 +351,7 @@ mod tests {
         },
         error_codes: &[],
         vendor_error_codes: &[],
+        usage: None,
     };
 
     #[derive(Debug, serde::Deserialize)]
@@ -493,70 +430,18 @@ mod tests {
         },
     ];
 
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
-
     fn now() -> DateTime<Utc> {
         "2024-06-01T00:00:00Z".parse().unwrap()
     }
 
     #[test]
-    fn texts_become_values_by_kind() {
-        assert_eq!(ValueKind::String.from_text("123"), Value::from("123"));
-        assert_eq!(ValueKind::Integer.from_text("123"), Value::from(123));
-        assert_eq!(ValueKind::Integer.from_text("12x"), Value::from("12x"));
-        assert_eq!(ValueKind::Boolean.from_text("true"), Value::from(true));
-        assert_eq!(ValueKind::Number.from_text("1.5"), Value::from(1.5));
-        let strings = ValueKind::Array(&ValueKind::String);
-        assert_eq!(strings.from_text("a"), serde_json::json!(["a"]));
-        assert_eq!(
-            strings.from_text(r#"["a","b"]"#),
-            serde_json::json!(["a", "b"])
-        );
-        assert_eq!(ValueKind::Any.from_text("7"), Value::from(7));
-        assert_eq!(ValueKind::Any.from_text("\"7\""), Value::from("\"7\""));
-        assert_eq!(ValueKind::Any.from_text("x"), Value::from("x"));
-        assert_eq!(
-            ValueKind::Object.from_text("{\"a\":1}"),
-            serde_json::json!({"a": 1})
-        );
-    }
-
-    #[test]
-    fn params_lay_over_the_body_and_arrays_accumulate() {
-        let op = &TABLE[0];
-        let body = serde_json::json!({"From": "2024-01-01", "To": "2024-01-09", "tag": ["z"]});
-        let input = op
-            .input_from(
-                Some(body),
-                &pairs(&[
-                    ("To", "2024-01-02"),
-                    ("tag", "a"),
-                    ("tag", "b"),
-                    ("Id", "7"),
-                ]),
-            )
-            .unwrap();
-        assert_eq!(
-            input,
-            serde_json::json!({"From": "2024-01-01", "To": "2024-01-02", "tag": ["a", "b"], "Id": 7})
-        );
-        op.check_input(&input, now()).unwrap();
-    }
-
-    #[test]
     fn unknown_keys_bad_bodies_and_bad_values_are_invalid_input() {
         let op = &TABLE[0];
-        let err = op.input_from(None, &pairs(&[("from", "x")])).unwrap_err();
+        let err = op
+            .check_input(&serde_json::json!({"from": "x"}), now())
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
         assert!(err.message().contains("did you mean `From`?"), "{err}");
-        let err = op
-            .input_from(Some(serde_json::json!([1])), &[])
-            .unwrap_err();
-        assert!(err.message().contains("not an array"), "{err}");
         let err = op
             .check_input(
                 &serde_json::json!({"From": "2024-01-01", "To": "2024-01-02", "Nope": 1}),

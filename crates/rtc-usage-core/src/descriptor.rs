@@ -11,7 +11,7 @@ use crate::error::ErrorKind;
 ///
 /// Built only by generated code, which is regenerated with the runtime it targets; so its
 /// fields are public and the struct is not `#[non_exhaustive]`.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct OperationDescriptor {
     /// Vendor id as used in specs, env variables and the CLI (`volcengine`, `tencent`, `huawei`).
     pub vendor: &'static str,
@@ -40,6 +40,8 @@ pub struct OperationDescriptor {
     /// The vendor-wide codes (gateway, auth, throttling), shared by every operation of the
     /// vendor and tried after the operation's own.
     pub vendor_error_codes: &'static [ErrorCodeRule],
+    /// What the answer means as usage (the spec's `usage:` block), for usage operations.
+    pub usage: Option<&'static crate::usage::UsageSpec>,
 }
 
 impl OperationDescriptor {

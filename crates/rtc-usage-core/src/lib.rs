@@ -13,14 +13,17 @@ pub mod credentials;
 pub mod descriptor;
 pub mod envelope;
 pub mod error;
-pub mod open_enum;
 pub mod operation;
 pub mod rate_limit;
+pub mod registry;
 pub mod retry;
 pub mod signing;
+#[cfg(feature = "test-util")]
 pub mod testing;
 pub mod transport;
+pub mod usage;
 pub mod validate;
+#[doc(hidden)]
 pub mod wire;
 
 pub use client::Client;

@@ -15,13 +15,17 @@ pub trait Operation: Send + Sync + 'static {
     fn descriptor() -> &'static OperationDescriptor;
 
     /// Writes the call's own parameters; constants and context values are the runtime's job.
+    /// Generated code implements it and the runtime calls it.
+    #[doc(hidden)]
     fn write_request(input: &Self::Input, request: &mut RequestParts) -> Result<(), WireError>;
 
     /// The queried range, for the spec's span and look-back rules.
     fn time_range(input: &Self::Input) -> TimeRange;
 }
 
-/// A request before endpoint resolution and signing.
+/// A request before endpoint resolution and signing: what generated `write_request` functions
+/// write (plumbing between generated code and the runtime).
+#[doc(hidden)]
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RequestParts {
     /// Values for the `{name}` placeholders of the path template (raw, not encoded).
@@ -33,7 +37,9 @@ pub struct RequestParts {
     pub body: Option<Vec<u8>>,
 }
 
-/// A parameter value that cannot be put on the wire.
+/// A parameter value that cannot be put on the wire (plumbing between generated code and the
+/// runtime; a caller sees it as an `InvalidInput` error).
+#[doc(hidden)]
 #[derive(Debug, thiserror::Error)]
 #[error("parameter `{param}` cannot be encoded: {reason}")]
 pub struct WireError {
@@ -43,6 +49,9 @@ pub struct WireError {
 
 /// The request parts of a call: the spec's constants first (as the documents list them),
 /// then the call's own parameters. Context values (project id) are the client's to add.
+///
+/// Plumbing: [`crate::Client::prepare`] is the public step that includes it.
+#[doc(hidden)]
 pub fn prepare<Op: Operation>(input: &Op::Input) -> Result<RequestParts, WireError> {
     use crate::descriptor::Location;
     let mut parts = RequestParts::default();

@@ -7,11 +7,22 @@
 //!
 //! Only [`ErrorKind::is_retryable`] kinds are retried (`Throttled`, `Server`, `Transport`,
 //! `Timeout`); never `Auth`, `InvalidParameter`, `ClockSkew`, `Decode` or `InvalidInput`.
+//!
+//! [`run`] is the attempt loop itself, apart from HTTP: it takes rate-limiter permits, calls
+//! the attempt it is given, and decides on retries within the policy, the budget and the
+//! operation timeout. The client passes an attempt that signs and sends; tests pass any
+//! closure. Time is `tokio::time`, so tests run the loop on a paused clock.
 
+use std::fmt;
+use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::error::ErrorKind;
+use tracing::Instrument;
+
+use crate::descriptor::OperationDescriptor;
+use crate::error::{Error, ErrorKind};
+use crate::rate_limit::RateLimiter;
 
 /// How often and how patiently a call is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,9 +216,365 @@ impl RetryBudget {
     }
 }
 
+/// What the attempt loop of one call works with.
+#[derive(Clone, Copy)]
+pub struct RetryLoop<'a> {
+    /// The operation called (for errors and traces).
+    pub op: &'a OperationDescriptor,
+    pub retry: &'a RetryConfig,
+    /// The client's shared budget.
+    pub budget: &'a RetryBudget,
+    /// Taken before every attempt, retries included; `None` = not limited.
+    pub limiter: Option<&'a dyn RateLimiter>,
+    /// The time all attempts and the waits between them must fit in, counted from the first
+    /// permit (the first wait for the limiter, which may be long when many calls queue, does
+    /// not count).
+    pub operation_timeout: Duration,
+}
+
+impl fmt::Debug for RetryLoop<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryLoop")
+            .field("op", &self.op.name)
+            .field("retry", self.retry)
+            .field("budget", self.budget)
+            .field("limiter", &self.limiter)
+            .field("operation_timeout", &self.operation_timeout)
+            .finish()
+    }
+}
+
+/// One attempt of [`run`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    /// 1 for the first attempt.
+    pub number: u32,
+    /// What is left of the operation timeout: the attempt must not take longer.
+    pub remaining: Duration,
+}
+
+/// The attempt loop: before each attempt a rate-limiter permit, then `attempt`, then, on a
+/// failure, a retry when the error's kind is retryable, attempts are left, the backoff fits
+/// before the deadline and the budget pays for it.
+///
+/// Returns the first success and the number of attempts it took; an error carries its attempt
+/// count ([`Error::attempts`]). Each attempt runs in an `rtc_usage.call` span (vendor,
+/// operation, attempt; the attempt may record `status` and `request_id` on it).
+pub async fn run<T, F, Fut>(setup: RetryLoop<'_>, mut attempt: F) -> Result<(T, u32), Error>
+where
+    F: FnMut(Attempt) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let op = setup.op;
+    let timeout = setup.operation_timeout;
+    let mut deadline = None;
+    let mut last_retry_cost = None;
+    let mut number = 0u32;
+    loop {
+        number += 1;
+        if let Some(limiter) = setup.limiter {
+            match deadline {
+                None => limiter.acquire().await,
+                Some(deadline) => {
+                    if tokio::time::timeout_at(deadline, limiter.acquire())
+                        .await
+                        .is_err()
+                    {
+                        return Err(operation_timeout_error(
+                            op,
+                            timeout,
+                            "waiting for the rate limiter",
+                        )
+                        .with_attempts(number - 1));
+                    }
+                }
+            }
+        }
+        let now = tokio::time::Instant::now();
+        let deadline = *deadline.get_or_insert(now + timeout);
+        let remaining = deadline.saturating_duration_since(now);
+        if remaining.is_zero() {
+            return Err(operation_timeout_error(op, timeout, "before the attempt")
+                .with_attempts(number - 1));
+        }
+        let span = tracing::info_span!(
+            "rtc_usage.call",
+            vendor = op.vendor,
+            operation = op.name,
+            attempt = number,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let result = attempt(Attempt { number, remaining })
+            .instrument(span.clone())
+            .await;
+        let error = match result {
+            Ok(value) => {
+                setup.budget.on_success(last_retry_cost);
+                return Ok((value, number));
+            }
+            Err(e) => e.with_attempts(number),
+        };
+        let Some((backoff, cost)) = span.in_scope(|| plan_retry(&setup, &error, number, deadline))
+        else {
+            return Err(error);
+        };
+        last_retry_cost = Some(cost);
+        tokio::time::sleep(backoff).await;
+    }
+}
+
+/// After a failed attempt: the wait before the next one and the budget tokens it took, or
+/// `None` when the error is final (not retryable, no attempts left, no time left for the
+/// wait, or the retry budget is exhausted).
+fn plan_retry(
+    setup: &RetryLoop<'_>,
+    error: &Error,
+    attempt: u32,
+    deadline: tokio::time::Instant,
+) -> Option<(Duration, u32)> {
+    let retry = setup.retry;
+    if !retry.should_retry(error.kind(), attempt) {
+        if error.is_retryable() {
+            tracing::warn!(error = %error, "giving up: no attempts left");
+        } else {
+            tracing::debug!(error = %error, "not retryable");
+        }
+        return None;
+    }
+    let backoff = retry.backoff(attempt);
+    if tokio::time::Instant::now() + backoff >= deadline {
+        tracing::warn!(error = %error, "giving up: the operation timeout would pass before the next attempt");
+        return None;
+    }
+    let Some(cost) = setup.budget.try_acquire(error.kind()) else {
+        tracing::warn!(error = %error, "giving up: the retry budget is exhausted");
+        return None;
+    };
+    tracing::info!(error = %error, backoff_ms = backoff.as_millis() as u64, "retrying");
+    Some((backoff, cost))
+}
+
+/// The operation timeout ran out `when`.
+pub(crate) fn operation_timeout_error(
+    op: &OperationDescriptor,
+    timeout: Duration,
+    when: &str,
+) -> Error {
+    Error::transport(
+        op,
+        ErrorKind::Timeout,
+        crate::transport::TimeoutError(format!(
+            "the operation timeout of {timeout:?} ran out {when}"
+        )),
+    )
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use tokio::time::Instant;
+
     use super::*;
+    use crate::descriptor::{AuthScheme, Envelope, Limits};
+
+    /// An operation for the runtime's unit tests.
+    pub(crate) static TEST_OP: OperationDescriptor = OperationDescriptor {
+        vendor: "test",
+        service: "svc",
+        name: "Op",
+        version: "v1",
+        method: "GET",
+        path: "/",
+        auth: AuthScheme::Tc3HmacSha256,
+        envelope: Envelope::TencentResponse,
+        endpoints: &[],
+        default_region: "r",
+        constants: &[],
+        context_params: &[],
+        limits: Limits {
+            rate: None,
+            span: None,
+            lookback: None,
+            data_delay: None,
+            day_offset_seconds: 0,
+            granularity: None,
+        },
+        error_codes: &[],
+        vendor_error_codes: &[],
+        usage: None,
+    };
+
+    fn failure(kind: ErrorKind) -> Error {
+        Error::service(&TEST_OP, kind, Some("Code".into()), "failed")
+    }
+
+    fn setup<'a>(retry: &'a RetryConfig, budget: &'a RetryBudget) -> RetryLoop<'a> {
+        RetryLoop {
+            op: &TEST_OP,
+            retry,
+            budget,
+            limiter: None,
+            operation_timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// An attempt that answers `outcomes` in turn (the last one again when they run out) and
+    /// counts its calls.
+    fn scripted<'c>(
+        outcomes: &'c [Result<&'static str, ErrorKind>],
+        calls: &'c Cell<u32>,
+    ) -> impl FnMut(Attempt) -> std::future::Ready<Result<&'static str, Error>> + 'c {
+        move |attempt| {
+            calls.set(calls.get() + 1);
+            assert_eq!(attempt.number, calls.get(), "attempts are numbered from 1");
+            let i = (attempt.number as usize - 1).min(outcomes.len() - 1);
+            std::future::ready(outcomes[i].map_err(failure))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttled_then_ok_is_retried_once_and_refunded() {
+        let (retry, budget) = (RetryConfig::standard(), RetryBudget::new(500));
+        let calls = Cell::new(0);
+        let start = Instant::now();
+        let outcome = run(
+            setup(&retry, &budget),
+            scripted(&[Err(ErrorKind::Throttled), Ok("answer")], &calls),
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome, ("answer", 2));
+        assert_eq!(calls.get(), 2);
+        assert!(start.elapsed() <= retry.backoff_ceiling(1), "one backoff");
+        assert_eq!(budget.available(), 500, "the retry's cost is refunded");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn server_errors_until_the_attempts_are_exhausted() {
+        let (retry, budget) = (RetryConfig::standard(), RetryBudget::new(500));
+        let calls = Cell::new(0);
+        let start = Instant::now();
+        let err = run(
+            setup(&retry, &budget),
+            scripted(&[Err(ErrorKind::Server)], &calls),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Server);
+        assert_eq!(err.attempts(), 3);
+        assert_eq!(calls.get(), 3);
+        assert!(start.elapsed() <= retry.backoff_ceiling(1) + retry.backoff_ceiling(2));
+        assert_eq!(budget.available(), 500 - 2 * RetryBudget::RETRY_COST);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn auth_errors_are_not_retried() {
+        let (retry, budget) = (RetryConfig::standard(), RetryBudget::new(500));
+        let calls = Cell::new(0);
+        let start = Instant::now();
+        let err = run(
+            setup(&retry, &budget),
+            scripted(&[Err(ErrorKind::Auth), Ok("never")], &calls),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            (err.kind(), err.attempts(), calls.get()),
+            (ErrorKind::Auth, 1, 1)
+        );
+        assert_eq!(start.elapsed(), Duration::ZERO, "no backoff");
+        assert_eq!(budget.available(), 500, "nothing spent");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_exhausted_budget_makes_the_failure_final() {
+        let retry = RetryConfig::standard().with_max_attempts(10);
+        // Pays for one retry (5 of 7 tokens), not for a second.
+        let budget = RetryBudget::new(7);
+        let calls = Cell::new(0);
+        let err = run(
+            setup(&retry, &budget),
+            scripted(&[Err(ErrorKind::Server)], &calls),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            (err.kind(), err.attempts(), calls.get()),
+            (ErrorKind::Server, 2, 2)
+        );
+        assert_eq!(budget.available(), 2);
+        // A timeout costs more than the tokens left: not even one retry.
+        let calls = Cell::new(0);
+        let err = run(
+            setup(&retry, &budget),
+            scripted(&[Err(ErrorKind::Timeout)], &calls),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!((err.attempts(), calls.get()), (1, 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_operation_timeout_bounds_every_attempt() {
+        let (retry, budget) = (RetryConfig::standard(), RetryBudget::new(500));
+        let mut seen = Vec::new();
+        let mut loop_setup = setup(&retry, &budget);
+        loop_setup.operation_timeout = Duration::from_secs(10);
+        let err = run(loop_setup, |attempt| {
+            seen.push(attempt.remaining);
+            std::future::ready(Err::<(), _>(failure(ErrorKind::Server)))
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(err.attempts(), 3);
+        assert_eq!(seen[0], Duration::from_secs(10));
+        assert!(seen.windows(2).all(|w| w[1] <= w[0]), "{seen:?}");
+
+        // No time at all: no attempt.
+        loop_setup.operation_timeout = Duration::ZERO;
+        let calls = Cell::new(0);
+        let err = run(loop_setup, scripted(&[Ok("never")], &calls))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.kind(), err.attempts(), calls.get()),
+            (ErrorKind::Timeout, 0, 0)
+        );
+    }
+
+    #[derive(Debug, Default)]
+    struct Counting(AtomicU32);
+
+    impl RateLimiter for Counting {
+        fn acquire(&self) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(std::future::ready(()))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_attempt_takes_a_permit() {
+        let (retry, budget) = (RetryConfig::standard(), RetryBudget::new(500));
+        let limiter = Counting::default();
+        let mut loop_setup = setup(&retry, &budget);
+        loop_setup.limiter = Some(&limiter);
+        let calls = Cell::new(0);
+        let outcome = run(
+            loop_setup,
+            scripted(
+                &[Err(ErrorKind::Transport), Err(ErrorKind::Timeout), Ok("ok")],
+                &calls,
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome, ("ok", 3));
+        assert_eq!(limiter.0.load(Ordering::SeqCst), 3);
+        assert_eq!(budget.available(), 500 - RetryBudget::RETRY_COST);
+    }
 
     #[test]
     fn ceiling_doubles_and_caps() {

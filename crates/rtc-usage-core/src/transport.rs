@@ -1,7 +1,11 @@
-//! The HTTP layer: how the `reqwest::Client` is built and how its errors are classified.
+//! The HTTP layer: how the `reqwest::Client` is built, how a signed request becomes a
+//! `reqwest::Request` of exactly the signed bytes, how an answer is read (bounded), and how
+//! `reqwest`'s errors are classified.
 
 use std::fmt;
 use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::descriptor::OperationDescriptor;
 use crate::error::{Error, ErrorKind};
@@ -93,3 +97,190 @@ impl fmt::Display for TimeoutError {
 }
 
 impl std::error::Error for TimeoutError {}
+
+/// An answer as read off the wire: status, `X-Request-Id`, and the whole (bounded) body.
+#[derive(Debug)]
+pub(crate) struct RawAnswer {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// Sends `request` and reads at most `max_bytes` of the answer.
+pub(crate) async fn exchange(
+    op: &OperationDescriptor,
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    max_bytes: usize,
+) -> Result<RawAnswer, Error> {
+    let mut response = http
+        .execute(request)
+        .await
+        .map_err(|e| map_reqwest_error(op, e))?;
+    let status = response.status().as_u16();
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let too_large = |what: String| {
+        Error::service(
+            op,
+            ErrorKind::Decode,
+            None,
+            format!("{what}, more than the bound of {max_bytes} bytes (Config::max_response_bytes); not read"),
+        )
+        .with_http_status(status)
+        .with_request_id(request_id.clone())
+    };
+    if let Some(length) = response.content_length() {
+        if length > max_bytes as u64 {
+            return Err(too_large(format!("the answer announces {length} bytes")));
+        }
+    }
+    let capacity = response.content_length().map_or(16 * 1024, |l| l as usize);
+    let mut body = Vec::with_capacity(capacity.min(max_bytes));
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| map_reqwest_error(op, e))?
+    {
+        if body.len() + chunk.len() > max_bytes {
+            return Err(too_large(format!(
+                "the answer has more than {} bytes",
+                body.len() + chunk.len() - 1
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawAnswer {
+        status,
+        request_id,
+        body,
+    })
+}
+
+/// The `reqwest` request made of exactly the signed header list, the signed query string and
+/// the body bytes that were signed; `origin` is `scheme://host[:port]`, `path` percent-encoded.
+pub(crate) fn build_request(
+    op: &OperationDescriptor,
+    origin: &str,
+    path: &str,
+    query: &str,
+    headers: &[(String, String)],
+    body: Option<&[u8]>,
+) -> Result<reqwest::Request, Error> {
+    let mut url = String::with_capacity(origin.len() + path.len() + query.len() + 1);
+    url.push_str(origin);
+    url.push_str(path);
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(query);
+    }
+    let url = reqwest::Url::parse(&url)
+        .map_err(|e| Error::invalid_input(op, format!("the request URL cannot be built: {e}")))?;
+    // The signature covers these bytes; the URL parser must not have re-encoded them.
+    if url.path() != path || url.query().unwrap_or_default() != query {
+        return Err(Error::invalid_input(
+            op,
+            "the signed path or query cannot be sent verbatim (the URL parser would re-encode it)",
+        ));
+    }
+    let method = reqwest::Method::from_bytes(op.method.as_bytes())
+        .map_err(|_| Error::invalid_input(op, format!("`{}` is not an HTTP method", op.method)))?;
+    let mut map = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::invalid_input(op, format!("`{name}` is not a valid header name"))
+        })?;
+        // The value is not quoted: it may be a secret.
+        let mut header_value = HeaderValue::from_str(value).map_err(|_| {
+            Error::invalid_input(
+                op,
+                format!("the value of header `{name}` is not valid in HTTP"),
+            )
+        })?;
+        // Marked sensitive, `Debug` of the request shows `Sensitive` instead of the value.
+        if is_sensitive_header(op, name) {
+            header_value.set_sensitive(true);
+        }
+        map.append(header_name, header_value);
+    }
+    let mut request = reqwest::Request::new(method, url);
+    *request.headers_mut() = map;
+    if let Some(body) = body {
+        *request.body_mut() = Some(body.to_vec().into());
+    }
+    Ok(request)
+}
+
+/// Whether a header carries a secret: `Authorization` (a signature with the access key id),
+/// the session token header of `op`'s signing scheme ([`SchemeFacts::token_header`]), and any
+/// other `*-Token`.
+///
+/// [`SchemeFacts::token_header`]: crate::signing::SchemeFacts::token_header
+fn is_sensitive_header(op: &OperationDescriptor, name: &str) -> bool {
+    const TOKEN: &[u8] = b"-token";
+    let bytes = name.as_bytes();
+    bytes.eq_ignore_ascii_case(b"authorization")
+        || name.eq_ignore_ascii_case(crate::signing::scheme(op.auth).token_header)
+        || bytes.len() > TOKEN.len()
+            && bytes[bytes.len() - TOKEN.len()..].eq_ignore_ascii_case(TOKEN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signing::HeaderList;
+
+    #[test]
+    fn secret_headers_are_sensitive_in_the_built_request() {
+        use crate::retry::tests::TEST_OP as OP;
+        let headers: HeaderList = [
+            ("Host", "127.0.0.1:9"),
+            (
+                "Authorization",
+                "ALGO Credential=AK/scope, Signature=sig-SECRET-1",
+            ),
+            ("X-Security-Token", "token-SECRET-2"),
+            ("X-TC-Token", "token-SECRET-3"),
+            ("x-amz-security-token", "token-SECRET-4"),
+            ("X-Date", "20220102T000000Z"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let request =
+            build_request(&OP, "http://127.0.0.1:9", "/", "", &headers, None).expect("builds");
+        let debug = format!("{request:?}");
+        assert!(!debug.contains("SECRET"), "{debug}");
+        assert!(debug.contains("Sensitive"), "{debug}");
+        assert!(
+            debug.contains("20220102T000000Z"),
+            "other headers still show: {debug}"
+        );
+        for (name, value) in &headers {
+            let sent = &request.headers()[name.as_str()];
+            assert_eq!(sent.to_str().unwrap(), value, "the value sent is unchanged");
+            assert_eq!(sent.is_sensitive(), value.contains("SECRET"), "{name}");
+        }
+        for name in [
+            "authorization",
+            "AUTHORIZATION",
+            "X-Auth-Token",
+            "x-tc-token",
+        ] {
+            assert!(is_sensitive_header(&OP, name), "{name}");
+        }
+        for name in [
+            "Host",
+            "X-Date",
+            "Token",
+            "-token",
+            "X-Tokens",
+            "X-Content-Sha256",
+        ] {
+            assert!(!is_sensitive_header(&OP, name), "{name}");
+        }
+    }
+}

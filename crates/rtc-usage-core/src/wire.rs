@@ -1,4 +1,7 @@
 //! Helpers generated `write_request` functions call to put typed values on the wire.
+//!
+//! Plumbing for generated code only (`#[doc(hidden)]` at the crate root): not part of the
+//! documented API.
 
 use serde::Serialize;
 use serde_json::Value;

@@ -4,13 +4,13 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use rtc_usage::Vendor;
 use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::signing::verify::{ReceivedRequest, Verified, VerifyContext, verify};
 
 use crate::demo;
 use crate::problem::Problem;
 use crate::reply::RequestHead;
-use crate::vendors::Vendor;
 
 /// Verifies `head` and `body` as a request for `op`, at `now` by the emulator's clock.
 pub(crate) fn check(

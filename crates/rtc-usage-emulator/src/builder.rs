@@ -7,13 +7,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use rtc_usage::Vendor;
 use rtc_usage_core::clock::{SharedClock, SystemClock};
 use rtc_usage_core::signing::verify::DEFAULT_MAX_SKEW;
+use rtc_usage_core::usage::AppKind;
 
 use crate::data::default_apps;
 use crate::faults::FaultRule;
 use crate::server::Emulator;
-use crate::vendors::Vendor;
 
 /// The largest request body read; real requests are a few hundred bytes.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
@@ -45,8 +46,7 @@ impl Default for EmulatorBuilder {
             rate_scale: 1.0,
             rate_limits: true,
             enforce_unconfirmed: false,
-            apps: Vendor::ALL
-                .into_iter()
+            apps: Vendor::all()
                 .map(|v| {
                     (
                         v,
@@ -99,14 +99,15 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Replaces the apps of `vendor` (`volcengine`, `tencent`, `huawei`); Tencent's must be
-    /// integer SdkAppIds. Defaults: [`crate::default_apps`].
+    /// Replaces the apps of `vendor` (`volcengine`, `tencent`, `huawei`, ...); a vendor whose
+    /// app parameter is an integer (Tencent's `SdkAppId`) needs integer ids. Defaults:
+    /// [`crate::default_apps`].
     pub fn apps<I, S>(mut self, vendor: &str, apps: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        match Vendor::from_id(vendor) {
+        match Vendor::get(vendor) {
             Some(v) => {
                 self.apps
                     .insert(v, apps.into_iter().map(Into::into).collect());
@@ -192,14 +193,22 @@ impl EmulatorBuilder {
                 self.server_error_rate, self.throttle_rate
             ));
         }
-        let tencent = self
-            .apps
-            .get(&Vendor::Tencent)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for app in tencent {
-            if app.parse::<u64>().is_err() {
-                errors.push(format!("Tencent SdkAppIds are integers, not `{app}`"));
+        for (vendor, apps) in &self.apps {
+            let integer = vendor
+                .entry()
+                .operations
+                .iter()
+                .filter_map(|op| op.usage)
+                .find(|usage| usage.app.kind == AppKind::Integer);
+            let Some(usage) = integer else {
+                continue;
+            };
+            for app in apps.iter().filter(|app| app.parse::<u64>().is_err()) {
+                errors.push(format!(
+                    "{} app ids ({}) are integers, not `{app}`",
+                    vendor.display_name(),
+                    usage.app.param
+                ));
             }
         }
         if errors.is_empty() {

@@ -4,243 +4,166 @@
 //!
 //! The model: each (vendor, app) has a size; a day is idle (all zero, for every operation of
 //! the vendor) with probability 1/10; otherwise each tier of an operation serves a share of its
-//! mean concurrency. Each operation is one row of a table ([`MODELS`]): its tiers (the vendor's
-//! keys), the request parameter that picks a series (Tencent's `MixType`, Huawei's `metric`)
-//! and, per series, the seed of its noise and its scale of the call load. Figures are integer
-//! seconds in the vendor's own unit and day:
-//! - Volcengine (`ListUsages`, both versions): whole minutes per Beijing day (so multiples of
-//!   60 s);
-//! - Huawei (`ListRtcHistoryUsage`): seconds per UTC day, per metric;
-//! - Tencent (`DescribeTrtcUsage`, `DescribeRecordingUsage`, `DescribeMixTranscodingUsage`,
-//!   `DescribeRelayUsage`): seconds per 5-minute bucket (Beijing time, following the day's
-//!   load curve); a day is the sum of its buckets, and answers carry minutes as
-//!   `seconds / 60.0`, except relay's `Bandwidth`, whose unit no source states: an integer
-//!   answered as it is;
-//! - Huawei `ListRtcHistoryScale`: per UTC day, counts and durations (seconds) derived from the
-//!   day's call seconds.
+//! mean concurrency. What an operation counts is its spec's `usage:` block
+//! ([`rtc_usage_core::usage::UsageSpec`]): the tiers (its vendor tier names, in the spec's
+//! order), the variants (Tencent's `MixType`, Huawei's `metric`: each its own series), the
+//! unit and whether figures are whole units, and, from the operation's limits, its fine
+//! buckets. The seed of each series' noise, its scale of the call load and the tiers'
+//! concurrencies are the demo profile's ([`crate::profile`]), with a default for anything it
+//! does not list. Figures are integer seconds in the vendor's own day:
+//! - whole units (Volcengine's minutes) make a day's figure a multiple of the unit (60 s);
+//! - an operation with fine buckets (Tencent's 5 minutes, following the day's load curve)
+//!   has days that are the sums of their buckets;
+//! - answers carry them in the spec's unit (Tencent's float minutes: `seconds / 60.0`).
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rtc_usage::Vendor;
 use rtc_usage_core::OperationDescriptor;
+use rtc_usage_core::usage::{Category, UsageSpec};
+use serde_json::Value;
 
-use crate::vendors::Vendor;
+use crate::bespoke;
+use crate::profile;
 
-/// A pricing tier: the vendor's key and the mean number of concurrent users in it.
-struct Tier {
-    key: &'static str,
-    concurrency: f64,
+/// What an operation's answers mean as usage: its spec's `usage:` block, or the one the
+/// emulator supplies for an operation the specs give none ([`bespoke::usage_spec`]).
+pub(crate) fn usage_spec(op: &'static OperationDescriptor) -> Option<&'static UsageSpec> {
+    op.usage.or_else(|| bespoke::usage_spec(op))
 }
 
-const fn tier(key: &'static str, concurrency: f64) -> Tier {
-    Tier { key, concurrency }
-}
-
-/// In the order of the vendors' documents (ListUsages, DescribeTrtcUsage's example `UsageKey`,
-/// Huawei's `usage[]` fields).
-const VOLCENGINE_TIERS: &[Tier] = &[
-    tier("Audio", 40.0),
-    tier("VideoSDM", 20.0),
-    tier("VideoSD", 12.0),
-    tier("VideoHD", 5.0),
-];
-/// DescribeTrtcUsage's, and DescribeRecordingUsage's (its example answers with the same keys).
-const TENCENT_TIERS: &[Tier] = &[
-    tier("Audio", 40.0),
-    tier("SD", 20.0),
-    tier("HD", 12.0),
-    tier("FullHD", 5.0),
-    tier("2K", 1.5),
-    tier("4K", 0.5),
-];
-/// DescribeMixTranscodingUsage's example `UsageKey`.
-const TENCENT_TRANSCODING_TIERS: &[Tier] = &[
-    tier("Audio", 6.0),
-    tier("SDH264", 3.0),
-    tier("HDH264", 2.0),
-    tier("FullHDH264", 1.0),
-    tier("2KH264", 0.3),
-    tier("4KH264", 0.1),
-    tier("SDH265", 0.8),
-    tier("HDH265", 0.5),
-    tier("FullHDH265", 0.3),
-    tier("2KH265", 0.1),
-    tier("4KH265", 0.05),
-];
-/// DescribeRelayUsage's one key.
-const TENCENT_RELAY_TIERS: &[Tier] = &[tier("Bandwidth", 3.0)];
-const HUAWEI_TIERS: &[Tier] = &[
-    tier("audio", 40.0),
-    tier("video_sd", 20.0),
-    tier("video_hd", 12.0),
-    tier("video_hdp", 5.0),
-];
-
-/// How a model's integers reach the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unit {
-    /// Seconds, answered in the operation's unit (Tencent: minutes, `seconds / 60.0`).
-    Seconds,
-    /// A number whose unit no source states (Tencent's relay `Bandwidth`), answered as it is.
-    Plain,
-}
-
-/// The request parameter that picks a series of an operation.
-pub(crate) struct VariantParam {
-    /// Its wire name (`MixType`, `metric`).
-    pub name: &'static str,
-    /// The series [`truth_for`] reads for `variant: None` (`None`: it reads none).
-    default: Option<&'static str>,
-}
-
-/// One series of an operation: what its variant parameter says, the seed of its noise, and
-/// its share of the call load.
-struct Series {
-    variant: Option<&'static str>,
-    seed: &'static str,
-    scale: f64,
-}
-
-const fn series(variant: Option<&'static str>, seed: &'static str, scale: f64) -> Series {
-    Series {
-        variant,
-        seed,
-        scale,
+/// The variant a request names, as the spec knows it: `Ok(None)` for an operation without
+/// variants (whatever is named); for `None`, the one variant of the operation's own category
+/// (Huawei's `CommunicationDuration`), if there is exactly one; `Err` for a value the spec
+/// does not list, or no value where none is the default.
+pub(crate) fn variant(
+    spec: &'static UsageSpec,
+    named: Option<&str>,
+) -> Result<Option<&'static str>, ()> {
+    if spec.variants.is_empty() {
+        return Ok(None);
+    }
+    match named {
+        Some(named) => spec
+            .variants
+            .iter()
+            .find(|v| v.value == named)
+            .map(|v| Some(v.value))
+            .ok_or(()),
+        None => {
+            let mut own = spec.variants.iter().filter(|v| v.category == spec.category);
+            match (own.next(), own.next()) {
+                (Some(one), None) => Ok(Some(one.value)),
+                _ => Err(()),
+            }
+        }
     }
 }
 
-/// What one operation counts.
-pub(crate) struct Model {
-    /// The operation (for Volcengine's `ListUsages`, the 2020-12-01 one: both versions answer
-    /// the same numbers). Its fine granularity, if any, makes a day the sum of its buckets.
-    op: &'static OperationDescriptor,
-    tiers: &'static [Tier],
-    pub variant: Option<VariantParam>,
-    series: &'static [Series],
-    /// Day figures are multiples of this many seconds (Volcengine answers whole minutes).
-    granule: u64,
-    pub unit: Unit,
-}
-
-/// Every usage operation the emulator answers, by vendor, the call-minutes one first.
-static MODELS: &[Model] = &[
-    Model {
-        op: &rtc_usage_volcengine::list_usages::DESCRIPTOR,
-        tiers: VOLCENGINE_TIERS,
-        variant: None,
-        series: &[series(None, "volcengine", 1.0)],
-        granule: 60,
-        unit: Unit::Seconds,
-    },
-    Model {
-        op: &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR,
-        tiers: TENCENT_TIERS,
-        variant: None,
-        series: &[series(None, "tencent", 1.0)],
-        granule: 1,
-        unit: Unit::Seconds,
-    },
-    Model {
-        op: &rtc_usage_tencent::describe_recording_usage::DESCRIPTOR,
-        tiers: TENCENT_TIERS,
-        variant: Some(VariantParam {
-            name: "MixType",
-            default: None,
-        }),
-        series: &[
-            series(Some("single"), "tencent/recording/single", 0.3),
-            series(Some("multi"), "tencent/recording/multi", 0.1),
-        ],
-        granule: 1,
-        unit: Unit::Seconds,
-    },
-    Model {
-        op: &rtc_usage_tencent::describe_mix_transcoding_usage::DESCRIPTOR,
-        tiers: TENCENT_TRANSCODING_TIERS,
-        variant: None,
-        series: &[series(None, "tencent/mix-transcoding", 1.0)],
-        granule: 1,
-        unit: Unit::Seconds,
-    },
-    Model {
-        op: &rtc_usage_tencent::describe_relay_usage::DESCRIPTOR,
-        tiers: TENCENT_RELAY_TIERS,
-        variant: None,
-        series: &[series(None, "tencent/relay", 1.0)],
-        granule: 1,
-        unit: Unit::Plain,
-    },
-    Model {
-        op: &rtc_usage_huawei::list_rtc_history_usage::DESCRIPTOR,
-        tiers: HUAWEI_TIERS,
-        variant: Some(VariantParam {
-            name: "metric",
-            default: Some("CommunicationDuration"),
-        }),
-        series: &[
-            series(Some("CommunicationDuration"), "huawei", 1.0),
-            series(Some("RecordDuration"), "huawei/RecordDuration", 0.3),
-            series(Some("TranscodeDuration"), "huawei/TranscodeDuration", 0.15),
-        ],
-        granule: 1,
-        unit: Unit::Seconds,
-    },
-];
-
-/// The model of `vendor`'s operation `name`.
-pub(crate) fn model(vendor: Vendor, name: &str) -> Option<&'static Model> {
-    MODELS
-        .iter()
-        .find(|m| m.op.vendor == vendor.id() && m.op.name == name)
-}
-
-impl Model {
-    /// The values of the variant parameter, in table order.
-    pub fn variants(&self) -> Vec<&'static str> {
-        self.series.iter().filter_map(|s| s.variant).collect()
-    }
-
-    /// The series for a request whose variant parameter says `variant`; an operation without
-    /// one ignores it. `None` where the value is not one the emulator serves.
-    pub fn measure(&'static self, variant: Option<&str>) -> Option<Measure> {
-        let series = match (&self.variant, variant) {
-            (None, _) => self.series.first(),
-            (Some(param), None) => param
-                .default
-                .and_then(|d| self.series.iter().find(|s| s.variant == Some(d))),
-            (Some(_), Some(v)) => self.series.iter().find(|s| s.variant == Some(v)),
-        }?;
-        Some(Measure {
-            model: self,
-            series,
-        })
-    }
-}
-
-/// One series of one operation: what an answer is made of.
-#[derive(Clone, Copy)]
+/// One series of one usage operation: what an answer is made of.
+#[derive(Debug, Clone)]
 pub(crate) struct Measure {
-    model: &'static Model,
-    series: &'static Series,
+    pub op: &'static OperationDescriptor,
+    pub spec: &'static UsageSpec,
+    series: profile::Series,
+    /// The vendor tier names in answer order, and their mean concurrency.
+    tiers: Vec<(&'static str, f64)>,
+    /// Day figures are multiples of this many seconds (whole units).
+    granule: u64,
 }
 
 impl Measure {
-    /// The tier keys, in answer order.
-    pub fn keys(&self) -> Vec<&'static str> {
-        self.model.tiers.iter().map(|t| t.key).collect()
+    /// The series of `op` (read through `spec`) for the variant `variant` (already resolved by
+    /// [`variant`]).
+    pub fn new(
+        op: &'static OperationDescriptor,
+        spec: &'static UsageSpec,
+        variant: Option<&'static str>,
+    ) -> Self {
+        let tiers = spec
+            .tiers
+            .iter()
+            .map(|t| {
+                let concurrency = profile::concurrency(op.vendor, op.name, t.name, t.tier);
+                (t.name, concurrency)
+            })
+            .collect();
+        let unit_seconds = u64::try_from(spec.unit.millis() / 1_000)
+            .unwrap_or(1)
+            .max(1);
+        Self {
+            op,
+            spec,
+            series: profile::series(op.vendor, op.name, variant),
+            tiers,
+            granule: if spec.whole { unit_seconds } else { 1 },
+        }
     }
 
-    pub fn unit(&self) -> Unit {
-        self.model.unit
+    /// The series of `vendor`'s operation named `operation` for `variant` (as [`variant`]
+    /// reads it); `None` for an operation that is not usage, or a variant it does not have.
+    pub fn of(vendor: Vendor, operation: &str, named: Option<&str>) -> Option<Self> {
+        let op = vendor
+            .entry()
+            .operations
+            .iter()
+            .copied()
+            .find(|op| op.name == operation)?;
+        let spec = usage_spec(op)?;
+        let variant = variant(spec, named).ok()?;
+        Some(Self::new(op, spec, variant))
+    }
+
+    /// The vendor's call minutes: its first usage operation of category `call`, for the
+    /// variant of that category.
+    pub fn calls(vendor: Vendor) -> Option<Self> {
+        let (op, spec) = vendor.call_operation()?;
+        let variant = spec
+            .calls()
+            .into_iter()
+            .find(|(_, category)| *category == Category::Call)
+            .and_then(|(variant, _)| variant);
+        Some(Self::new(op, spec, variant))
+    }
+
+    /// The tier keys, in answer order.
+    pub fn keys(&self) -> Vec<&'static str> {
+        self.tiers.iter().map(|(k, _)| *k).collect()
+    }
+
+    /// A figure of `seconds` as the answer writes it: whole units as an integer, else a
+    /// fraction of the unit (`seconds / 60.0` for float minutes).
+    pub fn figure(&self, seconds: u64) -> Value {
+        let millis = self.spec.unit.millis().max(1);
+        if self.spec.whole {
+            let units = u128::from(seconds) * 1_000 / millis.unsigned_abs() as u128;
+            Value::from(u64::try_from(units).unwrap_or(u64::MAX))
+        } else if millis % 1_000 == 0 {
+            Value::from(seconds as f64 / (millis / 1_000) as f64)
+        } else {
+            Value::from(seconds as f64 * 1_000.0 / millis as f64)
+        }
     }
 
     /// The size of the operation's fine buckets, if it has any that fit a day.
-    fn fine_bucket_seconds(&self) -> Option<i64> {
-        self.model
-            .op
+    pub fn fine_bucket_seconds(&self) -> Option<i64> {
+        self.op
             .limits
             .granularity
             .and_then(|g| g.fine)
             .map(|f| f.bucket.as_secs() as i64)
             .filter(|s| (1..=86_400).contains(s) && 86_400 % s == 0)
+    }
+
+    /// Whether a range of `days` days is answered in fine buckets (the spec's fine
+    /// granularity and its longest range).
+    pub fn answers_fine(&self, days: usize) -> bool {
+        self.fine_bucket_seconds().is_some()
+            && self
+                .op
+                .limits
+                .granularity
+                .and_then(|g| g.fine)
+                .is_some_and(|f| days <= f.max_days as usize)
     }
 
     /// The usage of `app` on `day` per tier key: the sum of the buckets where the operation
@@ -256,23 +179,22 @@ impl Measure {
             }
             return sums;
         }
-        let vendor = self.vendor();
+        let vendor = self.op.vendor;
         let idle = is_idle(vendor, app, day);
         let size = app_size(vendor, app);
-        let (unit, scale) = (self.model.granule.max(1), self.series.scale);
+        let (unit, scale) = (self.granule.max(1), self.series.scale);
         let day_key = day.to_string();
-        self.model
-            .tiers
+        self.tiers
             .iter()
-            .map(|t| {
-                let noise = 0.6 + 0.8 * unit_hash(&[self.series.seed, app, &day_key, t.key]);
-                let seconds = t.concurrency * scale * size * 86_400.0 * DAILY_DUTY * noise;
+            .map(|(key, concurrency)| {
+                let noise = 0.6 + 0.8 * unit_hash(&[self.series.seed.as_str(), app, &day_key, key]);
+                let seconds = concurrency * scale * size * 86_400.0 * DAILY_DUTY * noise;
                 let amount = if idle {
                     0
                 } else {
                     (seconds / unit as f64).round() as u64 * unit
                 };
-                (t.key, amount)
+                (*key, amount)
             })
             .collect()
     }
@@ -287,7 +209,7 @@ impl Measure {
         let Some(bucket) = self.fine_bucket_seconds() else {
             return Vec::new();
         };
-        let vendor = self.vendor();
+        let vendor = self.op.vendor;
         let idle = is_idle(vendor, app, day);
         let size = app_size(vendor, app);
         let scale = self.series.scale;
@@ -298,22 +220,18 @@ impl Measure {
                 let load = DIURNAL[(i * bucket / 3_600) as usize % 24];
                 let start_key = start.to_string();
                 let values = self
-                    .model
                     .tiers
                     .iter()
-                    .map(|t| {
-                        let noise = 0.5 + unit_hash(&[self.series.seed, app, &start_key, t.key]);
-                        let seconds = t.concurrency * scale * size * bucket as f64 * load * noise;
-                        (t.key, if idle { 0 } else { seconds.round() as u64 })
+                    .map(|(key, concurrency)| {
+                        let noise =
+                            0.5 + unit_hash(&[self.series.seed.as_str(), app, &start_key, key]);
+                        let seconds = concurrency * scale * size * bucket as f64 * load * noise;
+                        (*key, if idle { 0 } else { seconds.round() as u64 })
                     })
                     .collect();
                 (start, values)
             })
             .collect()
-    }
-
-    fn vendor(&self) -> Vendor {
-        Vendor::from_id(self.model.op.vendor).unwrap_or(Vendor::Tencent)
     }
 }
 
@@ -329,68 +247,41 @@ const DIURNAL: [f64; 24] = [
     0.55, 0.50, 0.50, 0.60, 0.70, 0.65, 0.45, 0.25,
 ];
 
-/// The demo apps each vendor has unless [`crate::EmulatorBuilder::apps`] says otherwise.
-pub fn default_apps(vendor: &str) -> &'static [&'static str] {
-    match Vendor::from_id(vendor) {
-        Some(Vendor::Volcengine) => &[
-            "65f1a2b3c4d5e6f708192a3b",
-            "65f1a2b3c4d5e6f708192a3c",
-            "65f1a2b3c4d5e6f708192a3d",
-        ],
-        Some(Vendor::Tencent) => &["1400000001", "1400000002", "1400000003"],
-        Some(Vendor::Huawei) => &[
-            "5fa682b34a974f7ad24d223b",
-            "6a1e0c9d8b7f4e3a2c1d0b9e",
-            "7b2f1d0e9c8a5f4b3d2e1c0f",
-        ],
-        None => &[],
-    }
-}
-
-/// The call-minutes operation of `vendor`: the one [`truth`] answers for.
-fn call_model(vendor: Vendor) -> &'static Model {
-    MODELS
-        .iter()
-        .find(|m| m.op.vendor == vendor.id())
-        .expect("every vendor has a call-minutes model")
-}
+pub use crate::profile::default_apps;
 
 /// The call usage of `app` on `day` (the vendor's billing day: Beijing for Volcengine and
-/// Tencent, UTC for Huawei), per vendor tier key, in seconds: what `ListUsages` (either
-/// version), `DescribeTrtcUsage` and `ListRtcHistoryUsage` with metric `CommunicationDuration`
-/// answer. Empty for an unknown vendor. The same as
-/// `truth_for(vendor, <that operation>, app, day, None)`.
+/// Tencent, UTC for Huawei), per vendor tier key, in seconds: what the vendor's call-minutes
+/// operation answers (`ListUsages` of either version, `DescribeTrtcUsage`,
+/// `ListRtcHistoryUsage` with metric `CommunicationDuration`: the first usage operation of
+/// category `call` in its specs, for the variant of that category). Empty for an unknown
+/// vendor. The same as `truth_for(vendor, <that operation>, app, day, None)`.
 pub fn truth(vendor: &str, app: &str, day: NaiveDate) -> Vec<(&'static str, u64)> {
-    Vendor::from_id(vendor).map_or_else(Vec::new, |v| call_measure(v).day(app, day))
-}
-
-/// [`truth`]'s series for a known vendor.
-pub(crate) fn call_measure(vendor: Vendor) -> Measure {
-    call_model(vendor)
-        .measure(None)
-        .expect("a call-minutes model needs no variant")
+    Vendor::get(vendor)
+        .and_then(Measure::calls)
+        .map_or_else(Vec::new, |m| m.day(app, day))
 }
 
 /// The ground truth of any answered operation: what `operation` of `vendor` answers for `app`
 /// on `day` (the operation's billing day), per the vendor's key, as integers.
 ///
-/// `variant` is the value of the operation's variant parameter:
+/// `variant` is the value of the operation's variant parameter (its spec's `usage.variants`):
 /// - `DescribeRecordingUsage`: `MixType`, `Some("single")` or `Some("multi")` (required: `None`
 ///   gives nothing, as the emulator refuses a request without it);
-/// - `ListRtcHistoryUsage`: `metric`, `CommunicationDuration` (also `None`, as [`truth`]),
-///   `RecordDuration` or `TranscodeDuration`; keys `audio`, `video_sd`, `video_hd`,
-///   `video_hdp`;
+/// - `ListRtcHistoryUsage`: `metric`, `CommunicationDuration` (also `None`, as [`truth`]: the
+///   one variant of the operation's own category), `RecordDuration` or `TranscodeDuration`;
+///   keys `audio`, `video_sd`, `video_hd`, `video_hdp`;
 /// - `ListRtcHistoryScale`: `metric`, one of its eight metrics (`UserCount`, ...,
 ///   `AudioCommunicationDuration`), that one only; `None` for all eight, in the spec's order;
 ///   keys are the metric names;
-/// - ignored by the others (`ListUsages` of both versions, `DescribeTrtcUsage`,
-///   `DescribeMixTranscodingUsage`, `DescribeRelayUsage`).
+/// - ignored by an operation without variants (`ListUsages` of both versions,
+///   `DescribeTrtcUsage`, `DescribeMixTranscodingUsage`, `DescribeRelayUsage`).
 ///
-/// Units: seconds for durations (Tencent's answers carry `seconds / 60.0` minutes;
-/// Volcengine's whole minutes, so multiples of 60), counts for Huawei's scale counts, and for
-/// Tencent's relay `Bandwidth` the number answered as it is (no source states its unit).
-/// Tencent's days are the sums of [`truth_buckets_for`]. Empty for an unknown vendor,
-/// operation or variant (and for `ListOperationDistribution`: see [`distribution`]).
+/// Units: seconds for durations (answers carry them in the spec's unit: Tencent's
+/// `seconds / 60.0` minutes; Volcengine's whole minutes, so multiples of 60), counts for
+/// Huawei's scale counts, and for Tencent's relay `Bandwidth` the number answered as it is (no
+/// source states its unit). Days of an operation with fine buckets are the sums of
+/// [`truth_buckets_for`]. Empty for an unknown vendor, operation or variant (and for
+/// `ListOperationDistribution`: see [`distribution`]).
 pub fn truth_for(
     vendor: &str,
     operation: &str,
@@ -398,30 +289,24 @@ pub fn truth_for(
     day: NaiveDate,
     variant: Option<&str>,
 ) -> Vec<(&'static str, u64)> {
-    let Some(vendor) = Vendor::from_id(vendor) else {
+    let Some(vendor) = Vendor::get(vendor) else {
         return Vec::new();
     };
-    // Huawei's scale operation answers metrics rather than tiers.
-    if vendor == Vendor::Huawei
-        && operation == rtc_usage_huawei::list_rtc_history_scale::DESCRIPTOR.name
-    {
-        let mut all = scale(app, day);
-        if let Some(metric) = variant {
-            all.retain(|(k, _)| *k == metric);
-        }
-        return all;
+    if let Some(truth) = bespoke::truth(vendor, operation, app, day, variant) {
+        return truth;
     }
-    model(vendor, operation)
-        .and_then(|m| m.measure(variant))
-        .map_or_else(Vec::new, |m| m.day(app, day))
+    Measure::of(vendor, operation, variant).map_or_else(Vec::new, |m| m.day(app, day))
 }
 
-/// Tencent's 5-minute buckets of `app` on the Beijing `day` for `DescribeTrtcUsage` (the
-/// bucket size is the spec's fine granularity): each bucket's start in Beijing time and its
-/// seconds per tier key. The same as
-/// `truth_buckets_for("tencent", "DescribeTrtcUsage", app, day, None)`.
+/// The fine buckets of `app` on the `day` of the vendor whose call-minutes operation has
+/// them (Tencent's `DescribeTrtcUsage`, 5-minute buckets: the spec's fine granularity): each
+/// bucket's start in that operation's calendar (Beijing time) and its seconds per tier key.
+/// The same as `truth_buckets_for("tencent", "DescribeTrtcUsage", app, day, None)`.
 pub fn truth_buckets(app: &str, day: NaiveDate) -> Vec<(NaiveDateTime, Vec<(&'static str, u64)>)> {
-    call_measure(Vendor::Tencent).buckets(app, day)
+    Vendor::all()
+        .filter_map(Measure::calls)
+        .find(|m| m.fine_bucket_seconds().is_some())
+        .map_or_else(Vec::new, |m| m.buckets(app, day))
 }
 
 /// The fine buckets of any operation that has them (Tencent's four, one day queried): each
@@ -435,156 +320,27 @@ pub fn truth_buckets_for(
     day: NaiveDate,
     variant: Option<&str>,
 ) -> Vec<(NaiveDateTime, Vec<(&'static str, u64)>)> {
-    Vendor::from_id(vendor)
-        .and_then(|v| model(v, operation))
-        .and_then(|m| m.measure(variant))
+    Vendor::get(vendor)
+        .and_then(|v| Measure::of(v, operation, variant))
         .map_or_else(Vec::new, |m| m.buckets(app, day))
 }
 
-/// `ListRtcHistoryScale`'s metrics, in the spec's order.
-pub(crate) const SCALE_METRICS: [&str; 8] = [
-    "UserCount",
-    "SessionCount",
-    "RoomCount",
-    "MaxOnlineUserCount",
-    "MaxOnlineRoomCount",
-    "CommunicationDuration",
-    "VideoCommunicationDuration",
-    "AudioCommunicationDuration",
-];
+pub use crate::bespoke::distribution::distribution;
 
-/// Every `ListRtcHistoryScale` metric of `app` on the UTC `day`, in [`SCALE_METRICS`] order.
-/// The durations are the day's call seconds ([`truth`]: the total, its video tiers, its audio
-/// tier); the counts follow from them (sessions of 15 to 45 minutes, users, rooms of 2 to 5
-/// users, a peak of 2 to 4 times the mean concurrency); an idle day is all zero.
-pub(crate) fn scale(app: &str, day: NaiveDate) -> Vec<(&'static str, u64)> {
-    let calls = call_measure(Vendor::Huawei).day(app, day);
-    let total: u64 = calls.iter().map(|(_, s)| s).sum();
-    let audio = calls
-        .iter()
-        .find(|(k, _)| *k == "audio")
-        .map_or(0, |(_, s)| *s);
-    let day_key = day.to_string();
-    let h = |what: &str| unit_hash(&["huawei/scale", app, &day_key, what]);
-    let counts = if total == 0 {
-        [0; 5]
-    } else {
-        let sessions = (total as f64 / (900.0 + 1_800.0 * h("session"))).ceil();
-        let users = (sessions * (0.55 + 0.3 * h("users"))).ceil();
-        let rooms = (users / (2.0 + 3.0 * h("rooms"))).ceil();
-        let peak_users = (total as f64 / 86_400.0 * (2.0 + 2.0 * h("peak"))).ceil();
-        let peak_rooms = (peak_users / (2.0 + 3.0 * h("peak rooms")))
-            .ceil()
-            .min(rooms);
-        [sessions, users, rooms, peak_users, peak_rooms].map(|n| n.max(1.0) as u64)
-    };
-    let [sessions, users, rooms, peak_users, peak_rooms] = counts;
-    let values = [
-        users,
-        sessions,
-        rooms,
-        peak_users,
-        peak_rooms,
-        total,
-        total - audio,
-        audio,
-    ];
-    SCALE_METRICS.into_iter().zip(values).collect()
-}
-
-/// Provinces (一级行政区) and their weights, for `ListOperationDistribution`.
-const PROVINCES: &[(&str, f64)] = &[
-    ("广东", 12.0),
-    ("北京", 10.0),
-    ("上海", 9.0),
-    ("浙江", 8.0),
-    ("江苏", 8.0),
-    ("四川", 6.0),
-    ("山东", 6.0),
-    ("湖北", 5.0),
-    ("河南", 5.0),
-    ("福建", 4.0),
-    ("湖南", 4.0),
-    ("陕西", 3.0),
-    ("重庆", 3.0),
-    ("天津", 2.0),
-    ("辽宁", 2.0),
-    ("香港", 1.0),
-    ("台湾", 1.0),
-    ("澳门", 0.3),
-];
-
-/// Countries (国家) and their weights.
-const COUNTRIES: &[(&str, f64)] = &[
-    ("中国", 60.0),
-    ("美国", 8.0),
-    ("日本", 6.0),
-    ("新加坡", 5.0),
-    ("韩国", 4.0),
-    ("印度尼西亚", 4.0),
-    ("马来西亚", 3.0),
-    ("泰国", 3.0),
-    ("英国", 2.0),
-    ("德国", 2.0),
-    ("巴西", 2.0),
-    ("澳大利亚", 1.0),
-];
-
-/// Volcengine's distinct users of `app` over the Beijing days `first..=last`, by province
-/// (or by country when `dimension` is `country`, in any case): `(name, users, percent)`,
-/// most users first. Empty when every day of the range is idle.
-pub fn distribution(
-    app: &str,
-    first: NaiveDate,
-    last: NaiveDate,
-    dimension: &str,
-) -> Vec<(&'static str, f64, f64)> {
-    let active = first
-        .iter_days()
-        .take_while(|d| *d <= last)
-        .take(crate::limits::MAX_DAYS_PER_ANSWER)
-        .filter(|d| !is_idle(Vendor::Volcengine, app, *d))
-        .count();
-    if active == 0 {
-        return Vec::new();
-    }
-    let regions = if dimension.eq_ignore_ascii_case("country") {
-        COUNTRIES
-    } else {
-        PROVINCES
-    };
-    let range_key = format!("{first}..{last}");
-    let weights: Vec<f64> = regions
-        .iter()
-        .map(|(name, w)| w * (0.7 + 0.6 * unit_hash(&["volcengine", app, &range_key, name])))
-        .collect();
-    let weight_sum: f64 = weights.iter().sum();
-    let total = app_size(Vendor::Volcengine, app) * 800.0 * (active as f64).powf(0.6);
-    let mut rows: Vec<(&'static str, f64)> = regions
-        .iter()
-        .zip(&weights)
-        .map(|((name, _), w)| (*name, (total * w / weight_sum).round()))
-        .filter(|(_, users)| *users > 0.0)
-        .collect();
-    let users_sum: f64 = rows.iter().map(|(_, u)| u).sum();
-    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-    rows.into_iter()
-        .map(|(name, users)| (name, users, (users / users_sum * 10_000.0).round() / 100.0))
-        .collect()
-}
-
-fn is_idle(vendor: Vendor, app: &str, day: NaiveDate) -> bool {
-    unit_hash(&[vendor.id(), app, &day.to_string(), "idle"]) < IDLE_DAY_SHARE
+/// Whether `app` of the vendor `vendor` (its id) is idle on `day`: every operation of the
+/// vendor answers zero.
+pub(crate) fn is_idle(vendor: &str, app: &str, day: NaiveDate) -> bool {
+    unit_hash(&[vendor, app, &day.to_string(), "idle"]) < IDLE_DAY_SHARE
 }
 
 /// A factor between 0.5 and 2 that makes apps differ in size.
-fn app_size(vendor: Vendor, app: &str) -> f64 {
-    0.5 + 1.5 * unit_hash(&[vendor.id(), app, "size"])
+pub(crate) fn app_size(vendor: &str, app: &str) -> f64 {
+    0.5 + 1.5 * unit_hash(&[vendor, app, "size"])
 }
 
 /// A number in `[0, 1)` determined by `parts` alone (FNV-1a, then SplitMix64's finalizer),
 /// stable across runs, platforms and Rust versions.
-fn unit_hash(parts: &[&str]) -> f64 {
+pub(crate) fn unit_hash(parts: &[&str]) -> f64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for &b in part.as_bytes().iter().chain(&[0xff]) {
@@ -618,13 +374,13 @@ mod tests {
 
     #[test]
     fn the_same_app_and_day_give_the_same_numbers() {
-        for vendor in Vendor::ALL {
+        for vendor in Vendor::all() {
             let app = default_apps(vendor.id())[0];
             let a = truth(vendor.id(), app, d("2026-11-02"));
             assert_eq!(a, truth(vendor.id(), app, d("2026-11-02")));
             assert_eq!(
                 a.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
-                call_measure(vendor).keys()
+                Measure::calls(vendor).unwrap().keys()
             );
         }
         assert!(truth("aws", "x", d("2026-11-02")).is_empty());
@@ -634,7 +390,7 @@ mod tests {
     #[test]
     fn units_buckets_and_idle_days() {
         let days: Vec<NaiveDate> = d("2026-01-01").iter_days().take(365).collect();
-        for vendor in Vendor::ALL {
+        for vendor in Vendor::all() {
             let app = default_apps(vendor.id())[1];
             let idle = days
                 .iter()
@@ -670,22 +426,39 @@ mod tests {
             .unwrap()
     }
 
-    /// Every row of the table is a generated operation of a known vendor, and every vendor's
-    /// first row is its call-minutes operation.
+    /// Every usage operation of every vendor has a series for each of its variants (or its one
+    /// series), and every vendor has call minutes.
     #[test]
-    fn every_model_is_a_generated_operation() {
-        for m in MODELS {
-            let vendor = Vendor::from_id(m.op.vendor).expect("a known vendor");
-            assert!(vendor.operations().iter().any(|op| std::ptr::eq(*op, m.op)));
+    fn every_usage_operation_is_answered() {
+        for vendor in Vendor::all() {
+            for op in vendor.entry().operations {
+                let Some(spec) = usage_spec(op) else {
+                    continue;
+                };
+                let calls = spec.calls();
+                for (value, _) in calls {
+                    let m = Measure::of(vendor, op.name, value).expect("a series");
+                    assert_eq!(m.keys().len(), spec.tiers.len());
+                }
+            }
             assert!(
-                m.measure(None).is_some() || m.variant.is_some(),
-                "{}",
-                m.op.name
+                Measure::calls(vendor)
+                    .unwrap()
+                    .day("app", d("2026-01-05"))
+                    .len()
+                    >= 4
             );
         }
-        for vendor in Vendor::ALL {
-            assert!(call_measure(vendor).day("app", d("2026-01-05")).len() >= 4);
-        }
+    }
+
+    #[test]
+    fn figures_are_written_in_the_spec_unit() {
+        let volc = Measure::calls(Vendor::get("volcengine").unwrap()).unwrap();
+        assert_eq!(volc.figure(120), Value::from(2u64));
+        let tencent = Measure::calls(Vendor::get("tencent").unwrap()).unwrap();
+        assert_eq!(tencent.figure(90), Value::from(1.5));
+        let huawei = Measure::calls(Vendor::get("huawei").unwrap()).unwrap();
+        assert_eq!(huawei.figure(90), Value::from(90u64));
     }
 
     #[test]
@@ -805,7 +578,7 @@ mod tests {
         let metrics: Vec<&str> = scale.iter().map(|(k, _)| *k).collect();
         assert_eq!(
             metrics,
-            rtc_usage_huawei::list_rtc_history_scale::Metric::KNOWN
+            rtc_usage::huawei::list_rtc_history_scale::Metric::KNOWN
         );
         let value = |name| scale.iter().find(|(k, _)| *k == name).unwrap().1;
         let total: u64 = calls.iter().map(|(_, s)| s).sum();

@@ -3,9 +3,11 @@
 //! They are fixed, public values: anything signed with them is accepted, anything else is
 //! refused with the vendor's authentication error. Never use them against a real vendor.
 
+use rtc_usage::Vendor;
 use rtc_usage_core::Credentials;
+use rtc_usage_core::descriptor::ContextValue;
 
-use crate::vendors::Vendor;
+use crate::data::splitmix64;
 
 pub const DEMO_VOLCENGINE_ACCESS_KEY: &str = "AKLTemulatorDemoVolcengine";
 pub const DEMO_VOLCENGINE_SECRET_KEY: &str = "emulator-demo-volcengine-secret";
@@ -16,20 +18,67 @@ pub const DEMO_HUAWEI_SECRET_KEY: &str = "emulator-demo-huawei-secret";
 /// The only project the Huawei emulator serves (path and `X-Project-Id`).
 pub const DEMO_HUAWEI_PROJECT_ID: &str = "0e1d2c3b4a5968778695a4b3c2d1e0f0";
 
-/// The demo credentials of `vendor` (`volcengine`, `tencent`, `huawei`); Huawei's carry the
-/// project id.
-pub fn demo_credentials(vendor: &str) -> Option<Credentials> {
-    Vendor::from_id(vendor).map(credentials)
+/// The demo vendors' credentials: vendor id, access key, secret key, project id.
+const DEMO: &[(&str, &str, &str, Option<&str>)] = &[
+    (
+        "volcengine",
+        DEMO_VOLCENGINE_ACCESS_KEY,
+        DEMO_VOLCENGINE_SECRET_KEY,
+        None,
+    ),
+    (
+        "tencent",
+        DEMO_TENCENT_SECRET_ID,
+        DEMO_TENCENT_SECRET_KEY,
+        None,
+    ),
+    (
+        "huawei",
+        DEMO_HUAWEI_ACCESS_KEY,
+        DEMO_HUAWEI_SECRET_KEY,
+        Some(DEMO_HUAWEI_PROJECT_ID),
+    ),
+];
+
+/// The demo credentials of the vendor `id` (`volcengine`, `tencent`, `huawei`, or any other of
+/// the registry); those of a vendor whose operations name a project carry one.
+pub fn demo_credentials(id: &str) -> Option<Credentials> {
+    Vendor::get(id).map(credentials)
 }
 
+/// A vendor's demo credentials: the listed ones, else made from its id (access key
+/// `EMULATORDEMO<ID>AK`, secret `emulator-demo-<id>-secret`, and a project id of 32 hex digits
+/// where an operation needs one), distinct for every vendor, so that vendors of one shape are
+/// told apart by the access key a request is signed with.
 pub(crate) fn credentials(vendor: Vendor) -> Credentials {
-    match vendor {
-        Vendor::Volcengine => {
-            Credentials::new(DEMO_VOLCENGINE_ACCESS_KEY, DEMO_VOLCENGINE_SECRET_KEY)
-        }
-        Vendor::Tencent => Credentials::new(DEMO_TENCENT_SECRET_ID, DEMO_TENCENT_SECRET_KEY),
-        Vendor::Huawei => Credentials::new(DEMO_HUAWEI_ACCESS_KEY, DEMO_HUAWEI_SECRET_KEY)
-            .with_project_id(DEMO_HUAWEI_PROJECT_ID),
+    let id = vendor.id();
+    if let Some((_, access, secret, project)) = DEMO.iter().find(|(v, ..)| *v == id) {
+        let credentials = Credentials::new(*access, *secret);
+        return match project {
+            Some(project) => credentials.with_project_id(*project),
+            None => credentials,
+        };
+    }
+    let access: String = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let credentials = Credentials::new(
+        format!("EMULATORDEMO{access}AK"),
+        format!("emulator-demo-{id}-secret"),
+    );
+    let needs_project = vendor.entry().operations.iter().any(|op| {
+        op.context_params
+            .iter()
+            .any(|p| p.value == ContextValue::ProjectId)
+    });
+    if needs_project {
+        let seed = id.bytes().fold(0u64, |h, b| splitmix64(h ^ u64::from(b)));
+        let project = format!("{:016x}{:016x}", splitmix64(seed), splitmix64(!seed));
+        credentials.with_project_id(project)
+    } else {
+        credentials
     }
 }
 
@@ -39,8 +88,8 @@ pub(crate) fn credentials(vendor: Vendor) -> Credentials {
 /// endpoint override.
 pub fn demo_env(endpoint_url: &str) -> Vec<(&'static str, String)> {
     let mut vars = Vec::new();
-    for vendor in Vendor::ALL {
-        let info = vendor.info();
+    for vendor in Vendor::all() {
+        let info = vendor.entry().info;
         let env = &info.credential_env;
         let creds = credentials(vendor);
         let mut push = |names: &'static [&'static str], value: Option<&str>| {
@@ -85,8 +134,11 @@ mod tests {
 
     #[test]
     fn every_vendor_has_credentials_and_exports() {
-        for vendor in Vendor::ALL {
-            assert!(demo_credentials(vendor.id()).is_some());
+        let keys: Vec<String> = Vendor::all()
+            .map(|v| demo_credentials(v.id()).unwrap().access_key_id().to_owned())
+            .collect();
+        for (i, key) in keys.iter().enumerate() {
+            assert!(!keys[..i].contains(key), "{key} twice");
         }
         assert_eq!(
             demo_credentials("huawei").unwrap().project_id(),
@@ -102,7 +154,15 @@ mod tests {
         ] {
             assert!(lines.contains(expected), "{lines}");
         }
-        assert_eq!(lines.lines().count(), 10);
+        // Per vendor: access key, secret key, the project where it has one, the endpoint
+        // (10 lines for the three demo vendors).
+        let expected: usize = Vendor::all()
+            .map(|v| 3 + usize::from(credentials(v).project_id().is_some()))
+            .sum();
+        assert_eq!(lines.lines().count(), expected);
+        let demo_vendors = ["volcengine", "tencent", "huawei"]
+            .map(|id| 3 + usize::from(demo_credentials(id).unwrap().project_id().is_some()));
+        assert_eq!(demo_vendors.iter().sum::<usize>(), 10);
         assert_eq!(shell_quote("a b'c"), r"'a b'\''c'");
     }
 }

@@ -1,5 +1,7 @@
 //! One request, from arrival to answer, in the order a vendor's gateway and service check
-//! it: route, body, signature, rate, parameters, range, app, faults, data.
+//! it: shape and vendor, route, body, signature, project and region, rate, parameters,
+//! range, app, faults, data. Nothing here knows a vendor: the shape modules
+//! ([`crate::shapes`]) speak the protocols, the descriptors and `usage:` blocks say the rest.
 
 use std::fmt;
 use std::sync::Arc;
@@ -8,14 +10,16 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::Request;
 use hyper::body::{Bytes, Incoming};
 
+use crate::answer;
 use crate::auth;
 use crate::faults::{Fault, Target};
 use crate::limits;
 use crate::problem::Problem;
 use crate::reply::{self, Reply, RequestHead};
+use crate::request::{self, Input};
 use crate::server::State;
+use crate::shapes::{self, Claim, Meta};
 use crate::stats::Outcome;
-use crate::vendors::{self, Api, Context, Meta};
 
 /// Closes the connection without an answer (a [`Fault::Disconnect`], or a client that went
 /// away mid-body).
@@ -54,21 +58,23 @@ pub(crate) async fn handle(
     }
     let (parts, body) = request.into_parts();
     let head = RequestHead::from_parts(&parts);
-    let Some(api) = vendors::claim(&head) else {
+    let Some(claim) = shapes::claim(&head) else {
         state.stats.record(None, Outcome::Rejected, false);
         return Ok(reply::not_emulated());
     };
     let mut meta = Meta {
         request_id: state.next_request_id(),
+        vendor: Some(claim.vendor),
         ..Meta::default()
     };
     let mut injected = false;
-    let result = serve(&state, api, &head, body, &mut meta, &mut injected).await;
+    let result = serve(&state, &claim, &head, body, &mut meta, &mut injected).await;
     let (outcome, answer) = match result {
         Ok(reply) => (Outcome::Ok, Ok(reply)),
         Err(Stop::Problem(problem)) => {
-            tracing::debug!(vendor = %api.vendor(), %problem, "refused");
-            (problem.outcome(), Ok(api.error(&problem, &meta)))
+            tracing::debug!(vendor = %claim.vendor, %problem, "refused");
+            let answer = shapes::error(claim.shape, &problem, &meta);
+            (problem.outcome(), Ok(reply::encoded(answer)))
         }
         Err(Stop::Disconnect) => (Outcome::Broken, Err(Disconnect)),
         Err(Stop::Malformed) => (Outcome::Broken, Ok(reply::malformed())),
@@ -79,26 +85,27 @@ pub(crate) async fn handle(
 
 async fn serve(
     state: &State,
-    api: &dyn Api,
+    claim: &Claim,
     head: &RequestHead,
     body: Incoming,
     meta: &mut Meta,
     injected: &mut bool,
 ) -> Result<Reply, Stop> {
-    let vendor = api.vendor();
-    let op = api.route(head)?;
+    let (shape, vendor) = (claim.shape, claim.vendor);
+    let op = shape.route(head, &claim.ops)?;
     meta.op = Some(op);
     let body = read_body(body, state.max_body_bytes).await?;
     let now = state.clock.now();
     let verified = auth::check(vendor, op, head, &body, now, state.max_clock_skew)?;
     meta.region = verified.region;
-    api.authorize(op, head)?;
+    shape.authorize(op, head)?;
+    shapes::authorize_context(vendor, op, head)?;
     if !state.rates.admit(op) {
         return Err(Problem::Throttled.into());
     }
-    let mut call = api.parse(op, head, &body)?;
+    let mut call = request::parse(vendor, op, head, &body, now)?;
     limits::check_range(op, &call.range, now, state.enforce_unconfirmed)?;
-    api.complete_range(&mut call, now);
+    shape.complete_range(op, &mut call.range, now);
     let days = limits::days(op, &call.range)?;
     let apps = state.apps(vendor);
     if let Some(app) = call.app.as_ref().filter(|app| !apps.contains(app)) {
@@ -124,12 +131,17 @@ async fn serve(
             Fault::Latency(delay) => tokio::time::sleep(delay).await,
         }
     }
-    let context = Context {
-        meta,
-        days: &days,
-        apps,
+    let payload = match &call.input {
+        Input::Usage(measure) => {
+            let asked: Vec<&str> = match &call.app {
+                Some(app) => vec![app.as_str()],
+                None => apps.iter().map(String::as_str).collect(),
+            };
+            answer::usage(measure, &asked, &days)?
+        }
+        Input::Bespoke(bespoke) => (bespoke.answer)(&call, &days)?,
     };
-    Ok(api.answer(&call, &context)?)
+    Ok(reply::encoded(shapes::success(shape, &payload, meta)))
 }
 
 /// The whole body, at most `max` bytes.

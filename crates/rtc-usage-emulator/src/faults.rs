@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use rtc_usage::Vendor;
 
 use crate::data::{splitmix64, unit_interval};
-use crate::vendors::Vendor;
 
 /// What a fault does to a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,7 @@ pub enum Fault {
 /// apply, any other fault ends the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaultRule {
+    /// The vendor of the registry the request is for (`Vendor::get("tencent")`).
     pub vendor: Option<Vendor>,
     /// The app the request asks about (a Tencent request without `SdkAppId` asks about every
     /// app of the account, so it matches any app rule).
@@ -54,6 +55,7 @@ impl FaultRule {
         }
     }
 
+    /// Only requests for `vendor` (a registry vendor: `"tencent".parse()?`).
     pub fn vendor(mut self, vendor: Vendor) -> Self {
         self.vendor = Some(vendor);
         self
@@ -175,12 +177,16 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn vendor(id: &str) -> Vendor {
+        Vendor::get(id).unwrap()
+    }
+
     #[test]
     fn rules_match_vendor_app_and_day_and_run_out() {
         let day = d("2026-11-02");
         let faults = Faults::new(
             vec![
-                FaultRule::new(Fault::Latency(Duration::from_millis(5))).vendor(Vendor::Tencent),
+                FaultRule::new(Fault::Latency(Duration::from_millis(5))).vendor(vendor("tencent")),
                 FaultRule::new(Fault::ServerError(503))
                     .app("a")
                     .day(day)
@@ -192,22 +198,22 @@ mod tests {
         );
         let days = [d("2026-11-01"), day];
         let hit = Target {
-            vendor: Vendor::Tencent,
+            vendor: vendor("tencent"),
             app: Some("a"),
             days: &days,
         };
         let other_app = Target {
-            vendor: Vendor::Tencent,
+            vendor: vendor("tencent"),
             app: Some("b"),
             days: &days,
         };
         let all_apps = Target {
-            vendor: Vendor::Huawei,
+            vendor: vendor("huawei"),
             app: None,
             days: &days[1..],
         };
         let other_day = Target {
-            vendor: Vendor::Huawei,
+            vendor: vendor("huawei"),
             app: Some("a"),
             days: &days[..1],
         };
@@ -231,7 +237,7 @@ mod tests {
     fn shares_are_seeded() {
         let days = [d("2026-11-01")];
         let target = Target {
-            vendor: Vendor::Volcengine,
+            vendor: vendor("volcengine"),
             app: Some("a"),
             days: &days,
         };

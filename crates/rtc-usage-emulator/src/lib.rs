@@ -1,33 +1,37 @@
-//! A local emulator of the RTC usage APIs of Volcengine, Tencent Cloud and Huawei Cloud, so
-//! the generated clients can be tried, tested and benchmarked offline.
+//! A local emulator of the RTC usage APIs of every vendor of the specs (the facade's vendor
+//! registry, [`rtc_usage::registry::VENDORS`]), so the generated clients can be tried, tested
+//! and benchmarked offline.
 //!
-//! It answers Volcengine `ListUsages` (2020-12-01 and 2023-11-01) and
-//! `ListOperationDistribution`; Tencent `DescribeTrtcUsage`, `DescribeRecordingUsage`,
-//! `DescribeMixTranscodingUsage` and `DescribeRelayUsage`; Huawei `ListRtcHistoryUsage` and
-//! `ListRtcHistoryScale`.
+//! It answers every usage operation of the specs (each operation with a `usage:` block:
+//! Volcengine `ListUsages` at 2020-12-01 and 2023-11-01; Tencent `DescribeTrtcUsage`,
+//! `DescribeRecordingUsage` and `DescribeMixTranscodingUsage`; Huawei `ListRtcHistoryUsage`),
+//! from the spec alone, and three operations with answers of their own: Volcengine
+//! `ListOperationDistribution`, Tencent `DescribeRelayUsage` and Huawei `ListRtcHistoryScale`.
 //!
-//! One HTTP listener on 127.0.0.1 serves all three vendors and tells them apart by the
-//! request's shape (Huawei's `/v1/...` path, Tencent's `X-TC-Action` header, Volcengine's
-//! `Action` query). Each request is treated as the vendor would:
+//! One HTTP listener on 127.0.0.1 serves every vendor. A request is told apart by its shape,
+//! one per envelope of the descriptors (a path template such as Huawei's `/v1/...`, the TC3
+//! `X-TC-Action` header, the `Action` query constant), then, among the vendors of that shape,
+//! by the access key it is signed with. Each request is treated as the vendor would:
 //!
 //! - its signature is recomputed from what arrived with the vendor's demo credentials
 //!   ([`demo_credentials`]) and a request time more than 5 minutes off is refused;
 //! - the documented limits come from the generated crates' descriptors, so a spec change moves
 //!   the emulator too: the rate (a sliding window per operation and version, scalable for benchmarks), start
 //!   before end, the span and the look-back (unconfirmed limits only on request);
-//! - answers carry deterministic synthetic usage in the vendor's units, days and buckets, equal
+//! - answers carry deterministic synthetic usage in the spec's units, days, buckets and layout,
+//!   written through the operation's `usage:` block and the envelope module's encoder, equal
 //!   to the public ground truth: [`truth`] and [`truth_buckets`] for the call minutes,
 //!   [`truth_for`] and [`truth_buckets_for`] for every answered operation (Tencent's recording,
 //!   mixed transcoding and relay usage, Huawei's recording and transcoding metrics and its
 //!   history scale);
-//! - errors are the vendor's own codes, statuses and envelopes;
+//! - errors are the vendor's own codes (from its spec's error table), statuses and envelopes;
 //! - faults (latency, server errors, throttling, broken answers) can be injected by share or
 //!   by rule ([`FaultRule`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use rtc_usage::tencent::{Client, Config};
 //! use rtc_usage_emulator::{Emulator, demo_credentials};
-//! use rtc_usage_tencent::{Client, Config};
 //!
 //! let emu = Emulator::builder().rate_scale(20.0).start().await?;
 //! let client = Client::new(
@@ -51,7 +55,9 @@
 
 #![forbid(unsafe_code)]
 
+mod answer;
 mod auth;
+mod bespoke;
 mod builder;
 mod data;
 mod demo;
@@ -59,10 +65,12 @@ mod dispatch;
 mod faults;
 mod limits;
 mod problem;
+mod profile;
 mod reply;
+mod request;
 mod server;
+mod shapes;
 mod stats;
-mod vendors;
 
 pub use builder::{DEFAULT_MAX_BODY_BYTES, EmulatorBuilder};
 pub use data::{default_apps, distribution, truth, truth_buckets, truth_buckets_for, truth_for};
@@ -72,6 +80,7 @@ pub use demo::{
     demo_credentials, demo_env, export_lines,
 };
 pub use faults::{Fault, FaultRule};
+/// The vendors: the facade's registry entries (`Vendor::all()`, `Vendor::get("tencent")`).
+pub use rtc_usage::{UnknownVendor, Vendor};
 pub use server::Emulator;
 pub use stats::{OperationStats, Stats};
-pub use vendors::{UnknownVendor, Vendor};

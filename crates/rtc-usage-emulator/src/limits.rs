@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn window_admits_the_documented_number_then_refuses() {
-        let op = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
+        let op = &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR;
         let windows = RateWindows::new(true, 1.0);
         let admitted = (0..8).filter(|_| windows.admit(op)).count();
         assert_eq!(admitted, 5);
@@ -214,8 +214,8 @@ mod tests {
 
     #[test]
     fn each_version_has_its_own_window() {
-        let old = &rtc_usage_volcengine::list_usages::DESCRIPTOR;
-        let new = &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR;
+        let old = &rtc_usage::volcengine::list_usages::DESCRIPTOR;
+        let new = &rtc_usage::volcengine::list_usages_2023_11_01::DESCRIPTOR;
         let windows = RateWindows::new(true, 1.0);
         assert_eq!((0..4).filter(|_| windows.admit(old)).count(), 2);
         assert_eq!((0..4).filter(|_| windows.admit(new)).count(), 2);
@@ -223,7 +223,7 @@ mod tests {
 
     #[test]
     fn ranges_are_checked_with_the_descriptors_limits() {
-        let tencent = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
+        let tencent = &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR;
         assert!(check_range(tencent, &dates("2026-11-01", "2026-12-01"), now(), false).is_ok());
         assert!(matches!(
             check_range(tencent, &dates("2026-11-01", "2026-12-02"), now(), false),
@@ -236,14 +236,14 @@ mod tests {
                 end: "EndTime"
             })
         ));
-        let usages = &rtc_usage_volcengine::list_usages::DESCRIPTOR;
+        let usages = &rtc_usage::volcengine::list_usages::DESCRIPTOR;
         let old = times("2026-10-10T00:00:00+08:00", "2026-10-11T00:00:00+08:00");
         assert!(check_range(usages, &old, now(), false).is_ok());
         assert!(matches!(
             check_range(usages, &old, now(), true),
             Err(Problem::TooFarBack(l)) if l.max_days == 30
         ));
-        let huawei = &rtc_usage_huawei::list_rtc_history_usage::DESCRIPTOR;
+        let huawei = &rtc_usage::huawei::list_rtc_history_usage::DESCRIPTOR;
         let long = dates("2026-10-01", "2026-11-20");
         assert!(check_range(huawei, &long, now(), false).is_ok());
         assert!(matches!(
@@ -251,7 +251,7 @@ mod tests {
             Err(Problem::SpanTooLong(_))
         ));
         // The scale's limits are enforced by default, and a missing end is not checked.
-        let scale = &rtc_usage_huawei::list_rtc_history_scale::DESCRIPTOR;
+        let scale = &rtc_usage::huawei::list_rtc_history_scale::DESCRIPTOR;
         assert!(matches!(
             check_range(scale, &dates("2026-10-20", "2026-11-21"), now(), false),
             Err(Problem::SpanTooLong(l)) if l.max_days == 31
@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn days_follow_each_vendors_calendar() {
-        let usages = &rtc_usage_volcengine::list_usages::DESCRIPTOR;
+        let usages = &rtc_usage::volcengine::list_usages::DESCRIPTOR;
         let got = days(
             usages,
             &times("2021-07-24T08:00:00+08:00", "2021-07-28T08:00:00+08:00"),
@@ -288,7 +288,7 @@ mod tests {
             &times("2021-07-23T16:00:00Z", "2021-07-24T00:00:00+08:00"),
         );
         assert_eq!(got.unwrap(), [d("2021-07-24")]);
-        let tencent = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
+        let tencent = &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR;
         assert_eq!(
             days(tencent, &dates("2022-01-01", "2022-01-02"))
                 .unwrap()

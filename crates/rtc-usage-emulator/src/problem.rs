@@ -1,5 +1,6 @@
-//! What can be wrong with a request, in the emulator's words; each vendor module turns a
-//! [`Problem`] into its own code, status and envelope.
+//! What can be wrong with a request, in the emulator's words; each shape module
+//! ([`crate::shapes`]) words a [`Problem`] as its protocol does, with the codes of the vendor's
+//! spec, and the envelope module encodes it.
 
 use std::fmt;
 

@@ -4,10 +4,9 @@ use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
+use rtc_usage::Vendor;
+use rtc_usage_core::envelope::Encoded;
 use rtc_usage_core::signing::verify::decode_query;
-use serde::Serialize;
-
-use crate::problem::Problem;
 
 /// An answer with its whole body.
 pub(crate) type Reply = Response<Full<Bytes>>;
@@ -51,14 +50,6 @@ impl RequestHead {
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         decode_query(&self.query)
     }
-
-    /// The first value of query parameter `name`.
-    pub fn query_value(&self, name: &str) -> Option<String> {
-        self.query_pairs()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
-    }
 }
 
 /// A JSON answer with `status` (an invalid status becomes 500) and extra headers.
@@ -78,29 +69,25 @@ pub(crate) fn json(status: u16, body: Vec<u8>, headers: &[(&'static str, &str)])
     reply
 }
 
-/// `value` as JSON bytes; failing to serialize is the emulator's own internal error.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, Problem> {
-    serde_json::to_vec(value).map_err(|e| Problem::Internal(format!("serializing the answer: {e}")))
-}
-
-/// Builds a generated response type through its builder; a builder that refuses is the
-/// emulator's own internal error.
-pub(crate) fn build<B, T>(builder: B) -> Result<T, Problem>
-where
-    T: TryFrom<B>,
-    T::Error: std::fmt::Display,
-{
-    T::try_from(builder).map_err(|e| Problem::Internal(format!("building the answer: {e}")))
+/// An answer an envelope module encoded.
+pub(crate) fn encoded(answer: Encoded) -> Reply {
+    let headers: Vec<(&'static str, &str)> = answer
+        .headers
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    json(answer.status, answer.body, &headers)
 }
 
 /// The answer to a request no vendor claims: not one of the emulated APIs.
 pub(crate) fn not_emulated() -> Reply {
-    json(
-        404,
-        br#"{"error":"not an emulated API: expected Huawei GET /v1/..., Tencent X-TC-Action or Volcengine ?Action="}"#
-            .to_vec(),
-        &[],
-    )
+    let vendors: Vec<&str> = Vendor::all().map(Vendor::id).collect();
+    let message = format!(
+        "not an emulated API: no operation of {} is called with this path, action header or action query",
+        vendors.join(", ")
+    );
+    let body = serde_json::json!({ "error": message });
+    json(404, serde_json::to_vec(&body).unwrap_or_default(), &[])
 }
 
 /// An answer that is not the JSON the vendor sends (fault injection).

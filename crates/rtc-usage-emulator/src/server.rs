@@ -1,4 +1,4 @@
-//! The listener: one HTTP/1 server on 127.0.0.1 for all three vendors, its shared state,
+//! The listener: one HTTP/1 server on 127.0.0.1 for every vendor, its shared state,
 //! and the [`Emulator`] handle that stops it.
 
 use std::collections::BTreeMap;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use rtc_usage::Vendor;
 use rtc_usage_core::clock::SharedClock;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -22,7 +23,6 @@ use crate::dispatch;
 use crate::faults::Faults;
 use crate::limits::RateWindows;
 use crate::stats::{Counters, Stats};
-use crate::vendors::Vendor;
 
 /// What every request handler shares.
 #[derive(Debug)]
@@ -157,7 +157,7 @@ impl Emulator {
 
     /// The apps `vendor` serves (empty for an unknown vendor).
     pub fn apps(&self, vendor: &str) -> Vec<String> {
-        Vendor::from_id(vendor)
+        Vendor::get(vendor)
             .map(|v| self.state.apps(v).to_vec())
             .unwrap_or_default()
     }

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use common::*;
+use rtc_usage::volcengine::list_operation_distribution::{Dimension, Indicator};
 use rtc_usage_emulator::{
     Emulator, default_apps, demo_credentials, demo_env, distribution, truth, truth_buckets,
     truth_buckets_for, truth_for,
 };
-use rtc_usage_volcengine::list_operation_distribution::{Dimension, Indicator};
 
 /// Volcengine's `Usages[]` (each entry's `TimeStamp` and minutes of Audio, VideoSDM, VideoSD,
 /// VideoHD), one per Beijing day from `first`, are the truth in whole minutes.
@@ -87,14 +87,17 @@ async fn volcengine_distribution_rows_are_the_truth() {
         .send()
         .await
         .unwrap();
-    assert_eq!(out.name, Indicator::UserNum);
-    assert_eq!(out.dimension, Dimension::Province);
+    assert_eq!(out.name, Some(Indicator::UserNum));
+    assert_eq!(out.dimension, Some(Dimension::Province));
     let expected = distribution(app, first, last, "province");
     assert!(!expected.is_empty());
     let got: Vec<(&str, f64, f64)> = out
         .data
         .iter()
-        .map(|d| (d.distribution_name.as_str(), d.value, d.proportion))
+        .map(|d| {
+            let name = d.distribution_name.as_deref().unwrap_or_default();
+            (name, d.value.unwrap_or(-1.0), d.proportion.unwrap_or(-1.0))
+        })
         .collect();
     assert_eq!(got, expected);
     let percent: f64 = got.iter().map(|r| r.2).sum();
@@ -214,7 +217,7 @@ async fn huawei_days_are_the_truth_in_seconds_with_their_total() {
     let out = client
         .list_rtc_history_usage()
         .app(app)
-        .metric(rtc_usage_huawei::list_rtc_history_usage::Metric::CommunicationDuration)
+        .metric(rtc_usage::huawei::list_rtc_history_usage::Metric::CommunicationDuration)
         .start_date(first)
         .end_date(last)
         .send()
@@ -225,7 +228,7 @@ async fn huawei_days_are_the_truth_in_seconds_with_their_total() {
         assert_eq!(usage.date, day);
         let got = [usage.audio, usage.video_sd, usage.video_hd, usage.video_hdp].map(|s| s as u64);
         assert_eq!(got.to_vec(), seconds(&truth("huawei", app, day)), "{day}");
-        assert_eq!(usage.total_duration as u64, got.iter().sum::<u64>());
+        assert_eq!(usage.total_duration, Some(got.iter().sum::<u64>() as i64));
     }
 }
 
@@ -239,10 +242,10 @@ async fn the_demo_environment_configures_the_clients() {
             .contains(&format!("export RTC_USAGE_ENDPOINT_TENCENT={}", emu.url()))
     );
     let config = rtc_usage_core::Config::builder()
-        .load_env(&rtc_usage_tencent::VENDOR)
+        .load_env(&rtc_usage::tencent::VENDOR)
         .build_with_lookup(|name| env.get(name).cloned())
         .unwrap();
-    let client = rtc_usage_tencent::Client::new(config).unwrap();
+    let client = rtc_usage::tencent::Client::new(config).unwrap();
     let day = days_ago(2);
     let out = client
         .describe_trtc_usage()
@@ -301,7 +304,7 @@ fn tencent_truth(
 
 #[tokio::test]
 async fn tencent_recording_is_the_truth_and_single_differs_from_multi() {
-    use rtc_usage_tencent::describe_recording_usage::MixType;
+    use rtc_usage::tencent::describe_recording_usage::MixType;
 
     let emu = Emulator::start().await.unwrap();
     let client = tencent(config("tencent", &emu));
@@ -406,7 +409,7 @@ async fn tencent_transcoding_and_relay_are_the_truth() {
 
 #[tokio::test]
 async fn huawei_recording_and_transcoding_metrics_have_their_own_seconds() {
-    use rtc_usage_huawei::list_rtc_history_usage::Metric;
+    use rtc_usage::huawei::list_rtc_history_usage::Metric;
 
     let emu = Emulator::start().await.unwrap();
     let client = huawei(config("huawei", &emu));
@@ -444,7 +447,12 @@ async fn huawei_recording_and_transcoding_metrics_have_their_own_seconds() {
                 "{metric} {day}"
             );
         }
-        totals.push(out.usage.iter().map(|u| u.total_duration).sum::<i64>());
+        totals.push(
+            out.usage
+                .iter()
+                .map(|u| u.total_duration.expect("the emulator sends the total"))
+                .sum::<i64>(),
+        );
     }
     assert!(totals.iter().all(|t| *t > 0), "{totals:?}");
     assert!(
@@ -455,7 +463,7 @@ async fn huawei_recording_and_transcoding_metrics_have_their_own_seconds() {
 
 #[tokio::test]
 async fn huawei_scale_answers_the_metrics_asked_for() {
-    use rtc_usage_huawei::list_rtc_history_scale::Metric;
+    use rtc_usage::huawei::list_rtc_history_scale::Metric;
 
     let emu = Emulator::start().await.unwrap();
     let client = huawei(config("huawei", &emu));
@@ -516,7 +524,7 @@ async fn volcengine_list_usages_2023_11_01_answers_under_its_own_version() {
     let emu = Emulator::start().await.unwrap();
     let app = default_apps("volcengine")[2];
     let (first, last) = (days_ago(5), days_ago(1));
-    let op = &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR;
+    let op = &rtc_usage::volcengine::list_usages_2023_11_01::DESCRIPTOR;
     let body = format!(
         r#"{{"AppId":"{app}","StartTime":"{}","EndTime":"{}"}}"#,
         midnight(first).to_rfc3339(),

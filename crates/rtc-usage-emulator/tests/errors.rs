@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use common::*;
+use rtc_usage::huawei::list_rtc_history_usage::Metric;
 use rtc_usage_core::{Credentials, ErrorKind, FixedClock};
 use rtc_usage_emulator::{DEMO_HUAWEI_PROJECT_ID, Emulator, default_apps, demo_credentials};
-use rtc_usage_huawei::list_rtc_history_usage::Metric;
 
 /// Calls each vendor's usage operation for its first default app with `credentials(vendor)`
 /// and returns the three errors (Volcengine, Tencent, Huawei).
@@ -147,7 +147,7 @@ async fn a_clock_off_by_ten_minutes_is_refused() {
 #[tokio::test]
 async fn ranges_the_clients_refuse_get_the_vendors_invalid_parameter_errors() {
     let emu = Emulator::start().await.unwrap();
-    let volc = &rtc_usage_volcengine::list_usages::DESCRIPTOR;
+    let volc = &rtc_usage::volcengine::list_usages::DESCRIPTOR;
     let volc_query = [("Action", "ListUsages"), ("Version", "2020-12-01")];
     let volc_body = |start: chrono::NaiveDate, end: chrono::NaiveDate| {
         format!(
@@ -186,7 +186,7 @@ async fn ranges_the_clients_refuse_get_the_vendors_invalid_parameter_errors() {
     );
     assert_eq!(swapped.body["ResponseMetadata"]["Action"], "ListUsages");
 
-    let tc = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
+    let tc = &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR;
     let creds = demo_credentials("tencent").unwrap();
     let too_long = format!(
         r#"{{"StartTime":"{}","EndTime":"{}","SdkAppId":1400000001}}"#,
@@ -208,7 +208,7 @@ async fn ranges_the_clients_refuse_get_the_vendors_invalid_parameter_errors() {
     );
     assert!(answer.body["Response"]["RequestId"].is_string());
 
-    let hw = &rtc_usage_huawei::list_rtc_history_usage::DESCRIPTOR;
+    let hw = &rtc_usage::huawei::list_rtc_history_usage::DESCRIPTOR;
     let creds = demo_credentials("huawei").unwrap();
     let (start, end) = (days_ago(1).to_string(), days_ago(2).to_string());
     let query = [
@@ -231,7 +231,7 @@ async fn missing_parameters_and_unknown_apps() {
         .start()
         .await
         .unwrap();
-    let volc = &rtc_usage_volcengine::list_usages::DESCRIPTOR;
+    let volc = &rtc_usage::volcengine::list_usages::DESCRIPTOR;
     let creds = demo_credentials("volcengine").unwrap();
     let query = [("Action", "ListUsages"), ("Version", "2020-12-01")];
     let answer = send_raw(&emu, volc, &creds, "/", &query, "{}").await;
@@ -252,7 +252,7 @@ async fn missing_parameters_and_unknown_apps() {
         (404, Some("InvalidActionOrVersion"))
     );
 
-    let hw = &rtc_usage_huawei::list_rtc_history_usage::DESCRIPTOR;
+    let hw = &rtc_usage::huawei::list_rtc_history_usage::DESCRIPTOR;
     let creds = demo_credentials("huawei").unwrap();
     let query = [
         ("metric", "CommunicationDuration"),
@@ -308,7 +308,7 @@ async fn the_new_operations_check_their_own_parameters_and_limits() {
         .start()
         .await
         .unwrap();
-    let recording = &rtc_usage_tencent::describe_recording_usage::DESCRIPTOR;
+    let recording = &rtc_usage::tencent::describe_recording_usage::DESCRIPTOR;
     let creds = demo_credentials("tencent").unwrap();
     let day = days_ago(2);
     let body = |mix: &str| {
@@ -361,7 +361,7 @@ async fn the_new_operations_check_their_own_parameters_and_limits() {
     assert_eq!(local.kind(), ErrorKind::InvalidInput);
     assert_eq!(emu.requests(), requests);
 
-    let scale = &rtc_usage_huawei::list_rtc_history_scale::DESCRIPTOR;
+    let scale = &rtc_usage::huawei::list_rtc_history_scale::DESCRIPTOR;
     let creds = demo_credentials("huawei").unwrap();
     let app = default_apps("huawei")[0];
     let (long_ago, recent) = (days_ago(40).to_string(), days_ago(2).to_string());
@@ -412,7 +412,7 @@ async fn the_new_operations_check_their_own_parameters_and_limits() {
         assert_eq!(answer.code().unwrap_or_default(), code, "{query:?}");
     }
 
-    let usages = &rtc_usage_volcengine::list_usages_2023_11_01::DESCRIPTOR;
+    let usages = &rtc_usage::volcengine::list_usages_2023_11_01::DESCRIPTOR;
     let creds = demo_credentials("volcengine").unwrap();
     let body = format!(
         r#"{{"AppId":"{}","StartTime":"{}","EndTime":"{}"}}"#,
@@ -542,19 +542,19 @@ async fn junk_never_stops_the_emulator() {
         default_apps("volcengine")[0]
     );
     let creds = demo_credentials("volcengine").unwrap();
-    for op in rtc_usage_volcengine::OPERATIONS {
+    for op in rtc_usage::volcengine::OPERATIONS {
         let answer = send_raw(&emu, op, &creds, "/", &volc_query(op.name), &volc_body).await;
         assert!(answer.status < 500, "{}: {answer:?}", op.name);
     }
     let creds = demo_credentials("tencent").unwrap();
-    let tc = &rtc_usage_tencent::describe_trtc_usage::DESCRIPTOR;
+    let tc = &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR;
     for date in [max_date, min_date] {
         let body = format!(r#"{{"StartTime":"{date}","EndTime":"{date}"}}"#);
         let answer = send_raw(&emu, tc, &creds, "/", &[], &body).await;
         assert_eq!(answer.status, 200, "{answer:?}");
     }
     let creds = demo_credentials("huawei").unwrap();
-    let hw = &rtc_usage_huawei::list_rtc_history_usage::DESCRIPTOR;
+    let hw = &rtc_usage::huawei::list_rtc_history_usage::DESCRIPTOR;
     for (start, end) in [(max_date, max_date), (min_date, max_date)] {
         let query = [
             ("app", default_apps("huawei")[0]),

@@ -11,10 +11,10 @@ use rtc_usage_emulator::{Emulator, Fault, FaultRule, Vendor, default_apps};
 
 /// A `DescribeTrtcUsage` call for one app and day.
 async fn tencent_day(
-    client: &rtc_usage_tencent::Client,
+    client: &rtc_usage::tencent::Client,
     app: &str,
     day: NaiveDate,
-) -> Result<rtc_usage_tencent::DescribeTrtcUsageResponse, rtc_usage_core::Error> {
+) -> Result<rtc_usage::tencent::DescribeTrtcUsageResponse, rtc_usage_core::Error> {
     client
         .describe_trtc_usage()
         .sdk_app_id(app.parse::<u64>().unwrap())
@@ -26,9 +26,9 @@ async fn tencent_day(
 
 /// `n` calls at once; their results in order.
 async fn burst(
-    client: &rtc_usage_tencent::Client,
+    client: &rtc_usage::tencent::Client,
     n: usize,
-) -> Vec<Result<rtc_usage_tencent::DescribeTrtcUsageResponse, rtc_usage_core::Error>> {
+) -> Vec<Result<rtc_usage::tencent::DescribeTrtcUsageResponse, rtc_usage_core::Error>> {
     let calls = (0..n).map(|_| {
         let client = client.clone();
         tokio::spawn(async move { tencent_day(&client, "1400000001", days_ago(2)).await })
@@ -89,7 +89,7 @@ async fn a_server_error_rule_fails_one_app_and_day_after_retries() {
     let bad_day = days_ago(3);
     let emu = Emulator::builder()
         .fault(FaultRule {
-            vendor: Some(Vendor::Tencent),
+            vendor: Some(Vendor::get("tencent").unwrap()),
             app: Some("1400000002".to_owned()),
             day: Some(bad_day),
             fault: Fault::ServerError(500),
@@ -125,7 +125,7 @@ async fn a_rule_for_the_first_two_calls_is_absorbed_by_retries() {
     let emu = Emulator::builder()
         .fault(
             FaultRule::new(Fault::Throttle)
-                .vendor(Vendor::Huawei)
+                .vendor(Vendor::get("huawei").unwrap())
                 .times(2),
         )
         .start()
@@ -134,7 +134,7 @@ async fn a_rule_for_the_first_two_calls_is_absorbed_by_retries() {
     let out = huawei(config("huawei", &emu))
         .list_rtc_history_usage()
         .app(default_apps("huawei")[0])
-        .metric(rtc_usage_huawei::list_rtc_history_usage::Metric::CommunicationDuration)
+        .metric(rtc_usage::huawei::list_rtc_history_usage::Metric::CommunicationDuration)
         .start_date(days_ago(3))
         .end_date(days_ago(1))
         .send()
@@ -155,7 +155,8 @@ async fn broken_answers_and_latency_reach_the_client_as_such() {
         .fault(FaultRule::new(Fault::Disconnect).app(app).times(1))
         .fault(FaultRule::new(Fault::MalformedBody).app(app).times(1))
         .fault(
-            FaultRule::new(Fault::Latency(Duration::from_millis(150))).vendor(Vendor::Volcengine),
+            FaultRule::new(Fault::Latency(Duration::from_millis(150)))
+                .vendor(Vendor::get("volcengine").unwrap()),
         )
         .start()
         .await

@@ -10,6 +10,7 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
+use rtc_usage_core::descriptor::Location;
 use rtc_usage_core::testing::wire::{
     SigningContext, answering, assert_refused, auth_part, header, received, single_request,
 };
@@ -105,7 +106,7 @@ fn assert_documented_usage(out: &ListRtcHistoryUsageResponse) {
     assert_eq!(day.video_hd, 1);
     assert_eq!(day.video_hdp, 1);
     assert_eq!(day.audio, 1);
-    assert_eq!(day.total_duration, 4);
+    assert_eq!(day.total_duration, Some(4));
 }
 
 fn assert_documented_error(err: &Error) {
@@ -133,6 +134,21 @@ fn documented_query() -> Vec<(String, String)> {
 }
 
 // ---- 1. documented answers ----------------------------------------------------------------------
+
+/// The `Content-Type: application/json` every request carries, GET included, comes from the
+/// specs (a constant header parameter), not from the runtime.
+#[test]
+fn every_operation_sends_its_content_type_as_a_spec_constant() {
+    for op in rtc_usage_huawei::OPERATIONS {
+        let content_types: Vec<&str> = op
+            .constants
+            .iter()
+            .filter(|c| c.name == "Content-Type" && c.location == Location::Header)
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(content_types, ["application/json"], "{}", op.name);
+    }
+}
 
 #[test]
 fn list_rtc_history_usage_documented_response_decodes_every_value() {
@@ -589,21 +605,14 @@ async fn the_generic_api_entry_sends_what_the_typed_client_sends() {
             .unwrap(),
     )
     .unwrap();
-    let params: Vec<(String, String)> = [
-        ("app", APP),
-        ("metric", "UserCount"),
-        ("metric", "CommunicationDuration"),
-        ("start_date", "2020-04-23"),
-        ("end_date", "2020-04-26"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    let input = op.input_from(None, &params).unwrap();
-    assert_eq!(
-        input["metric"],
-        serde_json::json!(["UserCount", "CommunicationDuration"])
-    );
+    // The JSON a caller of the `API` table gives (the CLI turns its `KEY=VALUE` texts into
+    // it): wire names, the metric list as a JSON array.
+    let input = serde_json::json!({
+        "app": APP,
+        "metric": ["UserCount", "CommunicationDuration"],
+        "start_date": "2020-04-23",
+        "end_date": "2020-04-26",
+    });
     let payload = op.invoke(&core, input).await.unwrap();
     let documented: serde_json::Value = serde_json::from_str(SCALE_RESPONSE).unwrap();
     assert_eq!(payload, documented);

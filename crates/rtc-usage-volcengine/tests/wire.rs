@@ -172,17 +172,20 @@ fn assert_documented_usages(out: &ListUsagesResponse) {
 }
 
 fn assert_documented_distribution(out: &ListOperationDistributionResponse) {
-    assert_eq!(out.name, Indicator::UserNum);
-    assert_eq!(out.name.as_str(), "user_num");
-    assert_eq!(out.dimension, Dimension::Province);
-    assert_eq!(out.dimension.as_str(), "province");
+    assert_eq!(out.name, Some(Indicator::UserNum));
+    assert_eq!(out.name.as_ref().map(Indicator::as_str), Some("user_num"));
+    assert_eq!(out.dimension, Some(Dimension::Province));
+    assert_eq!(
+        out.dimension.as_ref().map(Dimension::as_str),
+        Some("province")
+    );
     assert_eq!(out.data.len(), 2);
-    assert_eq!(out.data[0].distribution_name, "上海");
-    assert_eq!(out.data[0].value, 666.0);
-    assert_eq!(out.data[0].proportion, 66.66);
-    assert_eq!(out.data[1].distribution_name, "北京");
-    assert_eq!(out.data[1].value, 123.0);
-    assert_eq!(out.data[1].proportion, 12.31);
+    assert_eq!(out.data[0].distribution_name.as_deref(), Some("上海"));
+    assert_eq!(out.data[0].value, Some(666.0));
+    assert_eq!(out.data[0].proportion, Some(66.66));
+    assert_eq!(out.data[1].distribution_name.as_deref(), Some("北京"));
+    assert_eq!(out.data[1].value, Some(123.0));
+    assert_eq!(out.data[1].proportion, Some(12.31));
 }
 
 // ---- 1. documented answers ----------------------------------------------------------------------
@@ -584,7 +587,7 @@ async fn stub_client_returns_the_canned_answer_and_unimplemented_otherwise() {
 
     // A canned distribution builds through the generated builders too.
     let item: DataItem = DataItem::builder()
-        .distribution_name("上海")
+        .distribution_name("上海".to_owned())
         .value(666.0)
         .proportion(66.66)
         .try_into()

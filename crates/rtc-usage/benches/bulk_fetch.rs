@@ -144,21 +144,17 @@ impl Settings {
 /// The apps of each vendor: Volcengine and Huawei 24-hex ids, Tencent SdkAppIds.
 fn apps(vendor: Vendor, n: usize) -> Vec<String> {
     (0..n)
-        .map(|i| match vendor {
-            Vendor::Tencent => format!("{}", 1_400_100_001 + i),
-            Vendor::Volcengine => format!("65f1a2b3c4d5e6f7{i:08x}"),
+        .map(|i| match vendor.id() {
+            "tencent" => format!("{}", 1_400_100_001 + i),
+            "volcengine" => format!("65f1a2b3c4d5e6f7{i:08x}"),
             _ => format!("5fa682b34a974f7a{i:08x}"),
         })
         .collect()
 }
 
-/// The usage operation's documented rate limit.
+/// The call-minutes operation's documented rate limit.
 fn rate(vendor: Vendor) -> RateLimit {
-    let op = match vendor {
-        Vendor::Volcengine => &rtc_usage::volcengine::list_usages::DESCRIPTOR,
-        Vendor::Tencent => &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR,
-        _ => &rtc_usage::huawei::list_rtc_history_usage::DESCRIPTOR,
-    };
+    let (op, _) = vendor.call_operation().expect("a call-minutes operation");
     op.limits
         .rate
         .expect("every usage operation documents a rate")
@@ -180,7 +176,7 @@ static EMULATOR_RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
 /// `--emulator-threads 0`.
 async fn emulator(settings: &Settings) -> Emulator {
     let mut builder = Emulator::builder().rate_scale(settings.scale);
-    for vendor in Vendor::ALL {
+    for vendor in Vendor::all() {
         builder = builder.apps(vendor.as_str(), apps(vendor, settings.apps));
     }
     let started = if settings.emulator_threads == 0 {
@@ -216,18 +212,16 @@ fn usage_client(emu: &Emulator, scale: f64, limiter: bool) -> UsageClient {
         };
         builder.build().expect("a valid configuration")
     };
-    UsageClient::builder()
-        .volcengine(
-            rtc_usage::volcengine::Client::new(config(Vendor::Volcengine)).expect("a client"),
-        )
-        .tencent(rtc_usage::tencent::Client::new(config(Vendor::Tencent)).expect("a client"))
-        .huawei(rtc_usage::huawei::Client::new(config(Vendor::Huawei)).expect("a client"))
+    Vendor::all()
+        .fold(UsageClient::builder(), |builder, vendor| {
+            builder.shared_client((vendor.entry().connect)(config(vendor)).expect("a client"))
+        })
         .build()
 }
 
 fn query(settings: &Settings) -> UsageQuery {
     let mut query = UsageQuery::new(settings.first, settings.last());
-    for vendor in Vendor::ALL {
+    for vendor in Vendor::all() {
         for app in apps(vendor, settings.apps) {
             query = query.app(AppRef::new(vendor, app).expect("a valid app"));
         }
@@ -338,7 +332,7 @@ async fn limited(settings: &Settings) -> Fetch {
     let client = usage_client(&emu, settings.scale, true);
     let query = query(settings);
     let plan = client.plan(&query).expect("the query plans");
-    let calls: Vec<(Vendor, usize)> = Vendor::ALL.iter().map(|&v| (v, plan.calls_of(v))).collect();
+    let calls: Vec<(Vendor, usize)> = Vendor::all().map(|v| (v, plan.calls_of(v))).collect();
     let started = Instant::now();
     let report = client.usage(&query).await.expect("the query runs");
     let wall = started.elapsed();
@@ -359,7 +353,7 @@ async fn naive(settings: &Settings) -> Fetch {
     let mut calls = Vec::new();
     let mut walls = Vec::new();
     let started = Instant::now();
-    for vendor in Vendor::ALL {
+    for vendor in Vendor::all() {
         let vendor_started = Instant::now();
         let mut n = 0;
         for call in plan.calls.iter().filter(|c| c.app.vendor() == vendor) {

@@ -1,18 +1,14 @@
 //! The CPU work of one usage call per vendor, without the network:
 //!
-//! - `request/<vendor>`: building, signing and serializing a full request, as
-//!   `rtc_usage_core::Client::execute` does it before sending: the typed input from the
-//!   generated builder, the spec's local checks (`validate::check`), the wire parts
-//!   (`operation::prepare`: constants, query, JSON body), endpoint, path and headers (as the
-//!   client's private `prepare`), the signature (`signing::sign`) and the `reqwest::Request`
-//!   made of exactly the signed bytes (as the client's private `build_request`). The client
-//!   has no public "build without sending" entry point, so the steps it takes between
-//!   `operation::prepare` and `signing::sign` are repeated here from public parts.
+//! - `request/<vendor>`: building, signing and serializing a full request, exactly as
+//!   `rtc_usage_core::Client::execute` does it before sending: `Client::prepare` (the spec's
+//!   local checks, the wire parts, endpoint, path and headers) and `Client::sign` (the
+//!   signature and the `reqwest::Request` made of exactly the signed bytes).
 //! - `decode/<vendor>`: a typical 31-day answer (Volcengine 31 `Usages`, Tencent 31
 //!   `UsageList` rows of 6 keys, Huawei 31 `usage` rows) through
 //!   `rtc_usage_core::envelope::decode` (envelope check, then the typed payload).
 //! - `normalize/<vendor>`: that decoded answer to normalized records
-//!   (`rtc_usage::normalize::<vendor>`).
+//!   (`rtc_usage::normalize::typed`, through the operation's `usage:` block).
 //!
 //! The binary also prints one `BENCH_JSON` line per case with the heap allocations and bytes
 //! of one run, counted by a global allocator that counts only while asked to.
@@ -20,13 +16,11 @@
 //! Run: `cargo bench -p rtc-usage --bench codec` (or `cargo xtask bench`).
 
 use std::hint::black_box;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeZone, Utc};
 use criterion::Criterion;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use rtc_usage::core::descriptor::{ContextValue, Envelope, Location};
-use rtc_usage::core::signing::{self, HeaderList, SigningInput};
-use rtc_usage::core::{Credentials, Operation, envelope, operation, validate};
+use rtc_usage::core::{Credentials, FixedClock, Operation, VendorInfo, envelope};
 use rtc_usage::huawei::list_rtc_history_usage::Metric;
 use rtc_usage::huawei::{ListRtcHistoryUsage, ListRtcHistoryUsageRequest};
 use rtc_usage::tencent::{DescribeTrtcUsage, DescribeTrtcUsageRequest};
@@ -50,7 +44,6 @@ fn report(bench: &str, id: &str, f: impl FnMut()) {
 // ---------------------------------------------------------------------------------------------
 // Building, signing and serializing a full request.
 
-const USER_AGENT: &str = "rtc-usage/0.1.0";
 const HUAWEI_PROJECT: &str = "0e1d2c3b4a5968778695a4b3c2d1e0f0";
 
 fn beijing() -> FixedOffset {
@@ -87,129 +80,27 @@ fn credentials(vendor: &str) -> Credentials {
 }
 
 /// Everything `Client::execute` does to `input` before the network, up to the
-/// `reqwest::Request` that would be sent.
-fn full_request<Op: Operation>(input: &Op::Input, credentials: &Credentials) -> reqwest::Request {
-    let op = Op::descriptor();
-    let now = now();
-    validate::check(op, &Op::time_range(input), now).expect("the bench input is valid");
-    let parts = operation::prepare::<Op>(input).expect("the bench input encodes");
+/// `reqwest::Request` that would be sent: the client's own prepare and sign phases.
+fn full_request<Op: Operation>(
+    input: &Op::Input,
+    client: &rtc_usage::core::Client,
+) -> reqwest::Request {
+    let prepared = client
+        .prepare::<Op>(input)
+        .expect("the bench input is valid");
+    client
+        .sign(&prepared, now().timestamp())
+        .expect("the request signs")
+}
 
-    // Endpoint (the spec's, for its default region), host and origin.
-    let region = op.default_region;
-    let base = reqwest::Url::parse(op.endpoint(region).expect("a default endpoint"))
-        .expect("the spec's endpoint is a URL");
-    let host_name = base.host_str().expect("a host");
-    let host = match base.port() {
-        Some(port) => format!("{host_name}:{port}"),
-        None => host_name.to_owned(),
-    };
-    let origin = format!("{}://{host}", base.scheme());
-
-    // Context values (the project id) and the path template.
-    let context: Vec<(&str, Location, String)> = op
-        .context_params
-        .iter()
-        .map(|p| {
-            let value = match p.value {
-                ContextValue::ProjectId => credentials.project_id().expect("a project").to_owned(),
-                _ => unreachable!("the bench's operations need only the project id"),
-            };
-            (p.name, p.location, value)
-        })
-        .collect();
-    let mut path = base.path().trim_end_matches('/').to_owned();
-    let mut rest = op.path;
-    while let Some(open) = rest.find('{') {
-        let close = open + rest[open..].find('}').expect("a closed placeholder");
-        path.push_str(&rest[..open]);
-        let name = &rest[open + 1..close];
-        let value = parts
-            .path_params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-            .or_else(|| {
-                context
-                    .iter()
-                    .find(|(n, l, _)| *n == name && *l == Location::Path)
-                    .map(|(_, _, v)| v.as_str())
-            })
-            .expect("a path value");
-        path.push_str(value); // the bench's values are unreserved characters only
-        rest = &rest[close + 1..];
-    }
-    path.push_str(rest);
-    if path.is_empty() {
-        path.push('/');
-    }
-
-    let mut query = parts.query;
-    query.extend(
-        context
-            .iter()
-            .filter(|(_, l, _)| *l == Location::Query)
-            .map(|(n, _, v)| ((*n).to_owned(), v.clone())),
-    );
-    let mut headers: HeaderList = Vec::with_capacity(6 + parts.headers.len());
-    headers.push(("Host".to_owned(), host.clone()));
-    if parts.body.is_some() || op.envelope == Envelope::HuaweiPlain {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
-    headers.push(("Accept".to_owned(), "application/json".to_owned()));
-    headers.push(("User-Agent".to_owned(), USER_AGENT.to_owned()));
-    headers.extend(parts.headers);
-    headers.extend(
-        context
-            .iter()
-            .filter(|(_, l, _)| *l == Location::Header)
-            .map(|(n, _, v)| ((*n).to_owned(), v.clone())),
-    );
-
-    // The attempt: clone the prepared headers, sign, build the request.
-    let mut headers = headers.clone();
-    let body = parts.body;
-    let input = SigningInput {
-        method: op.method,
-        host: &host,
-        path: &path,
-        query: &query,
-        body: body.as_deref().unwrap_or_default(),
-        region,
-        service: op.service,
-        action: op.name,
-        version: op.version,
-        timestamp: now.timestamp(),
-        request_client: Some(USER_AGENT),
-    };
-    let signed =
-        signing::sign(op.auth, &input, &mut headers, credentials).expect("the request signs");
-    let mut url = String::with_capacity(origin.len() + path.len() + signed.query_string.len() + 1);
-    url.push_str(&origin);
-    url.push_str(&path);
-    if !signed.query_string.is_empty() {
-        url.push('?');
-        url.push_str(&signed.query_string);
-    }
-    let url = reqwest::Url::parse(&url).expect("a URL");
-    assert!(url.path() == path && url.query().unwrap_or_default() == signed.query_string);
-    let method = reqwest::Method::from_bytes(op.method.as_bytes()).expect("a method");
-    let mut map = HeaderMap::with_capacity(headers.len());
-    for (name, value) in &headers {
-        let mut value = HeaderValue::from_str(value).expect("a header value");
-        if name.eq_ignore_ascii_case("authorization") {
-            value.set_sensitive(true);
-        }
-        map.append(
-            HeaderName::from_bytes(name.as_bytes()).expect("a header name"),
-            value,
-        );
-    }
-    let mut request = reqwest::Request::new(method, url);
-    *request.headers_mut() = map;
-    if let Some(body) = &body {
-        *request.body_mut() = Some(body.clone().into());
-    }
-    request
+/// A runtime client of `info`'s vendor at its spec's endpoints, clocked at [`now`].
+fn client(info: &'static VendorInfo, vendor: &str) -> rtc_usage::core::Client {
+    let config = rtc_usage::Config::builder()
+        .credentials(credentials(vendor))
+        .clock(std::sync::Arc::new(FixedClock(now())))
+        .build()
+        .expect("a valid configuration");
+    rtc_usage::core::Client::new(info, config).expect("a client")
 }
 
 /// The typed inputs the facade builds for one 30/31-day window.
@@ -230,7 +121,9 @@ fn volcengine_request() -> reqwest::Request {
         )
         .try_into()
         .expect("a complete request");
-    full_request::<ListUsages>(&input, &credentials("volcengine"))
+    static CLIENT: OnceLock<rtc_usage::core::Client> = OnceLock::new();
+    let client = CLIENT.get_or_init(|| client(&volcengine::VENDOR, "volcengine"));
+    full_request::<ListUsages>(&input, client)
 }
 
 fn tencent_request() -> reqwest::Request {
@@ -240,7 +133,9 @@ fn tencent_request() -> reqwest::Request {
         .end_time(day("2026-10-31"))
         .try_into()
         .expect("a complete request");
-    full_request::<DescribeTrtcUsage>(&input, &credentials("tencent"))
+    static CLIENT: OnceLock<rtc_usage::core::Client> = OnceLock::new();
+    let client = CLIENT.get_or_init(|| client(&tencent::VENDOR, "tencent"));
+    full_request::<DescribeTrtcUsage>(&input, client)
 }
 
 fn huawei_request() -> reqwest::Request {
@@ -251,7 +146,9 @@ fn huawei_request() -> reqwest::Request {
         .end_date(day("2026-10-31"))
         .try_into()
         .expect("a complete request");
-    full_request::<ListRtcHistoryUsage>(&input, &credentials("huawei"))
+    static CLIENT: OnceLock<rtc_usage::core::Client> = OnceLock::new();
+    let client = CLIENT.get_or_init(|| client(&huawei::VENDOR, "huawei"));
+    full_request::<ListRtcHistoryUsage>(&input, client)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,13 +280,40 @@ fn bench_normalizing(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("normalize");
     group.bench_function("volcengine", |b| {
-        b.iter(|| normalize::volcengine("65f1a2b3c4d5e6f708192a3b", black_box(&v)))
+        b.iter(|| {
+            normalize::typed(
+                &volcengine::list_usages::DESCRIPTOR,
+                "65f1a2b3c4d5e6f708192a3b",
+                black_box(&v),
+                Bucket::Day,
+                None,
+            )
+            .expect("normal")
+        })
     });
     group.bench_function("tencent", |b| {
-        b.iter(|| normalize::tencent("1400000001", black_box(&t), Bucket::Day).expect("normal"))
+        b.iter(|| {
+            normalize::typed(
+                &tencent::describe_trtc_usage::DESCRIPTOR,
+                "1400000001",
+                black_box(&t),
+                Bucket::Day,
+                None,
+            )
+            .expect("normal")
+        })
     });
     group.bench_function("huawei", |b| {
-        b.iter(|| normalize::huawei("5fa682b34a974f7ad24d223b", black_box(&h)))
+        b.iter(|| {
+            normalize::typed(
+                &huawei::list_rtc_history_usage::DESCRIPTOR,
+                "5fa682b34a974f7ad24d223b",
+                black_box(&h),
+                Bucket::Day,
+                None,
+            )
+            .expect("normal")
+        })
     });
     group.finish();
 }
@@ -406,14 +330,40 @@ fn report_allocations() {
     assert_eq!(t.usage_list.len(), DAYS as usize);
     assert!(t.usage_list.iter().all(|row| row.usage_value.len() == 6));
     assert_eq!(h.usage.len(), DAYS as usize);
-    let records = normalize::volcengine("a", &v).len();
+    let records = normalize::typed(
+        &volcengine::list_usages::DESCRIPTOR,
+        "a",
+        &v,
+        Bucket::Day,
+        None,
+    )
+    .expect("normal")
+    .records
+    .len();
     assert_eq!(records, DAYS as usize * 4);
-    let records = normalize::tencent("1", &t, Bucket::Day)
-        .expect("normal")
-        .len();
+    let records = normalize::typed(
+        &tencent::describe_trtc_usage::DESCRIPTOR,
+        "1",
+        &t,
+        Bucket::Day,
+        None,
+    )
+    .expect("normal")
+    .records
+    .len();
     assert_eq!(records, DAYS as usize * 6);
-    let (records, warnings) = normalize::huawei("a", &h);
-    assert_eq!((records.len(), warnings.len()), (DAYS as usize * 4, 0));
+    let normalized = normalize::typed(
+        &huawei::list_rtc_history_usage::DESCRIPTOR,
+        "a",
+        &h,
+        Bucket::Day,
+        None,
+    )
+    .expect("normal");
+    assert_eq!(
+        (normalized.records.len(), normalized.warnings.len()),
+        (DAYS as usize * 4, 0)
+    );
     for (vendor, bytes) in [("volcengine", &vb), ("tencent", &tb), ("huawei", &hb)] {
         println!(
             "BENCH_JSON {{\"bench\":\"body\",\"id\":\"{vendor}\",\"bytes\":{}}}",
@@ -440,13 +390,40 @@ fn report_allocations() {
         black_box(decode_huawei(&hb));
     });
     report("normalize", "volcengine", || {
-        black_box(normalize::volcengine("65f1a2b3c4d5e6f708192a3b", &v));
+        black_box(
+            normalize::typed(
+                &volcengine::list_usages::DESCRIPTOR,
+                "65f1a2b3c4d5e6f708192a3b",
+                &v,
+                Bucket::Day,
+                None,
+            )
+            .expect("normal"),
+        );
     });
     report("normalize", "tencent", || {
-        black_box(normalize::tencent("1400000001", &t, Bucket::Day).expect("normal"));
+        black_box(
+            normalize::typed(
+                &tencent::describe_trtc_usage::DESCRIPTOR,
+                "1400000001",
+                &t,
+                Bucket::Day,
+                None,
+            )
+            .expect("normal"),
+        );
     });
     report("normalize", "huawei", || {
-        black_box(normalize::huawei("5fa682b34a974f7ad24d223b", &h));
+        black_box(
+            normalize::typed(
+                &huawei::list_rtc_history_usage::DESCRIPTOR,
+                "5fa682b34a974f7ad24d223b",
+                &h,
+                Bucket::Day,
+                None,
+            )
+            .expect("normal"),
+        );
     });
 }
 

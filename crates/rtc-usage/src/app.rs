@@ -4,6 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::QueryError;
+use rtc_usage_core::usage::AppKind;
+
 use crate::vendor::Vendor;
 
 /// One app of one vendor, or every app of the account where the vendor allows that.
@@ -17,9 +19,9 @@ pub struct AppRef {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AppId {
-    /// Volcengine and Huawei app ids are strings; Tencent's SdkAppId is a positive integer.
+    /// An app id (a string, or a positive integer where the spec's app parameter is one).
     Id(String),
-    /// Every app of the account: Tencent, when `SdkAppId` is left out.
+    /// Every app of the account, where the spec says leaving the app out means that.
     All,
 }
 
@@ -43,10 +45,24 @@ impl AppRef {
                 "the app id has surrounding spaces or control characters",
             ));
         }
-        if vendor == Vendor::Tencent && !matches!(id.parse::<u64>(), Ok(n) if n > 0) {
-            return Err(invalid(
-                "a Tencent app is its SdkAppId, a positive integer such as 1400000001 (or `*` for all apps)",
-            ));
+        // An integer app parameter (Tencent's SdkAppId) takes positive integers only.
+        let integer = vendor
+            .usage_operations()
+            .find(|(_, usage)| usage.app.kind == AppKind::Integer);
+        if let Some((_, usage)) = integer
+            && !matches!(id.parse::<u64>(), Ok(n) if n > 0)
+        {
+            let all = if usage.app.all_when_omitted {
+                " (or `*` for all apps)"
+            } else {
+                ""
+            };
+            return Err(invalid(&format!(
+                "a {} app is its {}, a positive integer such as {}{all}",
+                vendor.display_name(),
+                usage.app.param,
+                usage.app.example
+            )));
         }
         Ok(Self {
             vendor,
@@ -54,15 +70,30 @@ impl AppRef {
         })
     }
 
-    /// Every app of the account, where the vendor's usage operation can answer for all apps
-    /// at once (Tencent's `SdkAppId` is optional; the others need an app).
+    /// Every app of the account, where every usage operation of the vendor can answer for
+    /// all apps at once (its spec's `usage.app.all_when_omitted`: Tencent's `SdkAppId` is
+    /// optional; the others need an app).
     pub fn all(vendor: Vendor) -> Result<Self, QueryError> {
-        if vendor != Vendor::Tencent {
+        let mut operations = vendor.usage_operations().peekable();
+        let can = operations.peek().is_some() && operations.all(|(_, u)| u.app.all_when_omitted);
+        if !can {
+            let able: Vec<&str> = Vendor::all()
+                .filter(|v| {
+                    let mut ops = v.usage_operations().peekable();
+                    ops.peek().is_some() && ops.all(|(_, u)| u.app.all_when_omitted)
+                })
+                .map(Vendor::id)
+                .collect();
             return Err(QueryError::InvalidApp {
                 vendor,
                 app: ALL_APPS.to_owned(),
                 reason: format!(
-                    "{vendor}'s usage operation needs an app id; only tencent can answer for all apps"
+                    "{vendor}'s usage operation needs an app id; only {} can answer for all apps",
+                    if able.is_empty() {
+                        "no vendor".to_owned()
+                    } else {
+                        able.join(", ")
+                    }
                 ),
             });
         }
@@ -95,6 +126,21 @@ impl fmt::Display for AppRef {
     }
 }
 
+/// `VENDOR:APP_ID` examples from the specs: each vendor's example app, and `VENDOR:*` where
+/// a vendor can answer for all apps.
+pub(crate) fn examples() -> String {
+    let mut examples = Vec::new();
+    for vendor in Vendor::all() {
+        if let Some((_, usage)) = vendor.call_operation() {
+            examples.push(format!("{vendor}:{}", usage.app.example));
+            if usage.app.all_when_omitted {
+                examples.push(format!("{vendor}:{ALL_APPS}"));
+            }
+        }
+    }
+    examples.join(", ")
+}
+
 /// Parses `VENDOR:APP_ID`, with `tencent:*` for every Tencent app.
 impl FromStr for AppRef {
     type Err = QueryError;
@@ -116,10 +162,14 @@ impl FromStr for AppRef {
 mod tests {
     use super::*;
 
+    fn vendor(id: &str) -> Vendor {
+        Vendor::get(id).expect("a vendor of this build")
+    }
+
     #[test]
     fn parses_each_vendor_and_all_tencent_apps() {
         let a: AppRef = "volcengine:661e4f8a2b3c4d5e6f708192".parse().unwrap();
-        assert_eq!(a.vendor(), Vendor::Volcengine);
+        assert_eq!(a.vendor(), vendor("volcengine"));
         assert_eq!(a.app_label(), "661e4f8a2b3c4d5e6f708192");
         let t: AppRef = "tencent:1400000001".parse().unwrap();
         assert_eq!(t.to_string(), "tencent:1400000001");
@@ -127,7 +177,7 @@ mod tests {
         assert_eq!(all.app(), &AppId::All);
         assert_eq!(
             "Huawei:abc".parse::<AppRef>().unwrap().vendor(),
-            Vendor::Huawei
+            vendor("huawei")
         );
     }
 

@@ -3,16 +3,27 @@
 //! Distinct-user counts of two windows cannot be added, so a range is never split: it must
 //! fit the operation's documented 7-day span and 30-day look-back, checked before the call.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rtc_usage_core::Operation;
+use rtc_usage_core::registry::DynClient;
 use rtc_usage_volcengine::list_operation_distribution::{DESCRIPTOR, Dimension, Indicator};
-use rtc_usage_volcengine::{ListOperationDistribution, ListOperationDistributionRequest};
+use rtc_usage_volcengine::{
+    ListOperationDistribution, ListOperationDistributionRequest, ListOperationDistributionResponse,
+};
 use serde::Serialize;
 
 use crate::error::QueryError;
 use crate::fetch::UsageClient;
-use crate::sources::{calendar, day_last_second, day_start};
+use crate::source::{calendar, day_last_second, day_start};
 use crate::vendor::Vendor;
+
+/// The vendor of the operation (this module exists only with its crate's feature).
+fn vendor() -> Result<Vendor, QueryError> {
+    Vendor::get(DESCRIPTOR.vendor)
+        .ok_or_else(|| QueryError::UnknownVendor(crate::UnknownVendor(DESCRIPTOR.vendor.into())))
+}
 
 /// Distinct users of one Volcengine app over Beijing days `from` to `to` (both included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +36,11 @@ pub struct DistributionQuery {
 }
 
 impl DistributionQuery {
+    /// The vendor whose operation this is.
+    pub fn vendor() -> Result<Vendor, QueryError> {
+        vendor()
+    }
+
     /// By province, counting `user_num` (the document's text; its example sends `user_count`).
     pub fn new(app: impl Into<String>, from: NaiveDate, to: NaiveDate) -> Self {
         Self {
@@ -47,8 +63,9 @@ impl DistributionQuery {
     }
 
     fn request(&self) -> Result<ListOperationDistributionRequest, QueryError> {
+        let vendor = vendor()?;
         let invalid = |reason: String| QueryError::InvalidApp {
-            vendor: Vendor::Volcengine,
+            vendor,
             app: self.app.clone(),
             reason,
         };
@@ -87,10 +104,10 @@ pub struct DistributionRecord {
     pub to: NaiveDate,
     pub dimension: String,
     pub indicator: String,
-    /// The province or country.
-    pub name: String,
-    pub value: f64,
-    pub proportion: f64,
+    /// The province or country (optional in the vendor's model, like the figures).
+    pub name: Option<String>,
+    pub value: Option<f64>,
+    pub proportion: Option<f64>,
 }
 
 /// A distribution call that was refused locally, or failed.
@@ -113,27 +130,19 @@ impl UsageClient {
     fn distribution_call(
         &self,
         query: &DistributionQuery,
-    ) -> Result<
-        (
-            &rtc_usage_volcengine::Client,
-            ListOperationDistributionRequest,
-        ),
-        QueryError,
-    > {
+    ) -> Result<(Arc<dyn DynClient>, ListOperationDistributionRequest), QueryError> {
         let request = query.request()?;
-        let Some(client) = &self.volcengine else {
-            return Err(QueryError::VendorNotConfigured(Vendor::Volcengine));
+        let vendor = vendor()?;
+        let Some(client) = self.client_of(vendor) else {
+            return Err(QueryError::VendorNotConfigured(vendor));
         };
         rtc_usage_core::validate::check(
             &DESCRIPTOR,
             &ListOperationDistribution::time_range(&request),
             self.now(),
         )
-        .map_err(|source| QueryError::OutOfRange {
-            vendor: Vendor::Volcengine,
-            source,
-        })?;
-        Ok((client, request))
+        .map_err(|source| QueryError::OutOfRange { vendor, source })?;
+        Ok((Arc::clone(client), request))
     }
 
     /// The distribution rows of `query`, in the vendor's order.
@@ -142,21 +151,29 @@ impl UsageClient {
         query: &DistributionQuery,
     ) -> Result<Vec<DistributionRecord>, DistributionError> {
         let (client, request) = self.distribution_call(query)?;
-        let answer = client
-            .list_operation_distribution()
-            .input(request)
-            .send()
-            .await?;
+        let vendor = vendor()?;
+        let input = rtc_usage_core::registry::json_output(&DESCRIPTOR, &request)?;
+        let payload = client.call_json(&DESCRIPTOR, input).await?;
+        let answer: ListOperationDistributionResponse =
+            rtc_usage_core::registry::typed_input(&DESCRIPTOR, payload)?;
+        // The answer names its dimension and indicator; where it leaves them out, they are
+        // the ones asked for.
+        let dimension = answer
+            .dimension
+            .map_or_else(|| query.dimension.to_string(), |d| d.to_string());
+        let indicator = answer
+            .name
+            .map_or_else(|| query.indicator.to_string(), |n| n.to_string());
         Ok(answer
             .data
             .into_iter()
             .map(|row| DistributionRecord {
-                vendor: Vendor::Volcengine,
+                vendor,
                 app: query.app.clone(),
                 from: query.from,
                 to: query.to,
-                dimension: answer.dimension.to_string(),
-                indicator: answer.name.to_string(),
+                dimension: dimension.clone(),
+                indicator: indicator.clone(),
                 name: row.distribution_name,
                 value: row.value,
                 proportion: row.proportion,

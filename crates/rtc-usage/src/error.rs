@@ -8,9 +8,7 @@ use crate::vendor::{UnknownVendor, Vendor};
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum QueryError {
-    #[error(
-        "`{0}` is not VENDOR:APP_ID (for example volcengine:YOUR_APP_ID, tencent:1400000001, tencent:*)"
-    )]
+    #[error("`{0}` is not VENDOR:APP_ID (for example {examples})", examples = crate::app::examples())]
     MalformedApp(String),
     #[error(transparent)]
     UnknownVendor(#[from] UnknownVendor),
@@ -28,8 +26,6 @@ pub enum QueryError {
     DatesSwapped { from: NaiveDate, to: NaiveDate },
     #[error("{0} has no client: give the facade a {0} client (credentials and endpoint)")]
     VendorNotConfigured(Vendor),
-    #[error("{0} is not compiled in: enable the `{0}` cargo feature of rtc-usage")]
-    VendorDisabled(Vendor),
     /// A documented, confirmed limit that splitting cannot meet (a look-back, a span of an
     /// operation whose results cannot be merged).
     #[error("{source}")]

@@ -6,17 +6,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
+use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::clock::{SharedClock, SystemClock};
+use rtc_usage_core::registry::DynClient;
 use rtc_usage_core::{Error, ErrorKind};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::app::AppRef;
 use crate::error::QueryError;
+use crate::normalize::Normalized;
 use crate::query::{Granularity, UsageQuery};
 use crate::record::{Bucket, Category, Millis, Tier, UsageRecord};
 use crate::report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
-use crate::sources::{self, Fetched, Source, UsageSource, day_start};
+use crate::source::{Source, day_start};
 use crate::vendor::Vendor;
 use crate::window::{self, DayWindow};
 
@@ -27,56 +30,31 @@ use crate::window::{self, DayWindow};
 /// and share it, since the rate limiter lives in the client.
 #[derive(Clone, Debug)]
 pub struct UsageClient {
-    sources: Arc<[Arc<dyn UsageSource>]>,
-    #[cfg(feature = "volcengine")]
-    pub(crate) volcengine: Option<rtc_usage_volcengine::Client>,
+    sources: Arc<[Arc<Source>]>,
+    pub(crate) clients: Arc<[Arc<dyn DynClient>]>,
     clock: SharedClock,
 }
 
 /// Builds a [`UsageClient`] from the vendor clients to use.
 #[derive(Debug, Default)]
 pub struct UsageClientBuilder {
-    sources: Vec<Arc<dyn UsageSource>>,
-    #[cfg(feature = "volcengine")]
-    volcengine: Option<rtc_usage_volcengine::Client>,
+    clients: Vec<Arc<dyn DynClient>>,
     clock: Option<SharedClock>,
 }
 
 impl UsageClientBuilder {
-    #[cfg(feature = "volcengine")]
-    pub fn volcengine(mut self, client: rtc_usage_volcengine::Client) -> Self {
-        self.volcengine = Some(client.clone());
-        self.vendor_sources(
-            Vendor::Volcengine,
-            vec![Arc::new(Source::<sources::volcengine::Volcengine>(client))],
-        )
+    /// Asks the vendor of `client` (any generated crate's `Client`, HTTP or stub) through it;
+    /// a second client of the same vendor replaces the first.
+    pub fn client(self, client: impl DynClient + 'static) -> Self {
+        self.shared_client(Arc::new(client))
     }
 
-    #[cfg(feature = "tencent")]
-    pub fn tencent(self, client: rtc_usage_tencent::Client) -> Self {
-        use sources::tencent::{Multi, Single, Tencent, TencentRecording, TencentTranscoding};
-        self.vendor_sources(
-            Vendor::Tencent,
-            vec![
-                Arc::new(Source::<Tencent>(client.clone())),
-                Arc::new(Source::<TencentRecording<Single>>(client.clone())),
-                Arc::new(Source::<TencentRecording<Multi>>(client.clone())),
-                Arc::new(Source::<TencentTranscoding>(client)),
-            ],
-        )
-    }
-
-    #[cfg(feature = "huawei")]
-    pub fn huawei(self, client: rtc_usage_huawei::Client) -> Self {
-        use sources::huawei::{Communication, Huawei, Recording, Transcoding};
-        self.vendor_sources(
-            Vendor::Huawei,
-            vec![
-                Arc::new(Source::<Huawei<Communication>>(client.clone())),
-                Arc::new(Source::<Huawei<Recording>>(client.clone())),
-                Arc::new(Source::<Huawei<Transcoding>>(client)),
-            ],
-        )
+    /// [`UsageClientBuilder::client`] for a client already shared (the registry's `connect`).
+    pub fn shared_client(mut self, client: Arc<dyn DynClient>) -> Self {
+        let id = client.vendor().id;
+        self.clients.retain(|c| c.vendor().id != id);
+        self.clients.push(client);
+        self
     }
 
     /// The clock look-back rules are checked against; the system clock by default. Give it
@@ -86,21 +64,20 @@ impl UsageClientBuilder {
         self
     }
 
+    /// The client. A client of a vendor this build does not have is left out (its crate is
+    /// not in the registry, so nothing could be asked of it).
     pub fn build(self) -> UsageClient {
+        let mut sources = Vec::new();
+        for client in &self.clients {
+            if let Some(vendor) = Vendor::get(client.vendor().id) {
+                sources.extend(crate::source::sources(vendor, Arc::clone(client)));
+            }
+        }
         UsageClient {
-            sources: self.sources.into(),
-            #[cfg(feature = "volcengine")]
-            volcengine: self.volcengine,
+            sources: sources.into(),
+            clients: self.clients.into(),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
         }
-    }
-
-    /// Replaces every source of `vendor` (one per usage operation and category).
-    #[allow(dead_code)] // unused when no vendor feature is on
-    fn vendor_sources(mut self, vendor: Vendor, sources: Vec<Arc<dyn UsageSource>>) -> Self {
-        self.sources.retain(|s| s.vendor() != vendor);
-        self.sources.extend(sources);
-        self
     }
 }
 
@@ -158,15 +135,23 @@ impl UsageClient {
 
     /// The vendors this client has a client for.
     pub fn vendors(&self) -> Vec<Vendor> {
-        self.sources.iter().map(|s| s.vendor()).collect()
+        let mut vendors: Vec<Vendor> = self
+            .clients
+            .iter()
+            .filter_map(|c| Vendor::get(c.vendor().id))
+            .collect();
+        vendors.sort();
+        vendors
+    }
+
+    /// The client of `vendor`, if the builder was given one.
+    pub(crate) fn client_of(&self, vendor: Vendor) -> Option<&Arc<dyn DynClient>> {
+        self.clients.iter().find(|c| c.vendor().id == vendor.id())
     }
 
     /// Checks that `vendor` can be asked at all.
     fn check_vendor(&self, vendor: Vendor) -> Result<(), QueryError> {
-        if !vendor.is_enabled() {
-            return Err(QueryError::VendorDisabled(vendor));
-        }
-        if self.sources.iter().any(|s| s.vendor() == vendor) {
+        if self.client_of(vendor).is_some() {
             Ok(())
         } else {
             Err(QueryError::VendorNotConfigured(vendor))
@@ -187,11 +172,11 @@ impl UsageClient {
             for category in query.get_categories() {
                 let mut documented = false;
                 for (index, source) in self.sources.iter().enumerate() {
-                    if source.vendor() != app.vendor() || source.category() != category {
+                    if source.vendor != app.vendor() || source.category != category {
                         continue;
                     }
                     documented = true;
-                    let op = source.descriptor();
+                    let op = source.op;
                     let max_days = window::max_days_per_call(op.limits.span.as_ref());
                     let fine = op.limits.granularity.and_then(|g| g.fine);
                     for window in window::split(days, max_days, fine) {
@@ -245,13 +230,13 @@ impl UsageClient {
     ) -> UsageReport {
         let started = Instant::now();
         // One gate per operation, as each has its own documented rate limit.
-        let gates: HashMap<&str, Arc<Semaphore>> = self
+        let gates: HashMap<(&str, &str), Arc<Semaphore>> = self
             .sources
             .iter()
             .map(|s| {
                 (
-                    s.descriptor().name,
-                    Arc::new(Semaphore::new(in_flight(s.as_ref()))),
+                    (s.op.vendor, s.op.name),
+                    Arc::new(Semaphore::new(in_flight(s.op))),
                 )
             })
             .collect();
@@ -262,8 +247,8 @@ impl UsageClient {
                 continue; // `plan` made it, so the source exists.
             };
             let source = Arc::clone(source);
-            let op = source.descriptor();
-            let gate = gates.get(op.name).cloned();
+            let op = source.op;
+            let gate = gates.get(&(op.vendor, op.name)).cloned();
             let (app, window) = (call.app.app().clone(), call.window);
             let handle = tasks.spawn(async move {
                 let _permit = match &gate {
@@ -370,10 +355,8 @@ impl UsageClient {
 
 /// How many calls of one vendor may be in flight: the rate limit's burst (at least 4), so the
 /// limiter, not the queue, sets the pace, and retries do not wait behind hundreds of calls.
-fn in_flight(source: &dyn UsageSource) -> usize {
-    source
-        .descriptor()
-        .limits
+fn in_flight(op: &OperationDescriptor) -> usize {
+    op.limits
         .rate
         .map_or(16, |r| r.requests as usize)
         .clamp(4, 64)
@@ -387,7 +370,7 @@ fn merge(
     merged: &mut BTreeMap<RecordKey, Millis>,
     warnings: &mut Vec<Warning>,
     call: &PlannedCall,
-    fetched: Fetched,
+    fetched: Normalized,
     granularity: Granularity,
 ) {
     warnings.extend(fetched.warnings);

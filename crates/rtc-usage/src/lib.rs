@@ -1,17 +1,18 @@
-//! rtc-usage: RTC usage across Volcengine, Tencent Cloud and Huawei Cloud, normalized.
+//! rtc-usage: RTC usage across every vendor of `specs/`, normalized.
 //!
-//! Each vendor client is its own generated crate, re-exported here behind a cargo feature
-//! (`volcengine`, `tencent`, `huawei`; all on by default), so a user who needs one vendor
-//! can depend on that crate alone. On top, [`UsageClient`] asks every vendor the same
-//! question and returns one answer: seconds, common tiers, explicit time zones.
+//! Each vendor client is its own generated crate, re-exported here behind a cargo feature of
+//! the vendor's id (`volcengine`, `tencent`, `huawei`, ...; all on by default), so a user who
+//! needs one vendor can depend on that crate alone. The generated [`registry`] lists them.
+//! On top, [`UsageClient`] asks every vendor the same question and returns one answer:
+//! seconds, common tiers, explicit time zones, read through each operation's `usage:` block.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use rtc_usage::{AppRef, UsageClient, UsageQuery};
 //!
 //! let usage = UsageClient::builder()
-//!     .volcengine(rtc_usage::volcengine::Client::from_env()?)
-//!     .tencent(rtc_usage::tencent::Client::from_env()?)
+//!     .client(rtc_usage::volcengine::Client::from_env()?)
+//!     .client(rtc_usage::tencent::Client::from_env()?)
 //!     .build();
 //! let query = UsageQuery::new("2026-08-01".parse()?, "2026-11-03".parse()?)
 //!     .app("volcengine:661e4f8a2b3c4d5e6f708192".parse::<AppRef>()?)
@@ -31,11 +32,12 @@ mod app;
 mod distribution;
 mod error;
 mod fetch;
+mod generated;
+pub mod normalize;
 mod query;
 mod record;
 mod report;
-mod sources;
-mod tiers;
+mod source;
 mod vendor;
 pub mod window;
 
@@ -44,29 +46,17 @@ pub use app::{ALL_APPS, AppId, AppRef};
 pub use distribution::{DistributionError, DistributionQuery, DistributionRecord};
 pub use error::QueryError;
 pub use fetch::{Plan, PlannedCall, UsageClient, UsageClientBuilder};
+pub use generated::registry::*;
 pub use query::{Granularity, UsageQuery};
 pub use record::{Bucket, Category, Tier, UsageRecord};
 pub use report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
-pub use tiers::{TIER_TABLE, normalize_tier};
 pub use vendor::{UnknownVendor, Vendor};
 
 pub use rtc_usage_core as core;
 pub use rtc_usage_core::{Config, Credentials, Error, ErrorKind};
 
-#[cfg(feature = "huawei")]
-pub use rtc_usage_huawei as huawei;
-#[cfg(feature = "tencent")]
-pub use rtc_usage_tencent as tencent;
-#[cfg(feature = "volcengine")]
-pub use rtc_usage_volcengine as volcengine;
-
-/// Each vendor's answer as normalized records, for callers who call a vendor client
-/// themselves.
-pub mod normalize {
-    #[cfg(feature = "huawei")]
-    pub use crate::sources::huawei::normalize as huawei;
-    #[cfg(feature = "tencent")]
-    pub use crate::sources::tencent::{TencentUsage, normalize as tencent};
-    #[cfg(feature = "volcengine")]
-    pub use crate::sources::volcengine::normalize as volcengine;
+/// The generated vendor registry (`specs/*/vendor.yaml`): [`registry::VENDORS`] and the
+/// vendor crates' re-exports.
+pub mod registry {
+    pub use crate::generated::registry::*;
 }

@@ -8,108 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::vendor::Vendor;
 
-/// A billing tier common to all vendors (see the tier table in the README).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Tier {
-    Audio,
-    /// Up to 360p/480p: Volcengine `VideoSDM`, Tencent `SD`, Huawei `video_sd`.
-    Sd,
-    /// 720p: Volcengine `VideoSD` (sic), Tencent `HD`, Huawei `video_hd`.
-    Hd,
-    /// 1080p: Volcengine `VideoHD` (sic), Tencent `FullHD`, Huawei `video_hdp`.
-    Fhd,
-    /// 2K: Tencent `2K`.
-    TwoK,
-    /// 4K: Tencent `4K`.
-    FourK,
-    /// A vendor tier this version does not know; `vendor_tier` keeps its name.
-    Other,
-}
-
-impl Tier {
-    pub const ALL: [Tier; 7] = [
-        Tier::Audio,
-        Tier::Sd,
-        Tier::Hd,
-        Tier::Fhd,
-        Tier::TwoK,
-        Tier::FourK,
-        Tier::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Audio => "audio",
-            Self::Sd => "sd",
-            Self::Hd => "hd",
-            Self::Fhd => "fhd",
-            Self::TwoK => "2k",
-            Self::FourK => "4k",
-            Self::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Tier {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Tier::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| format!("unknown tier `{s}`"))
-    }
-}
-
-/// What was metered: the call itself, or a cloud service on top of it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Category {
-    /// Call minutes (every vendor).
-    #[default]
-    Call,
-    /// Cloud recording (Tencent `DescribeRecordingUsage`; Huawei's `RecordDuration` metric).
-    Recording,
-    /// Cloud mix-transcoding (Tencent `DescribeMixTranscodingUsage`; Huawei's
-    /// `TranscodeDuration` metric).
-    Transcoding,
-}
-
-impl Category {
-    pub const ALL: [Category; 3] = [Category::Call, Category::Recording, Category::Transcoding];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Call => "call",
-            Self::Recording => "recording",
-            Self::Transcoding => "transcoding",
-        }
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Category {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown category `{s}` (expected call, recording or transcoding)")
-            })
-    }
-}
+pub use rtc_usage_core::usage::{Category, Tier};
 
 /// The length of a record's bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -158,7 +57,7 @@ macro_rules! string_serde {
         }
     )*};
 }
-string_serde!(Tier, Bucket, Category);
+string_serde!(Bucket);
 
 /// One normalized usage figure.
 ///
@@ -233,16 +132,14 @@ mod rfc3339_with_offset {
 pub(crate) struct Millis(pub i64);
 
 impl Millis {
-    pub fn from_minutes(minutes: f64) -> Self {
-        Self((minutes * 60_000.0).round() as i64)
+    /// `amount` units of `unit_millis` milliseconds each, rounded to a millisecond.
+    pub fn from_units(amount: f64, unit_millis: i64) -> Self {
+        Self((amount * unit_millis as f64).round() as i64)
     }
 
-    pub fn from_whole_minutes(minutes: i64) -> Self {
-        Self(minutes.saturating_mul(60_000))
-    }
-
-    pub fn from_seconds(seconds: i64) -> Self {
-        Self(seconds.saturating_mul(1_000))
+    /// A whole number of units, exactly (saturating).
+    pub fn from_whole_units(amount: i64, unit_millis: i64) -> Self {
+        Self(amount.saturating_mul(unit_millis))
     }
 
     pub fn seconds(self) -> f64 {
@@ -263,7 +160,7 @@ mod tests {
     #[test]
     fn records_serialize_with_the_documented_keys_in_order() {
         let record = UsageRecord::new(
-            Vendor::Volcengine,
+            Vendor::get("volcengine").expect("in this build"),
             "app",
             DateTime::parse_from_rfc3339("2026-11-01T00:00:00+08:00").unwrap(),
             Bucket::Day,
@@ -292,9 +189,9 @@ mod tests {
     fn float_minutes_become_exact_seconds() {
         let mut sum = Millis::default();
         for seconds in 1..=300 {
-            sum += Millis::from_minutes(seconds as f64 / 60.0);
+            sum += Millis::from_units(seconds as f64 / 60.0, 60_000);
         }
         assert_eq!(sum.seconds(), 45150.0);
-        assert_eq!(Millis::from_minutes(0.01).seconds(), 0.6);
+        assert_eq!(Millis::from_units(0.01, 60_000).seconds(), 0.6);
     }
 }

@@ -48,11 +48,14 @@ fn volcengine_minutes_become_seconds_and_video_sd_is_hd() {
         &rtc_usage::volcengine::list_usages::DESCRIPTOR,
         "volcengine/list_usages.yaml",
     );
-    let records = normalize::volcengine("app", &response);
+    let op = &rtc_usage::volcengine::list_usages::DESCRIPTOR;
+    let records = normalize::typed(op, "app", &response, Bucket::Day, None)
+        .expect("normalizes")
+        .records;
     assert!(
         records
             .iter()
-            .all(|r| r.vendor == Vendor::Volcengine && r.app == "app")
+            .all(|r| r.vendor == Vendor::get("volcengine").unwrap() && r.app == "app")
     );
     let day = |d: &str| {
         vec![
@@ -97,7 +100,10 @@ fn tencent_keys_and_values_are_zipped_by_position() {
         &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR,
         "tencent/describe_trtc_usage.yaml",
     );
-    let records = normalize::tencent("1400123456", &response, Bucket::Day).expect("normalizes");
+    let op = &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR;
+    let records = normalize::typed(op, "1400123456", &response, Bucket::Day, None)
+        .expect("normalizes")
+        .records;
     let day = |d: &str| {
         [
             (Tier::Audio, "Audio", 600.0),
@@ -129,7 +135,16 @@ fn huawei_seconds_are_kept_on_utc_days_and_the_total_adds_up() {
         &rtc_usage::huawei::list_rtc_history_usage::DESCRIPTOR,
         "huawei/list_rtc_history_usage.yaml",
     );
-    let (records, warnings) = normalize::huawei("5fa682b34a974f7ad24d223b", &response);
+    let op = &rtc_usage::huawei::list_rtc_history_usage::DESCRIPTOR;
+    let normalized = normalize::typed(
+        op,
+        "5fa682b34a974f7ad24d223b",
+        &response,
+        Bucket::Day,
+        Some("CommunicationDuration"),
+    )
+    .expect("normalizes");
+    let (records, warnings) = (normalized.records, normalized.warnings);
     assert!(warnings.is_empty(), "{warnings:?}");
     let start = "2020-06-04T00:00:00+00:00".to_owned();
     assert_eq!(
@@ -141,4 +156,36 @@ fn huawei_seconds_are_kept_on_utc_days_and_the_total_adds_up() {
             (start, Bucket::Day, Tier::Fhd, "video_hdp", 1.0),
         ]
     );
+}
+
+/// The unit of a usage figure is the spec's `x-unit`, carried into the generated `USAGE` (the
+/// generator's tests show a changed `x-unit` changes it): the same answer read as minutes
+/// gives 60 times the seconds it gives read as seconds.
+#[test]
+fn the_spec_unit_decides_the_seconds() {
+    use rtc_usage_core::usage::{Unit, UsageSpec};
+    let real = &rtc_usage::huawei::list_rtc_history_usage::DESCRIPTOR;
+    assert_eq!(real.usage.expect("a usage operation").unit, Unit::Seconds);
+    let response = decode::<rtc_usage::huawei::ListRtcHistoryUsageResponse>(
+        real,
+        "huawei/list_rtc_history_usage.yaml",
+    );
+    let in_minutes: &'static UsageSpec = Box::leak(Box::new(UsageSpec {
+        unit: Unit::Minutes,
+        ..*real.usage.unwrap()
+    }));
+    let edited: &'static OperationDescriptor = Box::leak(Box::new(OperationDescriptor {
+        usage: Some(in_minutes),
+        ..*real
+    }));
+    let seconds = |op| {
+        normalize::typed(op, "a", &response, Bucket::Day, None)
+            .expect("normalizes")
+            .records
+            .iter()
+            .map(|r| r.seconds)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(seconds(real), vec![1.0; 4]);
+    assert_eq!(seconds(edited), vec![60.0; 4]);
 }

@@ -208,9 +208,9 @@ struct Setup {
 fn setup(volc: Volc, trtc: Trtc, hw: Hw) -> Setup {
     let (v, t, h) = (volc.calls.clone(), trtc.calls.clone(), hw.calls.clone());
     let client = UsageClient::builder()
-        .volcengine(volcengine::Client::from_stub(volc))
-        .tencent(tencent::Client::from_stub(trtc))
-        .huawei(huawei::Client::from_stub(hw))
+        .client(volcengine::Client::from_stub(volc))
+        .client(tencent::Client::from_stub(trtc))
+        .client(huawei::Client::from_stub(hw))
         .build();
     Setup {
         client,
@@ -276,42 +276,42 @@ async fn ninety_five_days_on_three_vendors_split_at_each_limit_with_every_bucket
     for d in days(from, to) {
         for (vendor, app, names, unit, offset) in [
             (
-                Vendor::Volcengine,
+                Vendor::get("volcengine").unwrap(),
                 "va1",
                 &["Audio", "VideoSDM", "VideoSD", "VideoHD"][..],
                 60,
                 "+08:00",
             ),
             (
-                Vendor::Volcengine,
+                Vendor::get("volcengine").unwrap(),
                 "va2",
                 &["Audio", "VideoSDM", "VideoSD", "VideoHD"][..],
                 60,
                 "+08:00",
             ),
             (
-                Vendor::Tencent,
+                Vendor::get("tencent").unwrap(),
                 "1400000001",
                 &TENCENT_KEYS[..],
                 60,
                 "+08:00",
             ),
             (
-                Vendor::Tencent,
+                Vendor::get("tencent").unwrap(),
                 "1400000002",
                 &TENCENT_KEYS[..],
                 60,
                 "+08:00",
             ),
             (
-                Vendor::Huawei,
+                Vendor::get("huawei").unwrap(),
                 "ha1",
                 &["audio", "video_sd", "video_hd", "video_hdp"][..],
                 1,
                 "+00:00",
             ),
             (
-                Vendor::Huawei,
+                Vendor::get("huawei").unwrap(),
                 "ha2",
                 &["audio", "video_sd", "video_hd", "video_hdp"][..],
                 1,
@@ -332,7 +332,7 @@ async fn ninety_five_days_on_three_vendors_split_at_each_limit_with_every_bucket
     let mut got = BTreeMap::new();
     for r in &report.records {
         assert_eq!(r.granularity, Bucket::Day);
-        assert_eq!(r.tier, rtc_usage::normalize_tier(r.vendor, &r.vendor_tier));
+        assert_eq!(r.tier, r.vendor.tier(&r.vendor_tier));
         let key = (
             r.vendor,
             r.app.clone(),
@@ -354,9 +354,9 @@ async fn ninety_five_days_on_three_vendors_split_at_each_limit_with_every_bucket
     assert_eq!(
         counts,
         [
-            (Vendor::Volcengine, 8, 0),
-            (Vendor::Tencent, 8, 0),
-            (Vendor::Huawei, 8, 0)
+            (Vendor::get("volcengine").unwrap(), 8, 0),
+            (Vendor::get("tencent").unwrap(), 8, 0),
+            (Vendor::get("huawei").unwrap(), 8, 0)
         ]
     );
 }
@@ -551,8 +551,8 @@ async fn vendors_are_fetched_at_once_not_one_after_another() {
     }
     tokio::time::pause();
     let client = UsageClient::builder()
-        .volcengine(volcengine::Client::from_stub(Slow(Volc::default())))
-        .huawei(huawei::Client::from_stub(Slow(Hw::default())))
+        .client(volcengine::Client::from_stub(Slow(Volc::default())))
+        .client(huawei::Client::from_stub(Slow(Hw::default())))
         .build();
     let query = UsageQuery::new(day("2026-11-01"), day("2026-11-02"))
         .apps(["volcengine:a", "volcengine:b", "huawei:c", "huawei:d"].map(app));
@@ -622,14 +622,14 @@ async fn bad_queries_are_refused_before_any_call() {
         assert!(err.to_string().contains(needle), "{err}");
     }
     let only_volc = UsageClient::builder()
-        .volcengine(volcengine::Client::from_stub(Volc::default()))
+        .client(volcengine::Client::from_stub(Volc::default()))
         .build();
     let err = only_volc
         .usage(&UsageQuery::new(a, b).app(app("huawei:x")))
         .await
         .unwrap_err();
     assert!(
-        matches!(err, QueryError::VendorNotConfigured(Vendor::Huawei)),
+        matches!(err, QueryError::VendorNotConfigured(v) if v.id() == "huawei"),
         "{err}"
     );
 

@@ -1,8 +1,10 @@
 //! From loaded specs to file contents, and from file contents to the disk.
 
 mod operation;
+mod registry;
 mod rust;
 mod types;
+mod usage;
 mod vendor;
 
 use std::fmt;
@@ -71,6 +73,7 @@ pub fn render(root: &Path) -> Result<(usize, Vec<GeneratedFile>), Error> {
         specs += 1 + v.operations.len();
         files.extend(render_vendor(v)?);
     }
+    files.extend(registry::render(&vendors)?);
     Ok((specs, files))
 }
 

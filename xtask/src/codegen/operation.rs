@@ -1,9 +1,16 @@
 //! One operation's module: its types, descriptor, `Operation` impl, fluent builder, and
-//! tests from the document's own examples.
+//! tests from the document's own examples and limits.
+
+mod example;
+mod limits;
+
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use serde_json::Value;
 
+use self::example::{Arg, Mode};
 use super::types::{self, Field, OperationTypes, Shape};
 use crate::load::{module_name, parse_offset, time_param, type_base};
 use crate::spec::{
@@ -19,10 +26,32 @@ pub struct RenderedOperation {
     /// The caller-set parameters as `rtc_usage_core::api::ApiParam` values, for the
     /// vendor's `API` table.
     pub api_params: Vec<TokenStream>,
+    /// The rustdoc of the client method that starts a call: summary, limits, example.
+    pub client_doc: Vec<String>,
     pub tokens: TokenStream,
 }
 
-pub fn render(spec: &OperationSpec) -> Result<RenderedOperation, String> {
+/// What an operation's module needs to know of its crate.
+pub struct CrateContext {
+    /// The crate's name as a Rust path segment (`rtc_usage_tencent`), for rustdoc examples.
+    pub crate_ident: String,
+    /// The crate's stub trait (`TencentStub`), which the generated tests implement.
+    pub stub: syn::Ident,
+}
+
+/// The private enum a fluent builder holds its input in.
+const FLUENT_INPUT: &str = "FluentInput";
+
+pub fn render(spec: &OperationSpec, krate: &CrateContext) -> Result<RenderedOperation, String> {
+    if spec
+        .definitions
+        .keys()
+        .any(|name| super::rust::type_name(name) == FLUENT_INPUT)
+    {
+        return Err(format!(
+            "key `definitions`: the name `{FLUENT_INPUT}` is the generated builder's own"
+        ));
+    }
     let OperationTypes {
         tokens: type_tokens,
         request,
@@ -33,12 +62,34 @@ pub fn render(spec: &OperationSpec) -> Result<RenderedOperation, String> {
     let base = type_base(spec);
     let marker = format_ident!("{}", base);
     let builder = format_ident!("{}FluentBuilder", base);
+    let fluent_input = format_ident!("{}", FLUENT_INPUT);
     let docs = module_docs(spec);
+    let values = example::values(spec, &fields)?;
+    let example = doc_example(spec, &fields, &values, krate, &module)?;
+    let limits = limit_lines(spec);
     let descriptor = descriptor(spec)?;
+    let usage = match &spec.usage {
+        Some(usage) => {
+            let usage = super::usage::render(spec, usage)?;
+            quote! {
+                #[doc = "What this operation's answer means as usage, from the spec's `usage:` block."]
+                pub static USAGE: ::rtc_usage_core::usage::UsageSpec = #usage;
+            }
+        }
+        None => quote!(),
+    };
     let write_request = write_request(&fields);
     let time_range = time_range(spec, &fields)?;
-    let setters = fields.iter().map(setter);
+    let setters = fields.iter().map(|f| setter(spec, f, &fluent_input));
     let tests = example_tests(spec, &marker, &request, &response);
+    let limit_tests = limits::tests(&limits::Subject {
+        spec,
+        fields: &fields,
+        method: &module,
+        request: &request,
+        response: &response,
+        stub: &krate.stub,
+    })?;
     // Two versions of one operation (`rust_module`) are told apart by their version.
     let at_version = match spec.rust_module {
         Some(_) => format!(" at version {}", spec.version),
@@ -48,12 +99,24 @@ pub fn render(spec: &OperationSpec) -> Result<RenderedOperation, String> {
         "The `{}` operation{at_version}, for [`rtc_usage_core::Client::execute`] and generic code.",
         spec.operation
     );
-    let builder_doc = format!(
-        "Builds and sends a `{}` call: set the fields, then `send()`. Required fields and the spec's limits are checked before any network call.",
-        spec.operation
-    );
+    let mut builder_doc = vec![
+        format!(
+            " A `{}` call: {}",
+            spec.operation,
+            super::rust::doc_text(spec.summary.trim())
+        ),
+        String::new(),
+        " Set the fields (or pass a whole request to [`input`](Self::input)), then [`send`](Self::send). A call missing a required field or outside the limits is refused before any request.".to_owned(),
+    ];
+    builder_doc.extend(doc_section(&limits, &example));
+    let mut client_doc = vec![format!(
+        " Starts a [`{}`](crate::{module}) call: {}",
+        spec.operation,
+        super::rust::doc_text(spec.summary.trim())
+    )];
+    client_doc.extend(doc_section(&limits, &example));
     let send_doc = format!(
-        "Checks the fields, then calls `{}` (signed, rate limited and retried by the client).",
+        " Checks the fields, then calls `{}` (signed, rate limited and retried by the client); a request given to [`input`](Self::input) goes to the client as it is.",
         spec.operation
     );
     let tokens = quote! {
@@ -62,6 +125,8 @@ pub fn render(spec: &OperationSpec) -> Result<RenderedOperation, String> {
 
         #[doc = "What the runtime knows about this operation, from its spec."]
         pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = #descriptor;
+
+        #usage
 
         #[doc = #op_doc]
         #[derive(Debug, Clone, Copy, Default)]
@@ -87,35 +152,57 @@ pub fn render(spec: &OperationSpec) -> Result<RenderedOperation, String> {
             }
         }
 
-        #[doc = #builder_doc]
+        #(#[doc = #builder_doc])*
         #[derive(Debug, Clone)]
         pub struct #builder {
             client: super::Client,
-            inner: builder::#request,
+            inner: #fluent_input,
+        }
+
+        #[doc = " What a fluent builder holds: fields set one by one, or a whole request."]
+        #[derive(Debug, Clone)]
+        enum #fluent_input {
+            Fields(builder::#request),
+            Request(#request),
+        }
+
+        impl #fluent_input {
+            fn into_fields(self) -> builder::#request {
+                match self {
+                    Self::Fields(fields) => fields,
+                    Self::Request(request) => request.into(),
+                }
+            }
         }
 
         impl #builder {
+            #[doc(hidden)]
             pub(crate) fn new(client: super::Client) -> Self {
-                Self { client, inner: ::std::default::Default::default() }
+                Self { client, inner: #fluent_input::Fields(::std::default::Default::default()) }
             }
 
             #(#setters)*
 
-            #[doc = "Replaces every field with those of `input`."]
+            #[doc = " Replaces every field with those of `input`, which `send` passes on as it is (setters called afterwards change a copy of its fields)."]
             pub fn input(mut self, input: #request) -> Self {
-                self.inner = input.into();
+                self.inner = #fluent_input::Request(input);
                 self
             }
 
             #[doc = #send_doc]
             pub async fn send(self) -> ::std::result::Result<#response, ::rtc_usage_core::Error> {
-                let input = #request::try_from(self.inner)
-                    .map_err(|e| ::rtc_usage_core::Error::invalid_input(&DESCRIPTOR, e.to_string()))?;
+                let input = match self.inner {
+                    #fluent_input::Request(input) => input,
+                    #fluent_input::Fields(fields) => #request::try_from(fields)
+                        .map_err(|e| ::rtc_usage_core::Error::invalid_input(&DESCRIPTOR, e.to_string()))?,
+                };
                 self.client.stub().#module(input).await
             }
         }
 
         #tests
+
+        #limit_tests
     };
     Ok(RenderedOperation {
         module,
@@ -123,8 +210,129 @@ pub fn render(spec: &OperationSpec) -> Result<RenderedOperation, String> {
         request,
         response,
         api_params: api_params(spec)?,
+        client_doc,
         tokens,
     })
+}
+
+/// The operation's limits as rustdoc list items: rate, span, look-back, data delay.
+fn limit_lines(spec: &OperationSpec) -> Vec<String> {
+    let checked = |enforce: bool| {
+        if enforce {
+            "checked before the call"
+        } else {
+            "advisory (unconfirmed), not checked"
+        }
+    };
+    let mut lines = Vec::new();
+    if let Some(r) = &spec.limits.rate {
+        let per = match r.per_seconds {
+            1 => "second".to_owned(),
+            60 => "minute".to_owned(),
+            n => format!("{n} s"),
+        };
+        lines.push(format!(
+            " - Rate: {} requests per {per}, paced by the client.",
+            r.requests
+        ));
+    }
+    if let Some(s) = &spec.limits.span {
+        lines.push(format!(
+            " - Span: `{}` to `{}` at most {} days ({}), {}.",
+            s.start,
+            s.end,
+            s.max_days,
+            counted(s.counting),
+            checked(s.enforce)
+        ));
+    }
+    if let Some(l) = &spec.limits.lookback {
+        lines.push(format!(
+            " - Look-back: `{}` at most {} days back, {}.",
+            l.param,
+            l.max_days,
+            checked(l.enforce)
+        ));
+    }
+    if let Some(h) = spec.limits.data_delay_hours {
+        lines.push(format!(" - Data arrive about {h} h late."));
+    }
+    lines
+}
+
+fn counted(c: SpanCounting) -> &'static str {
+    match c {
+        SpanCounting::InclusiveDays => "calendar days, both counted",
+        SpanCounting::Elapsed => "elapsed",
+    }
+}
+
+/// A blank line, the limit lines, and the example under `# Example`.
+fn doc_section(limits: &[String], example: &[String]) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !limits.is_empty() {
+        lines.push(String::new());
+        lines.extend(limits.iter().cloned());
+    }
+    lines.push(String::new());
+    lines.push(" # Example".to_owned());
+    lines.push(String::new());
+    lines.extend(example.iter().cloned());
+    lines
+}
+
+/// The documented example request as a `no_run` rustdoc example: the setters it calls.
+fn doc_example(
+    spec: &OperationSpec,
+    fields: &[Field],
+    values: &BTreeMap<String, Value>,
+    krate: &CrateContext,
+    module: &syn::Ident,
+) -> Result<Vec<String>, String> {
+    let module_path = format!("{}::{module}", krate.crate_ident);
+    let arg = Arg {
+        spec,
+        mode: Mode::Doc,
+        module_path: &module_path,
+    };
+    let mut uses = Vec::new();
+    let setters: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let value = values.get(&f.param)?;
+            let (ident, arg) = (&f.ident, arg.setter(f, value, &mut uses));
+            Some(quote!(.#ident(#arg)))
+        })
+        .collect();
+    let uses = uses
+        .iter()
+        .map(|u| syn::parse_str::<syn::Path>(u).map(|p| quote!(use #p;)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the example's `use` paths do not parse: {e}"))?;
+    let krate_ident = format_ident!("{}", krate.crate_ident);
+    let tokens = quote! {
+        #(#uses)*
+        async fn example() -> Result<(), Box<dyn std::error::Error>> {
+            let client = #krate_ident::Client::from_env()?;
+            let answer = client.#module() #(#setters)* .send().await?;
+            println!("{answer:?}");
+            Ok(())
+        }
+    };
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("the generated example does not parse: {e}"))?;
+    let text = prettyplease::unparse(&file);
+    let mut lines = vec![" ```no_run".to_owned()];
+    for line in text.lines() {
+        let line = if line.starts_with("async fn") || line == "}" || line.trim() == "Ok(())" {
+            format!(" # {}", line.trim_start())
+        } else {
+            format!(" {}", line.strip_prefix("    ").unwrap_or(line))
+        };
+        lines.push(line.trim_end().to_owned());
+    }
+    lines.push(" ```".to_owned());
+    Ok(lines)
 }
 
 /// Each caller-set parameter as an `ApiParam`: wire name, place, whether required, and the
@@ -251,7 +459,13 @@ fn module_docs(spec: &OperationSpec) -> Vec<TokenStream> {
             ));
         }
     }
-    lines.into_iter().map(|l| quote! { #![doc = #l] }).collect()
+    lines
+        .into_iter()
+        .map(|l| {
+            let l = super::rust::doc_text(&l);
+            quote! { #![doc = #l] }
+        })
+        .collect()
 }
 
 fn location(l: Location) -> TokenStream {
@@ -367,6 +581,10 @@ fn descriptor(spec: &OperationSpec) -> Result<TokenStream, String> {
         quote!(#d::FineGranularity { bucket: #bucket, max_days: #max })
     });
     let error_codes = error_code_rules(&spec.errors);
+    let usage = match spec.usage {
+        Some(_) => quote!(::std::option::Option::Some(&USAGE)),
+        None => quote!(::std::option::Option::None),
+    };
     Ok(quote! {
         ::rtc_usage_core::OperationDescriptor {
             vendor: #vendor_id,
@@ -391,6 +609,7 @@ fn descriptor(spec: &OperationSpec) -> Result<TokenStream, String> {
             },
             error_codes: &[#(#error_codes),*],
             vendor_error_codes: &super::VENDOR_ERROR_CODES,
+            usage: #usage,
         }
     })
 }
@@ -490,20 +709,86 @@ fn time_point(spec: &OperationSpec, fields: &[Field], param: &str) -> Result<Tok
     })
 }
 
-fn setter(f: &Field) -> TokenStream {
-    let (ident, ty, name) = (&f.ident, &f.ty, &f.param);
-    let doc = format!("Sets `{name}`.");
+fn setter(spec: &OperationSpec, f: &Field, fluent_input: &syn::Ident) -> TokenStream {
+    let (ident, ty) = (&f.ident, &f.ty);
+    let docs = setter_doc(spec, f);
     quote! {
-        #[doc = #doc]
+        #(#[doc = #docs])*
         pub fn #ident<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<#ty>,
             T::Error: ::std::fmt::Display,
         {
-            self.inner = self.inner.#ident(value);
+            self.inner = #fluent_input::Fields(self.inner.into_fields().#ident(value));
             self
         }
     }
+}
+
+/// A setter's rustdoc: the description, where the value goes and whether it is required,
+/// and the limits that concern it.
+fn setter_doc(spec: &OperationSpec, f: &Field) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(d) = &f.description {
+        lines.extend(
+            d.trim()
+                .lines()
+                .map(|l| format!(" {}", super::rust::doc_text(l))),
+        );
+        lines.push(String::new());
+    }
+    let place = match f.location {
+        Location::Path => "in the path",
+        Location::Query => "in the query",
+        Location::Header => "as a header",
+        Location::Body => "in the JSON body",
+    };
+    let need = match (f.required, &f.shape) {
+        (true, _) => "required",
+        (false, Shape::List) => "optional, left out when empty",
+        (false, _) => "optional, left out when unset",
+    };
+    let mut facts = format!(" Sent as `{}` {place}; {need}.", f.param);
+    let checked = |enforce: bool| {
+        if enforce {
+            "checked before the call"
+        } else {
+            "advisory (unconfirmed), not checked"
+        }
+    };
+    if let Some(s) = &spec.limits.span {
+        let other = if f.param == s.start {
+            Some(format!("Start of the range to `{}`", s.end))
+        } else if f.param == s.end {
+            let included = if s.end_inclusive {
+                "included"
+            } else {
+                "excluded"
+            };
+            Some(format!("End of the range from `{}` ({included})", s.start))
+        } else {
+            None
+        };
+        if let Some(other) = other {
+            facts.push_str(&format!(
+                " {other}: at most {} days ({}), {}.",
+                s.max_days,
+                counted(s.counting),
+                checked(s.enforce)
+            ));
+        }
+    }
+    if let Some(l) = &spec.limits.lookback
+        && f.param == l.param
+    {
+        facts.push_str(&format!(
+            " At most {} days back, {}.",
+            l.max_days,
+            checked(l.enforce)
+        ));
+    }
+    lines.push(facts);
+    lines
 }
 
 fn example_tests(

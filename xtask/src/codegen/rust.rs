@@ -44,3 +44,83 @@ pub fn field_name(property: &str) -> String {
 pub fn type_name(name: &str) -> String {
     heck::ToUpperCamelCase::to_upper_camel_case(name)
 }
+
+/// Spec prose as rustdoc Markdown that says what the spec says: bare URLs become autolinks
+/// (`<https://…>`), and outside code spans `[`, `]` (intra-doc links) and `<` (HTML tags) are
+/// escaped. Backtick code spans are kept as written.
+pub fn doc_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            rest = &rest[1..];
+            continue;
+        }
+        if !in_code {
+            if rest.starts_with("https://") || rest.starts_with("http://") {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+                if out.ends_with('<') || out.ends_with("](") {
+                    out.push_str(url);
+                } else {
+                    out.push('<');
+                    out.push_str(url);
+                    out.push('>');
+                }
+                rest = &rest[url.len()..];
+                continue;
+            }
+            match c {
+                '[' | ']' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '<' if !rest[1..].starts_with("http") => out.push_str("&lt;"),
+                _ => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Every `description` string in a JSON Schema, through [`doc_text`] (typify copies them into
+/// rustdoc).
+pub fn doc_descriptions(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    serde_json::Value::String(s) if key == "description" => *s = doc_text(s),
+                    other => doc_descriptions(other),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(doc_descriptions),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_text;
+
+    #[test]
+    fn prose_becomes_markdown_that_says_the_same() {
+        assert_eq!(
+            doc_text("use https://a.example/x; or <https://b.example>."),
+            "use <https://a.example/x>; or <https://b.example>."
+        );
+        assert_eq!(doc_text("ids ([a-z]{1,3})"), "ids (\\[a-z\\]{1,3})");
+        assert_eq!(
+            doc_text("\"<Common request parameters>\""),
+            "\"&lt;Common request parameters>\""
+        );
+        assert_eq!(doc_text("`[kept]` and `<kept>`"), "`[kept]` and `<kept>`");
+    }
+}

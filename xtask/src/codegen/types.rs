@@ -11,7 +11,8 @@ use crate::spec::{Location, OperationSpec};
 
 /// The typed request and response of one operation.
 pub struct OperationTypes {
-    /// typify's output plus the open enums.
+    /// typify's output (without its own `error` module: the crate has one) plus the open
+    /// enums.
     pub tokens: TokenStream,
     pub request: syn::Ident,
     pub response: syn::Ident,
@@ -30,6 +31,11 @@ pub struct Field {
     /// `T` of an `Option<T>` field, else the full type.
     pub inner: TokenStream,
     pub shape: Shape,
+    pub required: bool,
+    /// The schema's `description`, else the parameter's.
+    pub description: Option<String>,
+    /// The parameter's JSON Schema, as written in the spec.
+    pub schema: Value,
 }
 
 pub enum Shape {
@@ -53,6 +59,10 @@ pub fn build(spec: &OperationSpec, module: &str) -> Result<OperationTypes, Strin
     let mut definitions = spec.definitions.clone();
     definitions.insert(request_name.clone(), request_schema(spec));
     definitions.insert(response_name.clone(), spec.response.schema.clone());
+    // typify copies each `description` into rustdoc: as Markdown that says what the spec says.
+    for def in definitions.values_mut() {
+        super::rust::doc_descriptions(def);
+    }
 
     let mut settings = TypeSpaceSettings::default();
     settings
@@ -68,7 +78,10 @@ pub fn build(spec: &OperationSpec, module: &str) -> Result<OperationTypes, Strin
             [TypeSpaceImpl::Display, TypeSpaceImpl::FromStr].into_iter(),
         );
     let mut open_enums = TokenStream::new();
-    for (name, def) in &spec.definitions {
+    for (name, def) in definitions
+        .iter()
+        .filter(|(n, _)| spec.definitions.contains_key(*n))
+    {
         if let Some(values) = def.get(KNOWN_VALUES) {
             let rust = type_name(name);
             settings.with_replacement(
@@ -92,7 +105,7 @@ pub fn build(spec: &OperationSpec, module: &str) -> Result<OperationTypes, Strin
         .add_ref_types(defs)
         .map_err(|e| format!("typify rejected the schemas: {e}"))?;
     let fields = request_fields(spec, &space, &request_name)?;
-    let typify_tokens = space.to_stream();
+    let typify_tokens = without_error_module(space.to_stream())?;
     Ok(OperationTypes {
         tokens: quote! { #open_enums #typify_tokens },
         request: format_ident!("{}", request_name),
@@ -160,6 +173,12 @@ fn request_fields(
             TypeDetails::Vec(_) if !p.required => (Shape::List, field_ty.ident()),
             _ => (Shape::Plain, field_ty.ident()),
         };
+        let schema = p.schema.clone().unwrap_or_default();
+        let description = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| p.description.clone());
         fields.push(Field {
             param: p.name.clone(),
             location: p.location,
@@ -167,17 +186,43 @@ fn request_fields(
             ty: field_ty.ident(),
             inner,
             shape,
+            required: p.required,
+            description,
+            schema,
         });
     }
     Ok(fields)
 }
 
-/// An open set as a call to the runtime's `open_enum!`.
+/// typify's output without the `error` module it puts in every stream: the crate has one
+/// `ConversionError` (`generated::error`, see `vendor.rs`). The module keeps the name `error`
+/// as a hidden re-export, so typify's `self::error::` and `super::error::` paths, and callers
+/// that name `<module>::error::ConversionError`, still resolve.
+fn without_error_module(tokens: TokenStream) -> Result<TokenStream, String> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("typify's output does not parse: {e}"))?;
+    let before = file.items.len();
+    file.items
+        .retain(|item| !matches!(item, syn::Item::Mod(m) if m.ident == "error"));
+    let items = &file.items;
+    let mut out = quote!(#(#items)*);
+    if items.len() != before {
+        out.extend(quote! {
+            #[doc(hidden)]
+            pub use super::error;
+        });
+    }
+    Ok(out)
+}
+
+/// An open set as plain code: one variant per known value, `Unknown(String)` for any other
+/// value (kept as sent), `as_str`/`KNOWN`/`is_known`, `From<&str>`/`From<String>`, an
+/// infallible `FromStr`, `Display`, and serde as a string.
 fn open_enum(rust: &str, def: &Value, values: &Value) -> Result<TokenStream, String> {
     let values = values
         .as_array()
         .ok_or_else(|| format!("`{rust}`: `{KNOWN_VALUES}` must be a list"))?;
-    let mut variants = Vec::new();
+    let (mut idents, mut wire, mut docs) = (Vec::new(), Vec::new(), Vec::new());
     let mut seen = std::collections::BTreeSet::new();
     for v in values {
         let (value, doc) = match v {
@@ -203,9 +248,9 @@ fn open_enum(rust: &str, def: &Value, values: &Value) -> Result<TokenStream, Str
                 "`{rust}`: known value `{value}` has no distinct variant name"
             ));
         }
-        let ident = format_ident!("{}", variant);
-        let doc = doc.unwrap_or_else(|| format!("`{value}`"));
-        variants.push(quote! { #[doc = #doc] #ident = #value });
+        idents.push(format_ident!("{}", variant));
+        docs.push(doc.unwrap_or_else(|| format!("`{value}`")));
+        wire.push(value);
     }
     let ident = format_ident!("{}", rust);
     let doc = def
@@ -214,9 +259,74 @@ fn open_enum(rust: &str, def: &Value, values: &Value) -> Result<TokenStream, Str
         .unwrap_or("An open set of vendor values.")
         .to_owned();
     Ok(quote! {
-        ::rtc_usage_core::open_enum! {
-            #[doc = #doc]
-            #ident { #(#variants),* }
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #(#[doc = #docs] #idents,)*
+            #[doc = "A value this version does not know, kept as sent."]
+            Unknown(::std::string::String),
+        }
+
+        impl #ident {
+            #[doc = "The values the spec knows, in its order."]
+            pub const KNOWN: &'static [&'static str] = &[#(#wire),*];
+
+            #[doc = "The value as sent on the wire."]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #wire,)*
+                    Self::Unknown(other) => other.as_str(),
+                }
+            }
+
+            #[doc = "Whether the value is one the spec knows."]
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wire => Self::#idents,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#wire => Self::#idents,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
         }
     })
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::operation::{self, RenderedOperation};
+use super::operation::{self, CrateContext, RenderedOperation};
 use super::rust::{format_file, header, type_name};
 use super::{Error, GeneratedFile};
 use crate::load::VendorSpecs;
@@ -22,8 +22,12 @@ pub fn render(v: &VendorSpecs) -> Result<Vec<GeneratedFile>, Error> {
     };
     let mut files = Vec::new();
     let mut ops = Vec::new();
+    let krate = CrateContext {
+        crate_ident: vendor.crate_name.replace('-', "_"),
+        stub: stub_trait(v),
+    };
     for op in &v.operations {
-        let rendered = operation::render(&op.spec).map_err(|m| fail(&op.file, m))?;
+        let rendered = operation::render(&op.spec, &krate).map_err(|m| fail(&op.file, m))?;
         let contents = format_file(
             &header("//", &op.file.display().to_string()),
             rendered.tokens.clone(),
@@ -69,14 +73,17 @@ fn lib_rs(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
             vendor.display_name, vendor.vendor
         ),
         String::new(),
-        format!(" {}", vendor.description.trim()),
+        format!(" {}", super::rust::doc_text(vendor.description.trim())),
         String::new(),
         " # Operations".to_string(),
     ];
     for (op, spec) in ops.iter().zip(&v.operations) {
         docs.push(format!(
             " - [`Client::{}`]: `{}` ({}) — {}",
-            op.module, spec.spec.operation, spec.spec.version, spec.spec.summary
+            op.module,
+            spec.spec.operation,
+            spec.spec.version,
+            super::rust::doc_text(&spec.spec.summary)
         ));
     }
     docs.extend([
@@ -149,6 +156,39 @@ fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
         #(#modules)*
         mod client;
 
+        #[doc = " The error every builder of this crate fails with."]
+        pub mod error {
+            #[doc = " Why a builder could not build its value: a required field is missing, or a value does not convert (every `TryFrom` and `FromStr` of this crate's types)."]
+            #[derive(Clone)]
+            pub struct ConversionError(::std::borrow::Cow<'static, str>);
+
+            impl ::std::error::Error for ConversionError {}
+
+            impl ::std::fmt::Display for ConversionError {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.0, f)
+                }
+            }
+
+            impl ::std::fmt::Debug for ConversionError {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Debug::fmt(&self.0, f)
+                }
+            }
+
+            impl ::std::convert::From<&'static str> for ConversionError {
+                fn from(value: &'static str) -> Self {
+                    Self(value.into())
+                }
+            }
+
+            impl ::std::convert::From<::std::string::String> for ConversionError {
+                fn from(value: ::std::string::String) -> Self {
+                    Self(value.into())
+                }
+            }
+        }
+
         pub use client::{Client, stub};
         #(#reexports)*
         pub use ::rtc_usage_core::{Config, Credentials, Error, ErrorKind};
@@ -169,6 +209,7 @@ fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
         };
 
         #[doc = "The vendor-wide error codes of vendor.yaml, shared by every operation's descriptor (tried after the operation's own)."]
+        #[doc(hidden)]
         pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; #vendor_error_count] = [#(#vendor_error_codes),*];
 
         #[doc = "Every operation of this crate, in spec order."]
@@ -176,6 +217,14 @@ fn module_root(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
 
         #[doc = "Every operation of this crate as a generic entry, in spec order: its parameters, and calls that take and return JSON keyed by wire names (the `rtc-usage api` command's dispatch table)."]
         pub static API: &[::rtc_usage_core::api::ApiOperation] = &[#(#api_entries),*];
+
+        #[doc = "This crate for generic code (the facade's vendor registry): its facts, operations, `API` table and a JSON client."]
+        pub static ENTRY: ::rtc_usage_core::registry::VendorEntry = ::rtc_usage_core::registry::VendorEntry {
+            info: &VENDOR,
+            operations: OPERATIONS,
+            api: API,
+            connect: client::connect,
+        };
     }
 }
 
@@ -186,14 +235,14 @@ fn client(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
         "A {display} client: cheap to clone; every clone shares its rate limiters and retry budget."
     );
     let stub_doc = format!(
-        "The calls a {display} client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error."
+        "The calls a {display} client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`](super::Client::from_stub). Every method defaults to an `Unimplemented` error."
     );
     let builders = ops.iter().map(|o| {
         let (m, spec_name) = (&o.module, o.marker.to_string());
         let b = format_ident!("{}FluentBuilder", spec_name);
-        let doc = format!("Starts a `{spec_name}` call.");
+        let doc = &o.client_doc;
         quote! {
-            #[doc = #doc]
+            #(#[doc = #doc])*
             pub fn #m(&self) -> super::#m::#b {
                 super::#m::#b::new(self.clone())
             }
@@ -205,6 +254,16 @@ fn client(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
             fn #m(&self, input: super::super::#req) -> ::rtc_usage_core::BoxFuture<'_, ::std::result::Result<super::super::#resp, ::rtc_usage_core::Error>> {
                 let _ = input;
                 ::std::boxed::Box::pin(async { ::std::result::Result::Err(::rtc_usage_core::Error::unimplemented(&super::super::#m::DESCRIPTOR)) })
+            }
+        }
+    });
+    let json_arms = ops.iter().map(|o| {
+        let (m, req) = (&o.module, &o.request);
+        quote! {
+            if ::std::ptr::eq(op, &super::#m::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<super::#req>(op, input)?;
+                let output = self.stub().#m(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
             }
         }
     });
@@ -243,6 +302,7 @@ fn client(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
                 Self { inner: Arc::new(stub) }
             }
 
+            #[doc(hidden)]
             pub(crate) fn stub(&self) -> &dyn stub::#stub {
                 &*self.inner
             }
@@ -257,6 +317,34 @@ fn client(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
             }
         }
 
+        #[doc(hidden)]
+        impl ::rtc_usage_core::registry::DynClient for Client {
+            fn vendor(&self) -> &'static ::rtc_usage_core::VendorInfo {
+                &super::VENDOR
+            }
+
+            fn call_json(
+                &self,
+                op: &'static ::rtc_usage_core::OperationDescriptor,
+                input: ::serde_json::Value,
+            ) -> ::rtc_usage_core::BoxFuture<'_, ::std::result::Result<::serde_json::Value, ::rtc_usage_core::Error>> {
+                ::std::boxed::Box::pin(async move {
+                    #(#json_arms)*
+                    let _ = input;
+                    ::std::result::Result::Err(::rtc_usage_core::Error::unimplemented(op))
+                })
+            }
+        }
+
+        #[doc(hidden)]
+        pub(crate) fn connect(
+            config: ::rtc_usage_core::Config,
+        ) -> ::std::result::Result<::std::sync::Arc<dyn ::rtc_usage_core::registry::DynClient>, ::rtc_usage_core::config::ConfigError> {
+            ::std::result::Result::Ok(::std::sync::Arc::new(Client::new(config)?))
+        }
+
+        #[doc = " The transport stub: calls go to the vendor over HTTP through the runtime's client."]
+        #[doc(hidden)]
         #[derive(Debug)]
         struct Http(::rtc_usage_core::Client);
 

@@ -77,9 +77,10 @@ impl Row for DistributionRecord {
             self.to.to_string(),
             self.dimension.clone(),
             self.indicator.clone(),
-            self.name.clone(),
-            self.value.to_string(),
-            self.proportion.to_string(),
+            // Absent in the answer (the vendor's model makes them optional): an empty cell.
+            self.name.clone().unwrap_or_default(),
+            self.value.map(|v| v.to_string()).unwrap_or_default(),
+            self.proportion.map(|p| p.to_string()).unwrap_or_default(),
         ]
     }
 

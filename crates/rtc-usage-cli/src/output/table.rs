@@ -163,9 +163,11 @@ pub fn distribution(records: &[DistributionRecord], out: &mut dyn Write) -> io::
     ]);
     for r in records {
         table.push(vec![
-            r.name.clone(),
-            trim_number(r.value, 2),
-            format!("{:.2}", r.proportion),
+            r.name.clone().unwrap_or_else(|| "-".to_owned()),
+            r.value
+                .map_or_else(|| "-".to_owned(), |v| trim_number(v, 2)),
+            r.proportion
+                .map_or_else(|| "-".to_owned(), |p| format!("{p:.2}")),
         ]);
     }
     table.write(out)
@@ -246,11 +248,29 @@ mod tests {
     #[test]
     fn totals_sum_each_vendor_and_tier_exactly() {
         let records = [
-            record(Vendor::Volcengine, "a", "2026-11-01", Tier::Audio, 0.1),
-            record(Vendor::Volcengine, "b", "2026-11-01", Tier::Audio, 0.2),
-            record(Vendor::Volcengine, "a", "2026-11-02", Tier::Hd, 600.0),
             record(
-                Vendor::Tencent,
+                Vendor::get("volcengine").unwrap(),
+                "a",
+                "2026-11-01",
+                Tier::Audio,
+                0.1,
+            ),
+            record(
+                Vendor::get("volcengine").unwrap(),
+                "b",
+                "2026-11-01",
+                Tier::Audio,
+                0.2,
+            ),
+            record(
+                Vendor::get("volcengine").unwrap(),
+                "a",
+                "2026-11-02",
+                Tier::Hd,
+                600.0,
+            ),
+            record(
+                Vendor::get("tencent").unwrap(),
                 "1400000001",
                 "2026-11-01",
                 Tier::Audio,
@@ -260,15 +280,31 @@ mod tests {
         assert_eq!(
             totals(&records),
             [
-                ((Vendor::Volcengine, Category::Call), Some(Tier::Audio), 300),
                 (
-                    (Vendor::Volcengine, Category::Call),
+                    (Vendor::get("volcengine").unwrap(), Category::Call),
+                    Some(Tier::Audio),
+                    300
+                ),
+                (
+                    (Vendor::get("volcengine").unwrap(), Category::Call),
                     Some(Tier::Hd),
                     600_000
                 ),
-                ((Vendor::Volcengine, Category::Call), None, 600_300),
-                ((Vendor::Tencent, Category::Call), Some(Tier::Audio), 60_000),
-                ((Vendor::Tencent, Category::Call), None, 60_000),
+                (
+                    (Vendor::get("volcengine").unwrap(), Category::Call),
+                    None,
+                    600_300
+                ),
+                (
+                    (Vendor::get("tencent").unwrap(), Category::Call),
+                    Some(Tier::Audio),
+                    60_000
+                ),
+                (
+                    (Vendor::get("tencent").unwrap(), Category::Call),
+                    None,
+                    60_000
+                ),
             ]
         );
     }
@@ -276,9 +312,15 @@ mod tests {
     #[test]
     fn the_table_aligns_columns_and_ends_with_totals() {
         let records = [
-            record(Vendor::Volcengine, "a", "2026-11-01", Tier::Audio, 90.5),
             record(
-                Vendor::Volcengine,
+                Vendor::get("volcengine").unwrap(),
+                "a",
+                "2026-11-01",
+                Tier::Audio,
+                90.5,
+            ),
+            record(
+                Vendor::get("volcengine").unwrap(),
                 "long-app",
                 "2026-11-02",
                 Tier::Audio,

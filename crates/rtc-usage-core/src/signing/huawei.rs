@@ -6,16 +6,46 @@
 //! `Content-Type` that is not JSON or BSON), `X-Sdk-Date` (unless present), `Host` (unless
 //! present), `Authorization`. Every header whose name has no `_` is signed, and every value is
 //! stripped of surrounding whitespace, on the wire too.
+//!
+//! The query string sent ([`Signed::query_string`]) is the SDK's sorted canonical query, which
+//! is also what the SDK sends. The scheme has no credential scope: the string to sign is HMAC'd
+//! with the raw secret.
 
 use super::encode;
 use super::{
-    EMPTY_SHA256, HeaderList, Signed, SignedHeaderSet, SigningError, SigningInput, UtcTime,
-    check_credentials, check_headers, check_host, check_method, check_value, find_header,
-    header_value, hmac_sha256, push_sha256_hex, remove_header, set_header, value_problem,
+    DateFormat, EMPTY_SHA256, HeaderList, SchemeFacts, ScopeValues, Signed, SignedHeaderSet,
+    SigningError, SigningInput, UtcTime, check_credentials, check_headers, check_host,
+    check_method, check_value, find_header, header_value, push_sha256_hex, remove_header,
+    set_header, value_problem,
 };
 use crate::credentials::{Credentials, SecretString};
 
-pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
+/// The header of the signing time.
+pub const DATE_HEADER: &str = "X-Sdk-Date";
+/// The header of a session token.
+pub const TOKEN_HEADER: &str = "X-Security-Token";
+/// The header of the project id the credentials carry.
+pub const PROJECT_HEADER: &str = "X-Project-Id";
+/// The header that replaces the body's hash.
+pub const CONTENT_HASH_HEADER: &str = "X-Sdk-Content-Sha256";
+
+/// The scheme's facts, read by the signer below and by [`super::verify`].
+pub const SCHEME: SchemeFacts = SchemeFacts {
+    algorithm: "SDK-HMAC-SHA256",
+    credential_field: "Access",
+    date_header: DATE_HEADER,
+    date_format: DateFormat::Basic,
+    scope: None,
+    secret_prefix: "",
+    token_header: TOKEN_HEADER,
+    region_header: None,
+    action_header: None,
+    version_header: None,
+    request_client_header: None,
+    sign,
+};
+
+pub const ALGORITHM: &str = SCHEME.algorithm;
 
 /// The `X-Sdk-Content-Sha256` value that asks the server not to hash the body.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -134,40 +164,43 @@ pub fn sign(
     check_headers(headers, |_, value| value_problem(strip_value(value)))?;
     let token = credentials.session_token().map(SecretString::expose_secret);
     if let Some(token) = token {
-        check_value("X-Security-Token", strip_value(token), value_problem)?;
+        check_value(TOKEN_HEADER, strip_value(token), value_problem)?;
     }
     if let Some(project_id) = credentials.project_id() {
-        check_value("X-Project-Id", strip_value(project_id), value_problem)?;
+        check_value(PROJECT_HEADER, strip_value(project_id), value_problem)?;
     }
-    let sdk_date = match header_value(headers, "X-Sdk-Date") {
+    let sdk_date = match header_value(headers, DATE_HEADER) {
         Some(given) => {
             if UtcTime::parse_basic(given).is_none() {
                 return Err(SigningError::InvalidHeaderValue {
-                    name: "X-Sdk-Date".to_owned(),
+                    name: DATE_HEADER.to_owned(),
                     reason: "is not a valid YYYYMMDDTHHMMSSZ time",
                 });
             }
             None
         }
-        None => Some(UtcTime::from_unix(input.timestamp)?.basic()),
+        None => {
+            let time = UtcTime::from_unix(input.timestamp)?;
+            Some(SCHEME.date_value(input.timestamp, &time))
+        }
     };
 
     remove_header(headers, "Authorization");
     if let Some(project_id) = credentials.project_id() {
-        set_header(headers, "X-Project-Id", project_id);
+        set_header(headers, PROJECT_HEADER, project_id);
     }
     if let Some(token) = token {
-        set_header(headers, "X-Security-Token", token);
+        set_header(headers, TOKEN_HEADER, token);
     }
     let content_type = headers
         .iter()
         .find(|(k, _)| k == "Content-Type")
         .map(|(_, v)| v.as_str());
     if wants_unsigned_payload(content_type) {
-        set_header(headers, "X-Sdk-Content-Sha256", UNSIGNED_PAYLOAD);
+        set_header(headers, CONTENT_HASH_HEADER, UNSIGNED_PAYLOAD);
     }
     if let Some(date) = &sdk_date {
-        set_header(headers, "X-Sdk-Date", date);
+        set_header(headers, DATE_HEADER, date);
     }
     if find_header(headers, "Host").is_none() {
         set_header(headers, "Host", input.host);
@@ -199,36 +232,22 @@ pub fn sign(
     if input.body.is_empty() {
         cr.push_str(EMPTY_SHA256);
     } else {
-        match header_value(headers, "X-Sdk-Content-Sha256").filter(|v| !v.is_empty()) {
+        match header_value(headers, CONTENT_HASH_HEADER).filter(|v| !v.is_empty()) {
             Some(given) => cr.push_str(given),
             None => push_sha256_hex(cr, input.body),
         }
     }
 
-    // The date signed is the X-Sdk-Date header's (set above, or the caller's, already checked).
-    let date = header_value(headers, "X-Sdk-Date").unwrap_or_default();
-    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
-    string_to_sign.push_str(ALGORITHM);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(date);
-    string_to_sign.push('\n');
-    push_sha256_hex(&mut string_to_sign, canonical_request.as_bytes());
-
-    let signature = hmac_sha256(
-        credentials.secret_access_key().expose_secret().as_bytes(),
-        string_to_sign.as_bytes(),
+    // The date signed is the date header's (set above, or the caller's, already checked).
+    let date = header_value(headers, DATE_HEADER).unwrap_or_default();
+    let string_to_sign = SCHEME.string_to_sign(date, None, &canonical_request);
+    let signature = SCHEME.signature(
+        credentials.secret_access_key().expose_secret(),
+        &ScopeValues::default(),
+        &string_to_sign,
     );
-
-    let ak = credentials.access_key_id();
-    let mut authorization =
-        String::with_capacity(ALGORITHM.len() + ak.len() + signed.names.len() + 110);
-    authorization.push_str(ALGORITHM);
-    authorization.push_str(" Access=");
-    authorization.push_str(ak);
-    authorization.push_str(", SignedHeaders=");
-    authorization.push_str(&signed.names);
-    authorization.push_str(", Signature=");
-    encode::push_hex_lower(&mut authorization, &signature);
+    let authorization =
+        SCHEME.authorization(credentials.access_key_id(), None, &signed.names, &signature);
     set_header(headers, "Authorization", &authorization);
 
     Ok(Signed {
@@ -238,6 +257,18 @@ pub fn sign(
         authorization,
     })
 }
+
+/// A request of this scheme, for the verifier's tests.
+#[cfg(test)]
+pub(crate) const TEST_REQUEST: super::TestRequest = super::TestRequest {
+    method: "GET",
+    path: "/v1/proj0123/rtc/history/usage",
+    query: &[("app", "a b+c"), ("start_date", "2023-11-01")],
+    body: b"",
+    headers: &[("X-Project-Id", "proj0123")],
+    service: "rtc",
+    region: "cn-north-4",
+};
 
 #[cfg(test)]
 mod tests {

@@ -5,18 +5,58 @@
 //! `X-TC-RequestClient` (if given), `X-TC-Timestamp`, `X-TC-Version`, `X-TC-Region` (if
 //! non-empty), `X-TC-Token` (with a session token), `Authorization`. No `X-TC-Language` is
 //! sent. The signed headers are always `content-type;host`.
+//!
+//! The query string sent ([`Signed::query_string`]) is `""` for POST; for GET it is the SDK's
+//! insertion-order `quote_plus` string, which is also its canonical query.
 
 use std::borrow::Cow;
 
 use super::encode;
 use super::{
-    HeaderList, Signed, SigningError, SigningInput, UtcTime, check_credentials, check_headers,
-    check_host, check_method, check_parameter, check_value, hmac_sha256, push_sha256_hex,
-    remove_header, set_header, value_problem,
+    DateFormat, HeaderList, SchemeFacts, Scope, ScopeDate, ScopePart, ScopeValues, Signed,
+    SigningError, SigningInput, UtcTime, check_credentials, check_headers, check_host,
+    check_method, check_parameter, check_value, push_sha256_hex, remove_header, set_header,
+    value_problem,
 };
 use crate::credentials::{Credentials, SecretString};
 
-pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+/// The header of the signing time (unix seconds).
+pub const DATE_HEADER: &str = "X-TC-Timestamp";
+/// The header of the operation name.
+pub const ACTION_HEADER: &str = "X-TC-Action";
+/// The header of the API version.
+pub const VERSION_HEADER: &str = "X-TC-Version";
+/// The header of the region (sent only when non-empty).
+pub const REGION_HEADER: &str = "X-TC-Region";
+/// The header of the client's name.
+pub const REQUEST_CLIENT_HEADER: &str = "X-TC-RequestClient";
+/// The header of a session token.
+pub const TOKEN_HEADER: &str = "X-TC-Token";
+
+/// `date/service/tc3_request`, the date as `YYYY-MM-DD` (UTC).
+const SCOPE: Scope = Scope {
+    date: ScopeDate::Dashed,
+    parts: &[ScopePart::Date, ScopePart::Service],
+    terminator: "tc3_request",
+};
+
+/// The scheme's facts, read by the signer below and by [`super::verify`].
+pub const SCHEME: SchemeFacts = SchemeFacts {
+    algorithm: "TC3-HMAC-SHA256",
+    credential_field: "Credential",
+    date_header: DATE_HEADER,
+    date_format: DateFormat::UnixSeconds,
+    scope: Some(SCOPE),
+    secret_prefix: "TC3",
+    token_header: TOKEN_HEADER,
+    region_header: Some(REGION_HEADER),
+    action_header: Some(ACTION_HEADER),
+    version_header: Some(VERSION_HEADER),
+    request_client_header: Some(REQUEST_CLIENT_HEADER),
+    sign,
+};
+
+pub const ALGORITHM: &str = SCHEME.algorithm;
 
 /// The signed header names, always.
 pub const SIGNED_HEADERS: &str = "content-type;host";
@@ -67,12 +107,12 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
 
 /// `kSigning = HMAC(HMAC(HMAC("TC3" + SK, date), service), "tc3_request")`.
 pub fn signing_key(secret: &str, date: &str, service: &str) -> [u8; 32] {
-    let mut key = String::with_capacity(secret.len() + 3);
-    key.push_str("TC3");
-    key.push_str(secret);
-    let k_date = hmac_sha256(key.as_bytes(), date.as_bytes());
-    let k_service = hmac_sha256(&k_date, service.as_bytes());
-    hmac_sha256(&k_service, b"tc3_request")
+    let values = ScopeValues {
+        date,
+        region: "",
+        service,
+    };
+    SCOPE.signing_key(SCHEME.secret_prefix, secret, &values)
 }
 
 /// Signs `input` as the SDK does; see [`super::sign`].
@@ -104,7 +144,7 @@ pub fn sign(
     }
     let token = credentials.session_token().map(SecretString::expose_secret);
     if let Some(token) = token {
-        check_value("X-TC-Token", token, value_problem)?;
+        check_value(TOKEN_HEADER, token, value_problem)?;
     }
     // Only Content-Type and Host are signed, and both are set below.
     check_headers(headers, |_, value| value_problem(value))?;
@@ -123,21 +163,21 @@ pub fn sign(
     }
 
     let content_type = content_type_for(input.method);
-    let timestamp = input.timestamp.to_string();
+    let timestamp = SCHEME.date_value(input.timestamp, &time);
     remove_header(headers, "Authorization");
     set_header(headers, "Content-Type", content_type);
     set_header(headers, "Host", input.host);
-    set_header(headers, "X-TC-Action", &action);
+    set_header(headers, ACTION_HEADER, &action);
     if let Some(client) = input.request_client {
-        set_header(headers, "X-TC-RequestClient", client);
+        set_header(headers, REQUEST_CLIENT_HEADER, client);
     }
-    set_header(headers, "X-TC-Timestamp", &timestamp);
-    set_header(headers, "X-TC-Version", input.version);
+    set_header(headers, DATE_HEADER, &timestamp);
+    set_header(headers, VERSION_HEADER, input.version);
     if !input.region.is_empty() {
-        set_header(headers, "X-TC-Region", input.region);
+        set_header(headers, REGION_HEADER, input.region);
     }
     if let Some(token) = token {
-        set_header(headers, "X-TC-Token", token);
+        set_header(headers, TOKEN_HEADER, token);
     }
 
     let (query_string, payload) = if is_get {
@@ -163,41 +203,25 @@ pub fn sign(
     push_sha256_hex(cr, payload);
 
     let mut date = String::with_capacity(10);
-    time.push_dashed_date(&mut date);
-    let mut scope = String::with_capacity(date.len() + input.service.len() + 14);
-    scope.push_str(&date);
-    scope.push('/');
-    scope.push_str(input.service);
-    scope.push_str("/tc3_request");
-
-    let mut string_to_sign =
-        String::with_capacity(ALGORITHM.len() + timestamp.len() + scope.len() + 68);
-    string_to_sign.push_str(ALGORITHM);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(&timestamp);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(&scope);
-    string_to_sign.push('\n');
-    push_sha256_hex(&mut string_to_sign, canonical_request.as_bytes());
-
-    let key = signing_key(
+    SCOPE.push_date(&mut date, &time);
+    let values = ScopeValues {
+        date: &date,
+        region: input.region,
+        service: input.service,
+    };
+    let scope = SCOPE.write(&values);
+    let string_to_sign = SCHEME.string_to_sign(&timestamp, Some(&scope), &canonical_request);
+    let signature = SCHEME.signature(
         credentials.secret_access_key().expose_secret(),
-        &date,
-        input.service,
+        &values,
+        &string_to_sign,
     );
-    let signature = hmac_sha256(&key, string_to_sign.as_bytes());
-
-    let ak = credentials.access_key_id();
-    let mut authorization = String::with_capacity(ALGORITHM.len() + ak.len() + scope.len() + 120);
-    authorization.push_str(ALGORITHM);
-    authorization.push_str(" Credential=");
-    authorization.push_str(ak);
-    authorization.push('/');
-    authorization.push_str(&scope);
-    authorization.push_str(", SignedHeaders=");
-    authorization.push_str(SIGNED_HEADERS);
-    authorization.push_str(", Signature=");
-    encode::push_hex_lower(&mut authorization, &signature);
+    let authorization = SCHEME.authorization(
+        credentials.access_key_id(),
+        Some(&scope),
+        SIGNED_HEADERS,
+        &signature,
+    );
     set_header(headers, "Authorization", &authorization);
 
     Ok(Signed {
@@ -207,6 +231,18 @@ pub fn sign(
         authorization,
     })
 }
+
+/// A request of this scheme, for the verifier's tests.
+#[cfg(test)]
+pub(crate) const TEST_REQUEST: super::TestRequest = super::TestRequest {
+    method: "POST",
+    path: "/",
+    query: &[],
+    body: br#"{"StartTime":"2023-11-01"}"#,
+    headers: &[],
+    service: "trtc",
+    region: "ap-guangzhou",
+};
 
 #[cfg(test)]
 mod tests {

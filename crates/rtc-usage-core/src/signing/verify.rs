@@ -1,29 +1,30 @@
 //! The server side of [`super::sign`]: checks the `Authorization` of a received request by
-//! signing again what arrived and comparing, for emulators and mock vendors.
+//! signing again what arrived and comparing, for emulators, mock vendors and wire tests.
 //!
 //! What is signed again: the method, the raw path, the query pairs decoded from the raw query,
 //! the headers named in `SignedHeaders` with their values as received, the body, and the time
-//! of the scheme's timestamp header (`X-Date`, `X-TC-Timestamp`, `X-Sdk-Date`). Volcengine's
-//! region and service come from the credential scope; Tencent's action, version, region and
-//! request client from its `X-TC-*` headers. Since [`super::sign`] is byte for byte the
-//! official SDKs' signer, a request passes when it is what such a signer sends; a vendor's
-//! server may accept more (another selection of signed headers, another `Content-Type`).
+//! of the scheme's date header ([`SchemeFacts::date_header`]). The region and service come from
+//! the credential scope where the scheme has one; the region, action, version and request
+//! client otherwise from the headers the scheme sends them in ([`SchemeFacts`]). Since
+//! [`super::sign`] is byte for byte the official SDKs' signer, a request passes when it is what
+//! such a signer sends; a vendor's server may accept more (another selection of signed
+//! headers, another `Content-Type`).
+//!
+//! Every scheme goes through the one path below, reading its [`SchemeFacts`]; [`recompute`]
+//! also returns what it re-signed and can be [`Strict`], as the wire tests are.
 //!
 //! Nothing here panics on any input, and no error holds a secret or a header value (a signed
 //! header may be a session token): errors name the part that does not match.
 
+use std::fmt;
 use std::time::Duration;
 
-use chrono::NaiveDate;
-
-use super::{
-    HeaderList, SigningError, SigningInput, UtcTime, encode, huawei, sign, tencent, volcengine,
-};
+use super::{HeaderList, SchemeFacts, ScopePart, Signed, SigningError, SigningInput, encode};
 use crate::credentials::Credentials;
 use crate::descriptor::AuthScheme;
 
-/// How far a request's time may be from the server's clock: 5 minutes, as Tencent documents
-/// for `AuthFailure.SignatureExpire` (the other vendors' gateways use the same order).
+/// How far a request's time may be from the server's clock: 5 minutes, as the vendors' gateways
+/// document for an expired signature (`AuthFailure.SignatureExpire`, for one).
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
 
 /// A request as the server received it.
@@ -42,8 +43,8 @@ pub struct ReceivedRequest<'a> {
 /// What the server expects besides the credentials.
 #[derive(Debug, Clone, Copy)]
 pub struct VerifyContext<'a> {
-    /// The signing service the credential scope must name (`rtc`, `trtc`); Huawei's scheme
-    /// has no scope and ignores it.
+    /// The signing service the credential scope must name (`rtc`, `trtc`); a scheme without a
+    /// scope signs with it unchecked.
     pub service: &'a str,
     /// The server's clock, in unix seconds.
     pub now: i64,
@@ -62,15 +63,64 @@ impl<'a> VerifyContext<'a> {
     }
 }
 
+/// Checks a vendor's server does not make, for tests of what a client sends.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Strict<'a> {
+    /// The raw query must be exactly the query string the signer writes. A server only
+    /// decodes the query into pairs, so another encoding of the same pairs (`+` for `%20`)
+    /// passes [`verify`].
+    pub exact_query: bool,
+    /// Every received header must be signed, except these names (compared
+    /// case-insensitively). `None` accepts unsigned headers, as servers do.
+    pub unsigned_allowed: Option<&'a [&'a str]>,
+}
+
 /// What a verified request was signed with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
     pub access_key_id: String,
     /// The request's time, in unix seconds.
     pub timestamp: i64,
-    /// The signing region: Volcengine's credential scope, Tencent's `X-TC-Region`; `None`
-    /// for Huawei, or when Tencent's header is absent.
+    /// The signing region: the credential scope's, or the region header's
+    /// ([`SchemeFacts::region_header`]); `None` for a scheme that signs no region, or when the
+    /// header is absent.
     pub region: Option<String>,
+}
+
+/// What [`recompute`] signed again, for callers that check more than the signature.
+///
+/// `Debug` shows header names only (a signed header may be a session token), and the
+/// canonical request not at all.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Recomputed {
+    pub verified: Verified,
+    /// The recomputed signature and the strings it signed.
+    pub signed: Signed,
+    /// The signed headers as received, after the signer set its own on them (SDK spelling,
+    /// `Authorization` included): each of them arrived with this very value.
+    pub headers: HeaderList,
+    /// The signing service (the scope's, or the context's for a scheme without a scope).
+    pub service: String,
+    /// The action, version and request client read from the scheme's headers (`""` and
+    /// `None` when the scheme sends none).
+    pub action: String,
+    pub version: String,
+    pub request_client: Option<String>,
+}
+
+impl fmt::Debug for Recomputed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("Recomputed")
+            .field("verified", &self.verified)
+            .field("signed", &self.signed)
+            .field("headers", &names)
+            .field("service", &self.service)
+            .field("action", &self.action)
+            .field("version", &self.version)
+            .field("request_client", &self.request_client)
+            .finish()
+    }
 }
 
 /// Why a received request's signature is not accepted.
@@ -119,13 +169,19 @@ pub enum VerifyError {
     #[error("header `{0}` was not received as the signer sets it")]
     HeaderMismatch(String),
     /// The received request is not something the signer can sign (bad header value, a query
-    /// on a Tencent POST...).
+    /// where the scheme signs none...).
     #[error("the request cannot be signed as received: {0}")]
     Unsignable(#[from] SigningError),
     /// Everything parsed, but the recomputed signature differs: a wrong secret, or a part of
     /// the request changed after signing. The string to sign holds only hashes and scope.
     #[error("the signature does not match; the server's string to sign is {string_to_sign:?}")]
     SignatureMismatch { string_to_sign: String },
+    /// [`Strict::exact_query`]: the raw query is not the string the signer writes.
+    #[error("the query string received is not the one the signer writes and signs")]
+    QueryMismatch,
+    /// [`Strict::unsigned_allowed`]: a header arrived that the signature does not cover.
+    #[error("header `{0}` arrived unsigned")]
+    UnsignedHeader(String),
 }
 
 /// Checks `request`'s `Authorization` for `scheme` against `credentials`.
@@ -135,9 +191,21 @@ pub fn verify(
     credentials: &Credentials,
     context: &VerifyContext<'_>,
 ) -> Result<Verified, VerifyError> {
+    recompute(scheme, request, credentials, context, &Strict::default()).map(|r| r.verified)
+}
+
+/// [`verify`], with the [`Strict`] checks on top, returning what was signed again.
+pub fn recompute(
+    scheme: AuthScheme,
+    request: &ReceivedRequest<'_>,
+    credentials: &Credentials,
+    context: &VerifyContext<'_>,
+    strict: &Strict<'_>,
+) -> Result<Recomputed, VerifyError> {
+    let facts = super::scheme(scheme);
     let authorization =
         received_once(request.headers, "authorization").ok_or(VerifyError::MissingAuthorization)?;
-    let parsed = Authorization::parse(scheme, authorization)?;
+    let parsed = Authorization::parse(facts, authorization)?;
     if parsed.access_key_id != credentials.access_key_id() {
         return Err(VerifyError::UnknownAccessKey(
             parsed.access_key_id.to_owned(),
@@ -146,7 +214,7 @@ pub fn verify(
     if let Some(service) = parsed.service {
         expect_scope("service", context.service, service)?;
     }
-    let timestamp = signing_time(scheme, request.headers)?;
+    let timestamp = signing_time(facts, request.headers)?;
     let skew_seconds = timestamp.saturating_sub(context.now);
     if skew_seconds.unsigned_abs() > context.max_skew.as_secs() {
         return Err(VerifyError::Expired {
@@ -156,8 +224,8 @@ pub fn verify(
             max_skew_seconds: context.max_skew.as_secs(),
         });
     }
-    if let Some(date) = parsed.date {
-        expect_scope("date", &scope_date(scheme, timestamp)?, date)?;
+    if let (Some(date), Some(scope)) = (parsed.date, &facts.scope) {
+        expect_scope("date", &scope.date_of(timestamp)?, date)?;
     }
 
     let mut headers: HeaderList = Vec::new();
@@ -171,31 +239,30 @@ pub fn verify(
             .ok_or_else(|| VerifyError::MissingSignedHeader(name.to_owned()))?;
         headers.push((sdk_spelling(name), value.to_owned()));
     }
-    let received = |name: &str| received_once(request.headers, name).unwrap_or_default();
+    let from_header = |name: Option<&str>| name.and_then(|n| received_once(request.headers, n));
+    let region = parsed
+        .region
+        .or_else(|| from_header(facts.region_header))
+        .unwrap_or_default();
+    let action = from_header(facts.action_header).unwrap_or_default();
+    let version = from_header(facts.version_header).unwrap_or_default();
+    let request_client = from_header(facts.request_client_header);
+    let service = parsed.service.unwrap_or(context.service);
     let query = decode_query(request.query);
-    let (region, action, version, request_client) = match scheme {
-        AuthScheme::Tc3HmacSha256 => (
-            received("x-tc-region"),
-            received("x-tc-action"),
-            received("x-tc-version"),
-            received_once(request.headers, "x-tc-requestclient"),
-        ),
-        _ => (parsed.region.unwrap_or_default(), "", "", None),
-    };
     let input = SigningInput {
         method: request.method,
-        host: received("host"),
+        host: received_once(request.headers, "host").unwrap_or_default(),
         path: request.path,
         query: &query,
         body: request.body,
         region,
-        service: parsed.service.unwrap_or(context.service),
+        service,
         action,
         version,
         timestamp,
         request_client,
     };
-    let signed = sign(scheme, &input, &mut headers, credentials)?;
+    let signed = (facts.sign)(&input, &mut headers, credentials)?;
     for (name, value) in &headers {
         if name.eq_ignore_ascii_case("authorization") {
             continue;
@@ -209,16 +276,39 @@ pub fn verify(
             string_to_sign: signed.string_to_sign,
         });
     }
-    Ok(Verified {
-        access_key_id: parsed.access_key_id.to_owned(),
-        timestamp,
-        region: (!region.is_empty()).then(|| region.to_owned()),
+    if strict.exact_query && request.query != signed.query_string {
+        return Err(VerifyError::QueryMismatch);
+    }
+    if let Some(allowed) = strict.unsigned_allowed {
+        let covered = |name: &str| {
+            parsed
+                .signed_headers
+                .split(';')
+                .chain(allowed.iter().copied())
+                .any(|n| n.eq_ignore_ascii_case(name))
+        };
+        if let Some((name, _)) = request.headers.iter().find(|(name, _)| !covered(name)) {
+            return Err(VerifyError::UnsignedHeader(name.to_ascii_lowercase()));
+        }
+    }
+    Ok(Recomputed {
+        verified: Verified {
+            access_key_id: parsed.access_key_id.to_owned(),
+            timestamp,
+            region: (!region.is_empty()).then(|| region.to_owned()),
+        },
+        signed,
+        headers,
+        service: service.to_owned(),
+        action: action.to_owned(),
+        version: version.to_owned(),
+        request_client: request_client.map(str::to_owned),
     })
 }
 
 /// A header name as the official SDKs spell it (`x-content-sha256` → `X-Content-Sha256`).
-/// Servers see names lowercased, while Volcengine's signer picks headers by their spelling
-/// and Huawei's looks for the exact key `Content-Type`.
+/// Servers see names lowercased, while some signers pick headers by their spelling (only
+/// `X-…` and exact `Content-Type`, for one).
 pub fn sdk_spelling(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut word_start = true;
@@ -271,10 +361,10 @@ fn expect_scope(part: &'static str, expected: &str, found: &str) -> Result<(), V
     }
 }
 
-/// The parts of an `Authorization` value a scheme has.
+/// The parts of an `Authorization` value.
 struct Authorization<'a> {
     access_key_id: &'a str,
-    /// The scope's date, region and service (Volcengine; Tencent has no region; Huawei none).
+    /// The scope's date, region and service, those the scheme's scope has.
     date: Option<&'a str>,
     region: Option<&'a str>,
     service: Option<&'a str>,
@@ -282,20 +372,15 @@ struct Authorization<'a> {
 }
 
 impl<'a> Authorization<'a> {
-    fn parse(scheme: AuthScheme, value: &'a str) -> Result<Self, VerifyError> {
-        let (algorithm, key_field, terminator) = match scheme {
-            AuthScheme::VolcengineHmacSha256 => (volcengine::ALGORITHM, "Credential", "request"),
-            AuthScheme::Tc3HmacSha256 => (tencent::ALGORITHM, "Credential", "tc3_request"),
-            AuthScheme::HuaweiSdkHmacSha256 => (huawei::ALGORITHM, "Access", ""),
-        };
+    fn parse(facts: &SchemeFacts, value: &'a str) -> Result<Self, VerifyError> {
         let (found, params) = value
             .split_once(' ')
             .ok_or(VerifyError::MalformedAuthorization(
                 "expected `ALGORITHM key=value, ...`",
             ))?;
-        if found != algorithm {
+        if found != facts.algorithm {
             return Err(VerifyError::WrongAlgorithm {
-                expected: algorithm,
+                expected: facts.algorithm,
                 found: found.chars().take(40).collect(),
             });
         }
@@ -305,9 +390,9 @@ impl<'a> Authorization<'a> {
                 .filter_map(|p| p.trim().split_once('='))
                 .find_map(|(k, v)| (k == key).then_some(v))
         };
-        let credential = field(key_field).ok_or(VerifyError::MalformedAuthorization(
-            "no Credential (or Access) field",
-        ))?;
+        let credential = field(facts.credential_field).ok_or(
+            VerifyError::MalformedAuthorization("no Credential (or Access) field"),
+        )?;
         let signed_headers = field("SignedHeaders").ok_or(VerifyError::MalformedAuthorization(
             "no SignedHeaders field",
         ))?;
@@ -319,71 +404,39 @@ impl<'a> Authorization<'a> {
             service: None,
             signed_headers,
         };
-        if terminator.is_empty() {
+        let Some(scope) = &facts.scope else {
             return Ok(parsed);
-        }
-        // `AK/date[/region]/service/terminator`, split from the end so an id may hold `/`.
-        let scope_parts = if scheme == AuthScheme::VolcengineHmacSha256 {
-            5
-        } else {
-            4
         };
-        let mut parts: Vec<&str> = credential.rsplitn(scope_parts, '/').collect();
-        if parts.len() != scope_parts || parts[0] != terminator {
+        // `id/part/.../terminator`, split from the end so an id may hold `/`.
+        let pieces = scope.parts.len() + 2;
+        let mut parts: Vec<&str> = credential.rsplitn(pieces, '/').collect();
+        if parts.len() != pieces || parts[0] != scope.terminator {
             return Err(VerifyError::MalformedAuthorization(
                 "the credential scope is not `id/date/[region/]service/terminator`",
             ));
         }
         parts.reverse();
         parsed.access_key_id = parts[0];
-        parsed.date = Some(parts[1]);
-        parsed.service = Some(parts[scope_parts - 2]);
-        if scope_parts == 5 {
-            parsed.region = Some(parts[2]);
+        for (part, value) in scope.parts.iter().zip(&parts[1..]) {
+            let slot = match part {
+                ScopePart::Date => &mut parsed.date,
+                ScopePart::Region => &mut parsed.region,
+                ScopePart::Service => &mut parsed.service,
+            };
+            *slot = Some(*value);
         }
         Ok(parsed)
     }
 }
 
-/// The request's signing time from the scheme's header, in unix seconds.
-fn signing_time(scheme: AuthScheme, headers: &[(String, String)]) -> Result<i64, VerifyError> {
-    let name = match scheme {
-        AuthScheme::VolcengineHmacSha256 => "X-Date",
-        AuthScheme::Tc3HmacSha256 => "X-TC-Timestamp",
-        AuthScheme::HuaweiSdkHmacSha256 => "X-Sdk-Date",
-    };
+/// The request's signing time from the scheme's date header, in unix seconds.
+fn signing_time(facts: &SchemeFacts, headers: &[(String, String)]) -> Result<i64, VerifyError> {
+    let name = facts.date_header;
     let value = received_once(headers, name).ok_or(VerifyError::MissingTimestamp(name))?;
-    let parsed = if scheme == AuthScheme::Tc3HmacSha256 {
-        value
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| value.parse::<i64>().ok())
-            .flatten()
-    } else {
-        UtcTime::parse_basic(value).and_then(|t| t.unix())
-    };
-    parsed.ok_or(VerifyError::MalformedTimestamp(name))
-}
-
-/// The date the scheme puts in its credential scope for `timestamp` (UTC).
-fn scope_date(scheme: AuthScheme, timestamp: i64) -> Result<String, VerifyError> {
-    let time = UtcTime::from_unix(timestamp)?;
-    let mut out = String::with_capacity(10);
-    if scheme == AuthScheme::Tc3HmacSha256 {
-        time.push_dashed_date(&mut out);
-    } else {
-        time.push_compact_date(&mut out);
-    }
-    Ok(out)
-}
-
-impl UtcTime {
-    /// Unix seconds of this time.
-    fn unix(&self) -> Option<i64> {
-        let date = NaiveDate::from_ymd_opt(i32::try_from(self.year).ok()?, self.month, self.day)?;
-        let time = date.and_hms_opt(self.hour, self.minute, self.second)?;
-        Some(time.and_utc().timestamp())
-    }
+    facts
+        .date_format
+        .parse(value)
+        .ok_or(VerifyError::MalformedTimestamp(name))
 }
 
 /// Compares without stopping at the first difference, so timing tells nothing about how much
@@ -394,6 +447,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{TestRequest, huawei, sign, tencent, volcengine};
     use super::*;
 
     const NOW: i64 = 1_700_000_000;
@@ -432,56 +486,41 @@ mod tests {
         }
     }
 
+    const SCHEMES: [(AuthScheme, &TestRequest); 3] = [
+        (AuthScheme::VolcengineHmacSha256, &volcengine::TEST_REQUEST),
+        (AuthScheme::Tc3HmacSha256, &tencent::TEST_REQUEST),
+        (AuthScheme::HuaweiSdkHmacSha256, &huawei::TEST_REQUEST),
+    ];
+
+    fn test_request(scheme: AuthScheme) -> &'static TestRequest {
+        SCHEMES.iter().find(|(s, _)| *s == scheme).unwrap().1
+    }
+
     fn signed(scheme: AuthScheme, credentials: &Credentials, timestamp: i64) -> Sent {
-        let (method, path, query, body, service, region): (_, _, Vec<(String, String)>, _, _, _) =
-            match scheme {
-                AuthScheme::HuaweiSdkHmacSha256 => (
-                    "GET",
-                    "/v1/proj0123/rtc/history/usage",
-                    vec![
-                        ("app".into(), "a b+c".into()),
-                        ("start_date".into(), "2023-11-01".into()),
-                    ],
-                    Vec::new(),
-                    "rtc",
-                    "cn-north-4",
-                ),
-                AuthScheme::Tc3HmacSha256 => (
-                    "POST",
-                    "/",
-                    Vec::new(),
-                    br#"{"StartTime":"2023-11-01"}"#.to_vec(),
-                    "trtc",
-                    "ap-guangzhou",
-                ),
-                _ => (
-                    "POST",
-                    "/",
-                    vec![
-                        ("Action".into(), "ListUsages".into()),
-                        ("Version".into(), "2020-12-01".into()),
-                    ],
-                    br#"{"AppId":"x"}"#.to_vec(),
-                    "rtc",
-                    "ap-singapore-1",
-                ),
-            };
+        let t = test_request(scheme);
+        let query: Vec<(String, String)> = t
+            .query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         let mut headers: HeaderList = vec![
             ("Host".into(), "127.0.0.1:8080".into()),
             ("Content-Type".into(), "application/json".into()),
             ("User-Agent".into(), "test".into()),
         ];
-        if scheme == AuthScheme::HuaweiSdkHmacSha256 {
-            headers.push(("X-Project-Id".into(), "proj0123".into()));
-        }
+        headers.extend(
+            t.headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
         let input = SigningInput {
-            method,
+            method: t.method,
             host: "127.0.0.1:8080",
-            path,
+            path: t.path,
             query: &query,
-            body: &body,
-            region,
-            service,
+            body: t.body,
+            region: t.region,
+            service: t.service,
             action: "DescribeTrtcUsage",
             version: "2019-07-22",
             timestamp,
@@ -489,52 +528,46 @@ mod tests {
         };
         let out = sign(scheme, &input, &mut headers, credentials).unwrap();
         Sent {
-            method,
-            path: path.to_owned(),
+            method: t.method,
+            path: t.path.to_owned(),
             query: out.query_string,
             headers: headers
                 .into_iter()
                 .map(|(k, v)| (k.to_ascii_lowercase(), v))
                 .collect(),
-            body,
+            body: t.body.to_vec(),
         }
     }
-
-    const SCHEMES: [(AuthScheme, &str); 3] = [
-        (AuthScheme::VolcengineHmacSha256, "rtc"),
-        (AuthScheme::Tc3HmacSha256, "trtc"),
-        (AuthScheme::HuaweiSdkHmacSha256, "rtc"),
-    ];
 
     fn check(
         scheme: AuthScheme,
         sent: &Sent,
         credentials: &Credentials,
     ) -> Result<Verified, VerifyError> {
-        let service = SCHEMES.iter().find(|(s, _)| *s == scheme).unwrap().1;
         verify(
             scheme,
             &sent.received(),
             credentials,
-            &VerifyContext::new(service, NOW),
+            &VerifyContext::new(test_request(scheme).service, NOW),
         )
     }
 
     #[test]
     fn a_signed_request_verifies_and_reports_its_scope() {
-        for (scheme, _) in SCHEMES {
+        for (scheme, t) in SCHEMES {
             let sent = signed(scheme, &creds(), NOW - 30);
             let verified =
                 check(scheme, &sent, &creds()).unwrap_or_else(|e| panic!("{scheme:?}: {e}"));
             assert_eq!(verified.access_key_id, "AKTEST");
             assert_eq!(verified.timestamp, NOW - 30);
-            let region = match scheme {
-                AuthScheme::VolcengineHmacSha256 => Some("ap-singapore-1".to_owned()),
-                AuthScheme::Tc3HmacSha256 => Some("ap-guangzhou".to_owned()),
-                _ => None,
-            };
+            let region = super::super::scheme(scheme)
+                .signs_region()
+                .then(|| t.region.to_owned());
             assert_eq!(verified.region, region, "{scheme:?}");
         }
+        // Which schemes sign a region is a fact of each scheme.
+        assert!(volcengine::SCHEME.signs_region() && tencent::SCHEME.signs_region());
+        assert!(!huawei::SCHEME.signs_region());
     }
 
     #[test]
@@ -666,7 +699,7 @@ mod tests {
             "20231114T221320Z",
             "1700000000",
         ];
-        for (scheme, service) in SCHEMES {
+        for (scheme, t) in SCHEMES {
             for auth in garbage {
                 for ts in timestamps {
                     let headers: HeaderList = vec![
@@ -687,7 +720,7 @@ mod tests {
                         scheme,
                         &request,
                         &creds(),
-                        &VerifyContext::new(service, NOW),
+                        &VerifyContext::new(t.service, NOW),
                     );
                     assert!(result.is_err(), "{scheme:?} {auth:?} {ts:?}");
                 }
@@ -767,5 +800,111 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn strict_checks_the_exact_query_and_unsigned_headers() {
+        for (scheme, t) in SCHEMES {
+            // What the request carries unsigned: the scheme's parameter headers (and its date
+            // header, where the signature does not cover it), and two others.
+            let facts = super::super::scheme(scheme);
+            let mut allowed = vec!["authorization", "user-agent", "x-extra", facts.date_header];
+            allowed.extend(
+                [
+                    facts.region_header,
+                    facts.action_header,
+                    facts.version_header,
+                    facts.request_client_header,
+                ]
+                .into_iter()
+                .flatten(),
+            );
+            let context = VerifyContext::new(t.service, NOW);
+            let strict = Strict {
+                exact_query: true,
+                unsigned_allowed: Some(&allowed),
+            };
+            let sent = signed(scheme, &creds(), NOW);
+            let recomputed = recompute(scheme, &sent.received(), &creds(), &context, &strict)
+                .unwrap_or_else(|e| panic!("{scheme:?}: {e}"));
+            assert_eq!(recomputed.signed.query_string, sent.query, "{scheme:?}");
+            assert_eq!(recomputed.service, t.service, "{scheme:?}");
+            let authorization = sent
+                .headers
+                .iter()
+                .find(|(k, _)| k == "authorization")
+                .map(|(_, v)| v.as_str());
+            assert_eq!(
+                Some(recomputed.signed.authorization.as_str()),
+                authorization
+            );
+            for (name, value) in &recomputed.headers {
+                assert_eq!(received_once(&sent.headers, name), Some(value.as_str()));
+            }
+            let debug = format!("{recomputed:?}");
+            assert!(!debug.contains(SECRET), "{debug}");
+
+            // An unsigned header that is not allowed.
+            let mut extra = signed(scheme, &creds(), NOW);
+            extra.headers.push(("x-unexpected".into(), "1".into()));
+            assert!(check(scheme, &extra, &creds()).is_ok(), "{scheme:?}");
+            assert_eq!(
+                recompute(scheme, &extra.received(), &creds(), &context, &strict),
+                Err(VerifyError::UnsignedHeader("x-unexpected".into())),
+                "{scheme:?}"
+            );
+            extra.headers.retain(|(k, _)| k != "x-unexpected");
+            extra.headers.push(("X-Extra".into(), "1".into()));
+            assert!(
+                recompute(scheme, &extra.received(), &creds(), &context, &strict).is_ok(),
+                "{scheme:?}: allowed names compare case-insensitively"
+            );
+        }
+        // The same pairs, encoded otherwise: a server accepts them, strict does not.
+        let (scheme, t) = SCHEMES[2];
+        let context = VerifyContext::new(t.service, NOW);
+        let mut sent = signed(scheme, &creds(), NOW);
+        assert!(sent.query.contains("a%20b"), "{}", sent.query);
+        sent.query = sent.query.replace("a%20b", "a+b");
+        assert!(check(scheme, &sent, &creds()).is_ok());
+        let strict = Strict {
+            exact_query: true,
+            unsigned_allowed: None,
+        };
+        assert_eq!(
+            recompute(scheme, &sent.received(), &creds(), &context, &strict),
+            Err(VerifyError::QueryMismatch)
+        );
+    }
+
+    #[test]
+    fn recomputed_reads_the_parameters_from_the_schemes_headers() {
+        for (scheme, t) in SCHEMES {
+            let facts = super::super::scheme(scheme);
+            let sent = signed(scheme, &creds(), NOW);
+            let recomputed = recompute(
+                scheme,
+                &sent.received(),
+                &creds(),
+                &VerifyContext::new(t.service, NOW),
+                &Strict::default(),
+            )
+            .unwrap();
+            let expect = |header: Option<&str>, value: &str| {
+                header.map_or(String::new(), |_| value.to_owned())
+            };
+            assert_eq!(
+                recomputed.action,
+                expect(facts.action_header, "DescribeTrtcUsage")
+            );
+            assert_eq!(
+                recomputed.version,
+                expect(facts.version_header, "2019-07-22")
+            );
+            assert_eq!(
+                recomputed.request_client,
+                facts.request_client_header.map(|_| "client/1".to_owned())
+            );
+        }
     }
 }

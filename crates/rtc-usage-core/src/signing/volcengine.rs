@@ -4,17 +4,53 @@
 //! one), `Content-Type` (the default, only for a non-GET request without an exact `Content-Type`
 //! key), `X-Date`, `X-Security-Token` (with a session token), `X-Content-Sha256`,
 //! `Authorization`.
+//!
+//! The query string sent ([`Signed::query_string`]) is the canonical query (sorted by raw key,
+//! `%20` for a space), so that the bytes sent are the bytes signed (the SDK sends its pairs in
+//! insertion order with `+`).
 
 use super::encode;
 use super::{
-    HeaderList, Signed, SignedHeaderSet, SigningError, SigningInput, UtcTime, check_credentials,
-    check_headers, check_host, check_method, check_parameter, check_value, find_header,
-    hmac_sha256, push_sha256_hex, remove_header, set_header, sha256_hex, value_problem,
-    verbatim_value_problem,
+    DateFormat, HeaderList, SchemeFacts, Scope, ScopeDate, ScopePart, ScopeValues, Signed,
+    SignedHeaderSet, SigningError, SigningInput, UtcTime, check_credentials, check_headers,
+    check_host, check_method, check_parameter, check_value, find_header, remove_header, set_header,
+    sha256_hex, value_problem, verbatim_value_problem,
 };
 use crate::credentials::{Credentials, SecretString};
 
-pub const ALGORITHM: &str = "HMAC-SHA256";
+/// The header of the signing time.
+pub const DATE_HEADER: &str = "X-Date";
+
+/// The header of a session token.
+pub const TOKEN_HEADER: &str = "X-Security-Token";
+
+/// The header of the body's hash.
+pub const BODY_HASH_HEADER: &str = "X-Content-Sha256";
+
+/// `date/region/service/request`, the date as `YYYYMMDD`.
+const SCOPE: Scope = Scope {
+    date: ScopeDate::Compact,
+    parts: &[ScopePart::Date, ScopePart::Region, ScopePart::Service],
+    terminator: "request",
+};
+
+/// The scheme's facts, read by the signer below and by [`super::verify`].
+pub const SCHEME: SchemeFacts = SchemeFacts {
+    algorithm: "HMAC-SHA256",
+    credential_field: "Credential",
+    date_header: DATE_HEADER,
+    date_format: DateFormat::Basic,
+    scope: Some(SCOPE),
+    secret_prefix: "",
+    token_header: TOKEN_HEADER,
+    region_header: None,
+    action_header: None,
+    version_header: None,
+    request_client_header: None,
+    sign,
+};
+
+pub const ALGORITHM: &str = SCHEME.algorithm;
 
 /// The `Content-Type` the SDK sets on a non-GET request that has none.
 pub const DEFAULT_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -85,10 +121,12 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
 
 /// `kSigning = HMAC(HMAC(HMAC(HMAC(SK, date), region), service), "request")`, raw SK.
 pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
-    let k_date = hmac_sha256(secret.as_bytes(), date.as_bytes());
-    let k_region = hmac_sha256(&k_date, region.as_bytes());
-    let k_service = hmac_sha256(&k_region, service.as_bytes());
-    hmac_sha256(&k_service, b"request")
+    let values = ScopeValues {
+        date,
+        region,
+        service,
+    };
+    SCOPE.signing_key(SCHEME.secret_prefix, secret, &values)
 }
 
 /// Signs `input` as `SignerV4.sign` does; see [`super::sign`].
@@ -113,7 +151,7 @@ pub fn sign(
     })?;
     let token = credentials.session_token().map(SecretString::expose_secret);
     if let Some(token) = token {
-        check_value("X-Security-Token", token, verbatim_value_problem)?;
+        check_value(TOKEN_HEADER, token, verbatim_value_problem)?;
     }
 
     // Headers, in the SDK's order.
@@ -124,13 +162,13 @@ pub fn sign(
     if input.method != "GET" && !headers.iter().any(|(k, _)| k == "Content-Type") {
         set_header(headers, "Content-Type", DEFAULT_CONTENT_TYPE);
     }
-    let x_date = time.basic();
-    set_header(headers, "X-Date", &x_date);
+    let x_date = SCHEME.date_value(input.timestamp, &time);
+    set_header(headers, DATE_HEADER, &x_date);
     if let Some(token) = token {
-        set_header(headers, "X-Security-Token", token);
+        set_header(headers, TOKEN_HEADER, token);
     }
     let body_hash = sha256_hex(input.body);
-    set_header(headers, "X-Content-Sha256", &body_hash);
+    set_header(headers, BODY_HASH_HEADER, &body_hash);
 
     let signed = SignedHeaderSet::select(headers, is_signed_header);
 
@@ -159,45 +197,25 @@ pub fn sign(
     cr.push_str(&body_hash);
 
     let mut date = String::with_capacity(8);
-    time.push_compact_date(&mut date);
-    let mut scope =
-        String::with_capacity(date.len() + input.region.len() + input.service.len() + 10);
-    scope.push_str(&date);
-    scope.push('/');
-    scope.push_str(input.region);
-    scope.push('/');
-    scope.push_str(input.service);
-    scope.push_str("/request");
-
-    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + scope.len() + 84);
-    string_to_sign.push_str(ALGORITHM);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(&x_date);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(&scope);
-    string_to_sign.push('\n');
-    push_sha256_hex(&mut string_to_sign, canonical_request.as_bytes());
-
-    let key = signing_key(
+    SCOPE.push_date(&mut date, &time);
+    let values = ScopeValues {
+        date: &date,
+        region: input.region,
+        service: input.service,
+    };
+    let scope = SCOPE.write(&values);
+    let string_to_sign = SCHEME.string_to_sign(&x_date, Some(&scope), &canonical_request);
+    let signature = SCHEME.signature(
         credentials.secret_access_key().expose_secret(),
-        &date,
-        input.region,
-        input.service,
+        &values,
+        &string_to_sign,
     );
-    let signature = hmac_sha256(&key, string_to_sign.as_bytes());
-
-    let ak = credentials.access_key_id();
-    let mut authorization =
-        String::with_capacity(ALGORITHM.len() + ak.len() + scope.len() + signed.names.len() + 110);
-    authorization.push_str(ALGORITHM);
-    authorization.push_str(" Credential=");
-    authorization.push_str(ak);
-    authorization.push('/');
-    authorization.push_str(&scope);
-    authorization.push_str(", SignedHeaders=");
-    authorization.push_str(&signed.names);
-    authorization.push_str(", Signature=");
-    encode::push_hex_lower(&mut authorization, &signature);
+    let authorization = SCHEME.authorization(
+        credentials.access_key_id(),
+        Some(&scope),
+        &signed.names,
+        &signature,
+    );
     set_header(headers, "Authorization", &authorization);
 
     Ok(Signed {
@@ -207,6 +225,18 @@ pub fn sign(
         authorization,
     })
 }
+
+/// A request of this scheme, for the verifier's tests.
+#[cfg(test)]
+pub(crate) const TEST_REQUEST: super::TestRequest = super::TestRequest {
+    method: "POST",
+    path: "/",
+    query: &[("Action", "ListUsages"), ("Version", "2020-12-01")],
+    body: br#"{"AppId":"x"}"#,
+    headers: &[],
+    service: "rtc",
+    region: "ap-singapore-1",
+};
 
 #[cfg(test)]
 mod tests {

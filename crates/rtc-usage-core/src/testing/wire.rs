@@ -1,12 +1,15 @@
 //! Checks on requests a mock vendor (wiremock on 127.0.0.1) received: what the wire tests of
 //! every generated crate share. Enabled by the `test-util` feature.
 
+use std::time::Duration;
+
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::credentials::Credentials;
 use crate::descriptor::AuthScheme;
 use crate::error::{Error, ErrorKind};
-use crate::signing::{self, HeaderList, SigningInput};
+use crate::signing::HeaderList;
+use crate::signing::verify::{self, ReceivedRequest, Strict, VerifyContext};
 
 /// A mock server on 127.0.0.1 answering every request with `status` and the JSON `body`, plus
 /// `headers`.
@@ -59,7 +62,9 @@ pub fn auth_part<'a>(authorization: &'a str, key: &str) -> &'a str {
 /// verifier's own, re-exported for wire tests.
 pub use crate::signing::verify::sdk_spelling;
 
-/// What the signature covers besides the received request itself.
+/// What the signature must have been made with, besides the received request itself: the
+/// scheme, the credentials, the signing time, and the parameters the scheme signs (a scheme
+/// that does not send the action, version or request client expects `""` and `None` there).
 #[derive(Debug, Clone, Copy)]
 pub struct SigningContext<'a> {
     pub scheme: AuthScheme,
@@ -72,65 +77,77 @@ pub struct SigningContext<'a> {
     pub request_client: Option<&'a str>,
 }
 
-/// Recomputes the signature from what the server received (the headers named in its
-/// `SignedHeaders`, values as received, the method, path, raw query and body) and asserts:
-/// it is the very `Authorization` that arrived; the query sent is the query signed; every
-/// header the signer sets is the value that arrived; and no header arrived unsigned except
-/// those in `unsigned_allowed`.
+/// Recomputes the signature from what the server received, with [`verify::recompute`] (the
+/// one verifier, which the emulator uses too) in its strict form, and asserts: it is the very
+/// `Authorization` that arrived, signed at `context.timestamp` for `context.service` (and
+/// `context.region`, where the scheme signs a region); the query sent is the query signed;
+/// every header the signer sets is the value that arrived; and no header arrived unsigned
+/// except those in `unsigned_allowed`.
 pub fn assert_signature_recomputes(
     request: &Request,
     context: SigningContext<'_>,
     unsigned_allowed: &[&str],
 ) {
-    let authorization = header(request, "authorization");
-    let signed_names: Vec<&str> = auth_part(authorization, "SignedHeaders")
-        .split(';')
-        .collect();
-    let mut headers: HeaderList = signed_names
+    let headers: HeaderList = request
+        .headers
         .iter()
-        .map(|name| (sdk_spelling(name), header(request, name).to_owned()))
+        .map(|(name, value)| {
+            let value = value.to_str().expect("an ASCII header value");
+            (name.as_str().to_owned(), value.to_owned())
+        })
         .collect();
-    let query: Vec<(String, String)> = request
-        .url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let input = SigningInput {
+    let received = ReceivedRequest {
         method: request.method.as_str(),
-        host: header(request, "host"),
         path: request.url.path(),
-        query: &query,
+        query: request.url.query().unwrap_or_default(),
+        headers: &headers,
         body: &request.body,
-        region: context.region,
-        service: context.service,
-        action: context.action,
-        version: context.version,
-        timestamp: context.timestamp,
-        request_client: context.request_client,
     };
-    let signed = signing::sign(context.scheme, &input, &mut headers, context.credentials)
-        .expect("the received request signs");
+    // Signed at exactly the test's time.
+    let verify_context = VerifyContext {
+        service: context.service,
+        now: context.timestamp,
+        max_skew: Duration::ZERO,
+    };
+    let strict = Strict {
+        exact_query: true,
+        unsigned_allowed: Some(unsigned_allowed),
+    };
+    let recomputed = verify::recompute(
+        context.scheme,
+        &received,
+        context.credentials,
+        &verify_context,
+        &strict,
+    )
+    .unwrap_or_else(|e| panic!("the received request does not verify: {e}"));
     assert_eq!(
-        signed.authorization, authorization,
+        recomputed.signed.authorization,
+        header(request, "authorization"),
         "recomputed Authorization"
     );
     assert_eq!(
-        signed.query_string,
+        recomputed.signed.query_string,
         request.url.query().unwrap_or_default(),
         "the query sent is the query signed"
     );
-    for (name, value) in &headers {
+    for (name, value) in &recomputed.headers {
         assert_eq!(header(request, name), value, "header `{name}`");
     }
-    let unsigned: Vec<&str> = request
-        .headers
-        .keys()
-        .map(|name| name.as_str())
-        .filter(|name| !signed_names.contains(name) && !unsigned_allowed.contains(name))
-        .collect();
-    assert!(
-        unsigned.is_empty(),
-        "headers arrived unsigned: {unsigned:?}"
+    assert_eq!(
+        recomputed.verified.timestamp, context.timestamp,
+        "signing time"
+    );
+    assert_eq!(recomputed.service, context.service, "signing service");
+    if let Some(region) = &recomputed.verified.region {
+        assert_eq!(region, context.region, "signing region");
+    }
+    assert_eq!(recomputed.action, context.action, "signed action");
+    assert_eq!(recomputed.version, context.version, "signed version");
+    assert_eq!(
+        recomputed.request_client.as_deref(),
+        context.request_client,
+        "signed request client"
     );
 }
 

@@ -13,7 +13,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rtc_usage_core::credentials::Credentials;
 use rtc_usage_core::descriptor::{
-    ContextParam, ContextValue, CredentialEnv, Endpoint, ErrorCodeRule, Limits, Location, RateLimit,
+    ConstantParam, ContextParam, ContextValue, CredentialEnv, Endpoint, ErrorCodeRule, Limits,
+    Location, RateLimit,
 };
 use rtc_usage_core::operation::WireError;
 use rtc_usage_core::validate::TimeRange;
@@ -154,6 +155,7 @@ pub static VOLC_LIST_USAGES: OperationDescriptor = OperationDescriptor {
         rule("InvalidParameter*", ErrorKind::InvalidParameter),
     ],
     vendor_error_codes: &[],
+    usage: None,
 };
 
 #[derive(Debug, Clone)]
@@ -241,6 +243,7 @@ pub static TENCENT_DESCRIBE: OperationDescriptor = OperationDescriptor {
         rule("InternalError*", ErrorKind::Server),
     ],
     vendor_error_codes: &[],
+    usage: None,
 };
 
 #[derive(Debug, Clone)]
@@ -337,7 +340,12 @@ pub static HUAWEI_HISTORY: OperationDescriptor = OperationDescriptor {
         url: "https://rtc-api.myhuaweicloud.com",
     }],
     default_region: "cn-north-4",
-    constants: &[],
+    // As the Huawei specs have it: the SDK sends this Content-Type even on GET.
+    constants: &[ConstantParam {
+        name: "Content-Type",
+        location: Location::Header,
+        value: "application/json",
+    }],
     context_params: &[
         ContextParam {
             name: "project_id",
@@ -363,6 +371,7 @@ pub static HUAWEI_HISTORY: OperationDescriptor = OperationDescriptor {
         rule("RTC.00002*", ErrorKind::Server),
     ],
     vendor_error_codes: &[],
+    usage: None,
 };
 
 #[derive(Debug, Clone)]

@@ -27,16 +27,16 @@ pub fn fast_retries() -> RetryConfig {
         .with_max_backoff(Duration::from_millis(20))
 }
 
-pub fn volcengine(config: ConfigBuilder) -> rtc_usage_volcengine::Client {
-    rtc_usage_volcengine::Client::new(config.build().expect("a valid config")).expect("a client")
+pub fn volcengine(config: ConfigBuilder) -> rtc_usage::volcengine::Client {
+    rtc_usage::volcengine::Client::new(config.build().expect("a valid config")).expect("a client")
 }
 
-pub fn tencent(config: ConfigBuilder) -> rtc_usage_tencent::Client {
-    rtc_usage_tencent::Client::new(config.build().expect("a valid config")).expect("a client")
+pub fn tencent(config: ConfigBuilder) -> rtc_usage::tencent::Client {
+    rtc_usage::tencent::Client::new(config.build().expect("a valid config")).expect("a client")
 }
 
-pub fn huawei(config: ConfigBuilder) -> rtc_usage_huawei::Client {
-    rtc_usage_huawei::Client::new(config.build().expect("a valid config")).expect("a client")
+pub fn huawei(config: ConfigBuilder) -> rtc_usage::huawei::Client {
+    rtc_usage::huawei::Client::new(config.build().expect("a valid config")).expect("a client")
 }
 
 pub fn beijing() -> FixedOffset {

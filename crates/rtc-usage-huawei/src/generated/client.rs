@@ -25,10 +25,34 @@ impl Client {
     pub fn from_stub(stub: impl stub::HuaweiStub + 'static) -> Self {
         Self { inner: Arc::new(stub) }
     }
+    #[doc(hidden)]
     pub(crate) fn stub(&self) -> &dyn stub::HuaweiStub {
         &*self.inner
     }
-    ///Starts a `ListRtcHistoryScale` call.
+    /// Starts a [`ListRtcHistoryScale`](crate::list_rtc_history_scale) call: Daily scale metrics of one app (users, sessions, rooms, call durations) over the last 31 days (UTC days).
+    ///
+    /// - Rate: 30 requests per minute, paced by the client.
+    /// - Span: `start_date` to `end_date` at most 31 days (calendar days, both counted), checked before the call.
+    /// - Look-back: `start_date` at most 31 days back, checked before the call.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use rtc_usage_huawei::list_rtc_history_scale::Metric;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_huawei::Client::from_env()?;
+    /// let answer = client
+    ///     .list_rtc_history_scale()
+    ///     .app("5fa682b34a974f7ad24d223b")
+    ///     .metric(vec![Metric::UserCount, Metric::CommunicationDuration])
+    ///     .start_date("2020-04-23".parse::<chrono::NaiveDate>()?)
+    ///     .end_date("2020-04-26".parse::<chrono::NaiveDate>()?)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_rtc_history_scale(
         &self,
     ) -> super::list_rtc_history_scale::ListRtcHistoryScaleFluentBuilder {
@@ -36,7 +60,30 @@ impl Client {
             self.clone(),
         )
     }
-    ///Starts a `ListRtcHistoryUsage` call.
+    /// Starts a [`ListRtcHistoryUsage`](crate::list_rtc_history_usage) call: Daily call seconds of one app, per video tier and audio (UTC days).
+    ///
+    /// - Rate: 30 requests per minute, paced by the client.
+    /// - Span: `start_date` to `end_date` at most 31 days (calendar days, both counted), advisory (unconfirmed), not checked.
+    /// - Look-back: `start_date` at most 31 days back, advisory (unconfirmed), not checked.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use rtc_usage_huawei::list_rtc_history_usage::Metric;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_huawei::Client::from_env()?;
+    /// let answer = client
+    ///     .list_rtc_history_usage()
+    ///     .app("5fa682b34a974f7ad24d223b")
+    ///     .metric(Metric::CommunicationDuration)
+    ///     .start_date("2020-04-23".parse::<chrono::NaiveDate>()?)
+    ///     .end_date("2020-04-26".parse::<chrono::NaiveDate>()?)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_rtc_history_usage(
         &self,
     ) -> super::list_rtc_history_usage::ListRtcHistoryUsageFluentBuilder {
@@ -46,7 +93,7 @@ impl Client {
     }
 }
 pub mod stub {
-    ///The calls a Huawei Cloud RTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error.
+    ///The calls a Huawei Cloud RTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`](super::Client::from_stub). Every method defaults to an `Unimplemented` error.
     pub trait HuaweiStub: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync {
         fn list_rtc_history_scale(
             &self,
@@ -88,6 +135,50 @@ pub mod stub {
         }
     }
 }
+#[doc(hidden)]
+impl ::rtc_usage_core::registry::DynClient for Client {
+    fn vendor(&self) -> &'static ::rtc_usage_core::VendorInfo {
+        &super::VENDOR
+    }
+    fn call_json(
+        &self,
+        op: &'static ::rtc_usage_core::OperationDescriptor,
+        input: ::serde_json::Value,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<::serde_json::Value, ::rtc_usage_core::Error>,
+    > {
+        ::std::boxed::Box::pin(async move {
+            if ::std::ptr::eq(op, &super::list_rtc_history_scale::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::ListRtcHistoryScaleRequest,
+                >(op, input)?;
+                let output = self.stub().list_rtc_history_scale(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            if ::std::ptr::eq(op, &super::list_rtc_history_usage::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::ListRtcHistoryUsageRequest,
+                >(op, input)?;
+                let output = self.stub().list_rtc_history_usage(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            let _ = input;
+            ::std::result::Result::Err(::rtc_usage_core::Error::unimplemented(op))
+        })
+    }
+}
+#[doc(hidden)]
+pub(crate) fn connect(
+    config: ::rtc_usage_core::Config,
+) -> ::std::result::Result<
+    ::std::sync::Arc<dyn ::rtc_usage_core::registry::DynClient>,
+    ::rtc_usage_core::config::ConfigError,
+> {
+    ::std::result::Result::Ok(::std::sync::Arc::new(Client::new(config)?))
+}
+/// The transport stub: calls go to the vendor over HTTP through the runtime's client.
+#[doc(hidden)]
 #[derive(Debug)]
 struct Http(::rtc_usage_core::Client);
 impl stub::HuaweiStub for Http {

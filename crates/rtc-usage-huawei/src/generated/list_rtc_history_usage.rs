@@ -17,26 +17,100 @@
 //! - **lookback-unconfirmed** (`limits.lookback`): The document states no look-back ("usage data of various services in a past period"); the sibling ListRtcHistoryScale allows the last 31 days. *Reading:* Recorded as 31 days, not enforced; a vendor error decides.
 //! - **metric-open-set** (`definitions.Metric`): The document lists one metric, CommunicationDuration; the SDK comment also lists TranscodeDuration and RecordDuration. Whether those answer with the same fields (video_sd..total_duration) is not documented. *Reading:* An open set with the three known values; the response shape is assumed to be the same for every metric (UNCONFIRMED for the two SDK-only ones).
 //! - **uhd-tier-bound** (`definitions.RtcHistoryUsage.video_hdp`): video_hdp is "UHD video duration"; the resolution bounds of the SD, HD and UHD tiers are not given, and in particular the UHD tier's bound is UNCONFIRMED. *Reading:* Kept as the vendor's third video tier; the facade compares it with 1080p ("Full HD") tiers of the other vendors, an approximation.
-//! - **total-is-sum** (`definitions.RtcHistoryUsage.total_duration`): total_duration is "Total audio and video duration"; the document does not say it is the sum of the four tiers, though the example (1, 1, 1, 1 → 4) is consistent with it. *Reading:* total_duration should equal video_sd + video_hd + video_hdp + audio; the facade checks it and reports a mismatch rather than trusting either side silently.
-//! - **missing-tier-values** (`definitions.RtcHistoryUsage`): The document does not say whether a tier with no usage is 0 or absent. *Reading:* Absent values decode as 0; only date is required.
+//! - **total-is-sum** (`definitions.RtcHistoryUsage.total_duration`): total_duration is "Total audio and video duration"; the document does not say it is the sum of the four tiers, though the example (1, 1, 1, 1 → 4) is consistent with it. *Reading:* total_duration should equal video_sd + video_hd + video_hdp + audio; the facade checks it when the answer gives it and reports a mismatch rather than trusting either side silently (an absent total is not checked, see note total-absent).
+//! - **missing-tier-values** (`definitions.RtcHistoryUsage`): The document does not say whether a tier with no usage is 0 or absent. *Reading:* Absent tier values (video_sd, video_hd, video_hdp, audio) decode as 0; total_duration has no default (note total-absent); only date is required (note date-required).
+//! - **total-absent** (`definitions.RtcHistoryUsage.total_duration`): total_duration had default 0, so an answer without it decoded as a total of 0 and, with any tier above 0, gave a spurious "does not add up" warning (spec-audit.md D17). Nothing says the total is always present; the SDK model (huaweicloud-sdk-go-v3 services/cloudrtc/v1/model/model_rtc_history_usage.go) has it optional. *Reading:* No default: an absent total_duration stays absent (an optional int64), never 0. An answer without it must not give a "does not add up" warning; the sum check of note total-is-sum applies only when the total is present.
+//! - **date-required** (`definitions.RtcHistoryUsage.date`): The SDK model (huaweicloud-sdk-go-v3 services/cloudrtc/v1/model/model_rtc_history_usage.go) declares date optional, like every field; the document's table and example always give it (spec-audit.md D2). *Reading:* Kept required, unlike the SDK: a bucket without its time cannot be placed on a day, so an entry without date is a malformed answer and fails to decode rather than being silently dropped or assigned to some day.
 //! - **date-utc** (`day_offset`): start_date, end_date and date are UTC dates (YYYY-MM-DD), unlike the Beijing-time days of Volcengine and Tencent. *Reading:* day_offset "+00:00": each entry covers 00:00 to 24:00 UTC.
 //! - **seconds-not-minutes** (`definitions.RtcHistoryUsage`): Durations are in seconds (Long), while Volcengine and Tencent report minutes. *Reading:* int64 seconds, marked with x-unit; the facade converts.
-//! - **region-all** (`endpoints`): The document's endpoint table lists region "ALL" for one global endpoint, rtc-api.myhuaweicloud.com; the SDK's region table maps cn-north-4 to it. *Reading:* One endpoint under the region name cn-north-4 (the default); the signing scheme does not use the region.
+//! - **region-all** (`endpoints`): The region "ALL" for one global endpoint, rtc-api.myhuaweicloud.com, and the SDK's region table mapping cn-north-4 to it come from vendor-facts.md (Huawei Cloud RTC), not from seed 001: the document has no endpoint or region table (spec-audit.md D16). *Reading:* One endpoint under the region name cn-north-4 (the default), on vendor-facts.md's authority; the signing scheme does not use the region.
 //! - **example-response-date** (`examples`): The request example asks 2020-04-23 to 2020-04-26, but the 200 example answers with one entry dated 2020-06-04, outside the range. *Reading:* Both are kept verbatim; the example only illustrates the shape.
 //! - **error-example** (`examples`): The 400 example ({"error_code": "DATA.100011001", "error_msg": "Required String parameter 'app' is not present"}) belongs to a request without app, not to the documented request that has one; the document pairs it with the only request example it has. *Reading:* Kept as a second example with the same documented request and status 400; the test checks that the error decodes with its code, not that this request causes it.
 //! - **auth-headers** (`parameters`): The header table lists X-Auth-Token (token authentication), Authorization and X-Sdk-Date (AK/SK authentication) and X-Project-Id, all "No" but mandatory for their method. *Reading:* AK/SK only: Authorization and X-Sdk-Date are set by the signer, X-Project-Id (equal to the path's project_id) from the client's project id; token authentication is not used.
 //! - **request-id-header** (`response`): The request id comes back in the X-Request-Id response header, not in the body. *Reading:* The envelope reads it from the header; the response schema has no request id field.
-//! - **error-statuses** (`errors`): The document lists only status codes 200 and 400 and refers to Error Codes; the gateway and RTC codes in vendor.yaml (401 for APIGW.0301, 500 for RTC.00002xxx, an unconfirmed status for the APIGW.0308 throttling) come from vendor-facts.md. *Reading:* Codes decide the kind; the HTTP status is the fallback for codes no rule names. The SDK also accepts {code, message} error bodies, which the envelope handles.
-::rtc_usage_core::open_enum! {
-    #[doc =
-    "Type of data to be queried. An open set: the document lists CommunicationDuration; the SDK comment adds TranscodeDuration and RecordDuration; any other string is sent as given."]
-    Metric { #[doc =
-    "`CommunicationDuration`: audio and video call duration (documented)."]
-    CommunicationDuration = "CommunicationDuration", #[doc =
-    "`TranscodeDuration`: transcoding duration (SDK comment only)."] TranscodeDuration =
-    "TranscodeDuration", #[doc =
-    "`RecordDuration`: recording duration (SDK comment only)."] RecordDuration =
-    "RecordDuration" }
+//! - **error-statuses** (`errors`): The document lists only status codes 200 and 400 and refers to Error Codes; the gateway and RTC codes in vendor.yaml (401 for APIGW.0301, 500 for RTC.00002xxx, an unconfirmed status for the APIGW.0308 throttling) come from vendor-facts.md. *Reading:* Codes decide the kind; the HTTP status is the fallback for codes no rule names. The SDK also accepts {code, message} error bodies, which the envelope handles (see note error-body-shapes for the other shapes).
+//! - **error-body-shapes** (`envelope`): The document shows {error_code, error_msg} only; vendor-facts.md adds {code, message}. The SDK also accepts {errorCode, errorMsg} and a code/message pair nested inside another object (spec-audit.md D16; huaweicloud-sdk-go-v3 core/sdkerr/errors.go, processServiceResponseError, which looks into nested objects when the top level has no pair). *Reading:* Recorded for the huawei-plain envelope: an error body in any of these shapes should yield its code and message, so that the rules of vendor.yaml apply; a shape the envelope does not read falls back to the HTTP status. The envelope code is not part of this spec.
+//! - **rtc-00001001-auth** (`errors`): vendor-facts.md lists RTC.00001001 with status 400 and no meaning; Huawei's error-code page gives OperationUnauthorized, "get DomainID fail please check X-Auth-Token" (spec-audit.md D3). *Reading:* Classified as auth in vendor.yaml (an authorization failure, not an invalid parameter), with that message; its status 400 is kept.
+///Type of data to be queried. An open set: the document lists CommunicationDuration; the SDK comment adds TranscodeDuration and RecordDuration; any other string is sent as given.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Metric {
+    ///`CommunicationDuration`: audio and video call duration (documented).
+    CommunicationDuration,
+    ///`TranscodeDuration`: transcoding duration (SDK comment only).
+    TranscodeDuration,
+    ///`RecordDuration`: recording duration (SDK comment only).
+    RecordDuration,
+    ///A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl Metric {
+    ///The values the spec knows, in its order.
+    pub const KNOWN: &'static [&'static str] = &[
+        "CommunicationDuration",
+        "TranscodeDuration",
+        "RecordDuration",
+    ];
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CommunicationDuration => "CommunicationDuration",
+            Self::TranscodeDuration => "TranscodeDuration",
+            Self::RecordDuration => "RecordDuration",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    ///Whether the value is one the spec knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for Metric {
+    fn from(value: &str) -> Self {
+        match value {
+            "CommunicationDuration" => Self::CommunicationDuration,
+            "TranscodeDuration" => Self::TranscodeDuration,
+            "RecordDuration" => Self::RecordDuration,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Metric {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "CommunicationDuration" => Self::CommunicationDuration,
+            "TranscodeDuration" => Self::TranscodeDuration,
+            "RecordDuration" => Self::RecordDuration,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::str::FromStr for Metric {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for Metric {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Metric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Metric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
+    }
 }
 ///The parameters of `ListRtcHistoryUsage` a caller sets.
 #[non_exhaustive]
@@ -78,9 +152,9 @@ pub struct RtcHistoryUsage {
     pub audio: i64,
     ///Sampling time. The format must comply with the ISO 8601 standard (UTC time). The format is YYYY-MM-DD: the UTC day the figures cover.
     pub date: ::chrono::naive::NaiveDate,
-    ///Total audio and video duration, in seconds (video_sd + video_hd + video_hdp + audio, as the example's 1 + 1 + 1 + 1 = 4 shows).
-    #[serde(default)]
-    pub total_duration: i64,
+    ///Total audio and video duration, in seconds (video_sd + video_hd + video_hdp + audio, as the example's 1 + 1 + 1 + 1 = 4 shows). No default: an absent total stays absent, never 0 (see note total-absent).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_duration: ::std::option::Option<i64>,
     ///HD video duration, in seconds.
     #[serde(default)]
     pub video_hd: i64,
@@ -240,7 +314,10 @@ pub mod builder {
     pub struct RtcHistoryUsage {
         audio: ::std::result::Result<i64, ::std::string::String>,
         date: ::std::result::Result<::chrono::naive::NaiveDate, ::std::string::String>,
-        total_duration: ::std::result::Result<i64, ::std::string::String>,
+        total_duration: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
         video_hd: ::std::result::Result<i64, ::std::string::String>,
         video_hdp: ::std::result::Result<i64, ::std::string::String>,
         video_sd: ::std::result::Result<i64, ::std::string::String>,
@@ -280,7 +357,7 @@ pub mod builder {
         }
         pub fn total_duration<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<i64>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.total_duration = value
@@ -355,38 +432,8 @@ pub mod builder {
         }
     }
 }
-/// Error types.
-pub mod error {
-    /// Error from a `TryFrom` or `FromStr` implementation.
-    pub struct ConversionError(::std::borrow::Cow<'static, str>);
-    impl ::std::error::Error for ConversionError {}
-    impl ::std::fmt::Display for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl ::std::fmt::Debug for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Debug::fmt(&self.0, f)
-        }
-    }
-    impl From<&'static str> for ConversionError {
-        fn from(value: &'static str) -> Self {
-            Self(value.into())
-        }
-    }
-    impl From<String> for ConversionError {
-        fn from(value: String) -> Self {
-            Self(value.into())
-        }
-    }
-}
+#[doc(hidden)]
+pub use super::error;
 ///What the runtime knows about this operation, from its spec.
 pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core::OperationDescriptor {
     vendor: "huawei",
@@ -404,7 +451,13 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         },
     ],
     default_region: "cn-north-4",
-    constants: &[],
+    constants: &[
+        ::rtc_usage_core::descriptor::ConstantParam {
+            name: "Content-Type",
+            location: ::rtc_usage_core::descriptor::Location::Header,
+            value: "application/json",
+        },
+    ],
     context_params: &[
         ::rtc_usage_core::descriptor::ContextParam {
             name: "project_id",
@@ -444,6 +497,63 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
     },
     error_codes: &[],
     vendor_error_codes: &super::VENDOR_ERROR_CODES,
+    usage: ::std::option::Option::Some(&USAGE),
+};
+///What this operation's answer means as usage, from the spec's `usage:` block.
+pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::UsageSpec {
+    category: ::rtc_usage_core::usage::Category::Call,
+    app: ::rtc_usage_core::usage::AppParam {
+        param: "app",
+        kind: ::rtc_usage_core::usage::AppKind::String,
+        all_when_omitted: false,
+        example: "5fa682b34a974f7ad24d223b",
+    },
+    variant_param: ::std::option::Option::Some("metric"),
+    variants: &[
+        ::rtc_usage_core::usage::Variant {
+            value: "CommunicationDuration",
+            category: ::rtc_usage_core::usage::Category::Call,
+        },
+        ::rtc_usage_core::usage::Variant {
+            value: "RecordDuration",
+            category: ::rtc_usage_core::usage::Category::Recording,
+        },
+        ::rtc_usage_core::usage::Variant {
+            value: "TranscodeDuration",
+            category: ::rtc_usage_core::usage::Category::Transcoding,
+        },
+    ],
+    tier_prefix: false,
+    fixed: &[],
+    range: ::rtc_usage_core::usage::TimeFormat::Date,
+    layout: ::rtc_usage_core::usage::Layout::Fields {
+        rows: "usage",
+        time: "date",
+        total: ::std::option::Option::Some("total_duration"),
+    },
+    unit: ::rtc_usage_core::usage::Unit::Seconds,
+    whole: true,
+    time: ::rtc_usage_core::usage::TimeFormat::Date,
+    time_offset_seconds: 0i32,
+    tiers: &[
+        ::rtc_usage_core::usage::TierName {
+            name: "audio",
+            tier: ::rtc_usage_core::usage::Tier::Audio,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "video_sd",
+            tier: ::rtc_usage_core::usage::Tier::Sd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "video_hd",
+            tier: ::rtc_usage_core::usage::Tier::Hd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "video_hdp",
+            tier: ::rtc_usage_core::usage::Tier::Fhd,
+        },
+    ],
+    facade: true,
 };
 ///The `ListRtcHistoryUsage` operation, for [`rtc_usage_core::Client::execute`] and generic code.
 #[derive(Debug, Clone, Copy, Default)]
@@ -475,69 +585,122 @@ impl ::rtc_usage_core::Operation for ListRtcHistoryUsage {
         }
     }
 }
-///Builds and sends a `ListRtcHistoryUsage` call: set the fields, then `send()`. Required fields and the spec's limits are checked before any network call.
+/// A `ListRtcHistoryUsage` call: Daily call seconds of one app, per video tier and audio (UTC days).
+///
+/// Set the fields (or pass a whole request to [`input`](Self::input)), then [`send`](Self::send). A call missing a required field or outside the limits is refused before any request.
+///
+/// - Rate: 30 requests per minute, paced by the client.
+/// - Span: `start_date` to `end_date` at most 31 days (calendar days, both counted), advisory (unconfirmed), not checked.
+/// - Look-back: `start_date` at most 31 days back, advisory (unconfirmed), not checked.
+///
+/// # Example
+///
+/// ```no_run
+/// use rtc_usage_huawei::list_rtc_history_usage::Metric;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = rtc_usage_huawei::Client::from_env()?;
+/// let answer = client
+///     .list_rtc_history_usage()
+///     .app("5fa682b34a974f7ad24d223b")
+///     .metric(Metric::CommunicationDuration)
+///     .start_date("2020-04-23".parse::<chrono::NaiveDate>()?)
+///     .end_date("2020-04-26".parse::<chrono::NaiveDate>()?)
+///     .send()
+///     .await?;
+/// println!("{answer:?}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ListRtcHistoryUsageFluentBuilder {
     client: super::Client,
-    inner: builder::ListRtcHistoryUsageRequest,
+    inner: FluentInput,
+}
+/// What a fluent builder holds: fields set one by one, or a whole request.
+#[derive(Debug, Clone)]
+enum FluentInput {
+    Fields(builder::ListRtcHistoryUsageRequest),
+    Request(ListRtcHistoryUsageRequest),
+}
+impl FluentInput {
+    fn into_fields(self) -> builder::ListRtcHistoryUsageRequest {
+        match self {
+            Self::Fields(fields) => fields,
+            Self::Request(request) => request.into(),
+        }
+    }
 }
 impl ListRtcHistoryUsageFluentBuilder {
+    #[doc(hidden)]
     pub(crate) fn new(client: super::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
+            inner: FluentInput::Fields(::std::default::Default::default()),
         }
     }
-    ///Sets `app`.
+    /// Application identifier (the RTC app id, e.g. 5fa682b34a974f7ad24d223b).
+    ///
+    /// Sent as `app` in the query; required.
     pub fn app<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.app(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().app(value));
         self
     }
-    ///Sets `metric`.
+    /// Type of data to be queried (CommunicationDuration is audio and video call duration).
+    ///
+    /// Sent as `metric` in the query; required.
     pub fn metric<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<crate::generated::list_rtc_history_usage::Metric>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.metric(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().metric(value));
         self
     }
-    ///Sets `start_date`.
+    /// Time when the query starts. UTC time in the format of YYYY-MM-DD, for example, 2020-04-23.
+    ///
+    /// Sent as `start_date` in the query; required. Start of the range to `end_date`: at most 31 days (calendar days, both counted), advisory (unconfirmed), not checked. At most 31 days back, advisory (unconfirmed), not checked.
     pub fn start_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.start_date(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().start_date(value));
         self
     }
-    ///Sets `end_date`.
+    /// Queries end time. UTC time in the format of YYYY-MM-DD, for example, 2020-04-23 (read as included).
+    ///
+    /// Sent as `end_date` in the query; required. End of the range from `start_date` (included): at most 31 days (calendar days, both counted), advisory (unconfirmed), not checked.
     pub fn end_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.end_date(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().end_date(value));
         self
     }
-    ///Replaces every field with those of `input`.
+    /// Replaces every field with those of `input`, which `send` passes on as it is (setters called afterwards change a copy of its fields).
     pub fn input(mut self, input: ListRtcHistoryUsageRequest) -> Self {
-        self.inner = input.into();
+        self.inner = FluentInput::Request(input);
         self
     }
-    ///Checks the fields, then calls `ListRtcHistoryUsage` (signed, rate limited and retried by the client).
+    /// Checks the fields, then calls `ListRtcHistoryUsage` (signed, rate limited and retried by the client); a request given to [`input`](Self::input) goes to the client as it is.
     pub async fn send(
         self,
     ) -> ::std::result::Result<ListRtcHistoryUsageResponse, ::rtc_usage_core::Error> {
-        let input = ListRtcHistoryUsageRequest::try_from(self.inner)
-            .map_err(|e| ::rtc_usage_core::Error::invalid_input(
-                &DESCRIPTOR,
-                e.to_string(),
-            ))?;
+        let input = match self.inner {
+            FluentInput::Request(input) => input,
+            FluentInput::Fields(fields) => {
+                ListRtcHistoryUsageRequest::try_from(fields)
+                    .map_err(|e| ::rtc_usage_core::Error::invalid_input(
+                        &DESCRIPTOR,
+                        e.to_string(),
+                    ))?
+            }
+        };
         self.client.stub().list_rtc_history_usage(input).await
     }
 }
@@ -580,6 +743,215 @@ mod documented_examples {
         >(
             400u16,
             "{\n  \"error_code\" : \"DATA.100011001\",\n  \"error_msg\" : \"Required String parameter 'app' is not present\"\n}\n",
+        );
+    }
+}
+#[cfg(test)]
+mod limits {
+    use super::*;
+    const STATUS: u16 = 200u16;
+    /// The documented answer (the first successful one of the spec's examples).
+    const ANSWER: &str = "{\n  \"usage\" : [ {\n    \"date\" : \"2020-06-04\",\n    \"video_sd\" : 1,\n    \"video_hd\" : 1,\n    \"video_hdp\" : 1,\n    \"audio\" : 1,\n    \"total_duration\" : 4\n  } ]\n}\n";
+    ///The documented answer, decoded.
+    fn answer() -> ::std::result::Result<
+        ListRtcHistoryUsageResponse,
+        ::rtc_usage_core::Error,
+    > {
+        ::rtc_usage_core::envelope::decode::<
+            ListRtcHistoryUsageResponse,
+        >(&DESCRIPTOR, STATUS, ::std::option::Option::None, ANSWER.as_bytes())
+    }
+    /// Records every request that reaches it and answers with [`answer`].
+    #[derive(Debug, Default)]
+    struct Recording(
+        ::std::sync::Arc<::std::sync::Mutex<::std::vec::Vec<ListRtcHistoryUsageRequest>>>,
+    );
+    impl super::super::stub::HuaweiStub for Recording {
+        fn list_rtc_history_usage(
+            &self,
+            input: ListRtcHistoryUsageRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<ListRtcHistoryUsageResponse, ::rtc_usage_core::Error>,
+        > {
+            self.0.lock().unwrap().push(input);
+            ::std::boxed::Box::pin(async { answer() })
+        }
+    }
+    /// A client whose calls go to a [`Recording`] stub, and what the stub records.
+    fn stub_client() -> (
+        super::super::Client,
+        ::std::sync::Arc<::std::sync::Mutex<::std::vec::Vec<ListRtcHistoryUsageRequest>>>,
+    ) {
+        let stub = Recording::default();
+        let seen = ::std::sync::Arc::clone(&stub.0);
+        (super::super::Client::from_stub(stub), seen)
+    }
+    /// `app` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_app_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_rtc_history_usage()
+            .metric(Metric::CommunicationDuration)
+            .start_date("2020-04-23".parse::<::chrono::NaiveDate>().unwrap())
+            .end_date("2020-04-26".parse::<::chrono::NaiveDate>().unwrap())
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["app"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `metric` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_metric_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_rtc_history_usage()
+            .app("5fa682b34a974f7ad24d223b")
+            .start_date("2020-04-23".parse::<::chrono::NaiveDate>().unwrap())
+            .end_date("2020-04-26".parse::<::chrono::NaiveDate>().unwrap())
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["metric"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `start_date` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_start_date_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_rtc_history_usage()
+            .app("5fa682b34a974f7ad24d223b")
+            .metric(Metric::CommunicationDuration)
+            .end_date("2020-04-26".parse::<::chrono::NaiveDate>().unwrap())
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["start_date"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `end_date` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_end_date_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_rtc_history_usage()
+            .app("5fa682b34a974f7ad24d223b")
+            .metric(Metric::CommunicationDuration)
+            .start_date("2020-04-23".parse::<::chrono::NaiveDate>().unwrap())
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["end_date"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `start_date` after `end_date` is refused before any request.
+    #[tokio::test]
+    async fn start_after_end_is_refused() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .list_rtc_history_usage()
+            .app("5fa682b34a974f7ad24d223b")
+            .metric(Metric::CommunicationDuration)
+            .start_date("2020-04-24".parse::<::chrono::NaiveDate>().unwrap())
+            .end_date("2020-04-23".parse::<::chrono::NaiveDate>().unwrap())
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(
+            &err,
+            &["start_date", "end_date"],
+        );
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+    }
+    /// The 31-day span of `start_date` to `end_date` is advisory (unconfirmed): 32 days are sent and the vendor decides.
+    #[tokio::test]
+    async fn a_span_of_32_days_is_sent_the_limit_being_advisory() {
+        let (server, client) = mock_vendor().await;
+        let _ = client
+            .list_rtc_history_usage()
+            .app("5fa682b34a974f7ad24d223b")
+            .metric(Metric::CommunicationDuration)
+            .start_date("2020-04-23".parse::<::chrono::NaiveDate>().unwrap())
+            .end_date("2020-05-24".parse::<::chrono::NaiveDate>().unwrap())
+            .send()
+            .await;
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert_eq!(requests.len(), 1, "one request reaches the vendor");
+    }
+    /// The 31-day look-back of `start_date` is advisory (unconfirmed): 2020-03-23 is sent and the vendor decides.
+    #[tokio::test]
+    async fn a_start_over_31_days_back_is_sent_the_limit_being_advisory() {
+        let (server, client) = mock_vendor().await;
+        let _ = client
+            .list_rtc_history_usage()
+            .app("5fa682b34a974f7ad24d223b")
+            .metric(Metric::CommunicationDuration)
+            .start_date("2020-03-23".parse::<::chrono::NaiveDate>().unwrap())
+            .end_date("2020-03-23".parse::<::chrono::NaiveDate>().unwrap())
+            .send()
+            .await;
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert_eq!(requests.len(), 1, "one request reaches the vendor");
+    }
+    /// A client of a mock vendor on 127.0.0.1 that answers every request with the documented answer; its clock reads 2020-04-24T00:00:00Z, a day after the example's start.
+    async fn mock_vendor() -> (::wiremock::MockServer, super::super::Client) {
+        let server = ::rtc_usage_core::testing::wire::answering(STATUS, ANSWER, &[])
+            .await;
+        let config = ::rtc_usage_core::Config::builder()
+            .credentials(
+                ::rtc_usage_core::Credentials::new("AK", "SK").with_project_id("project"),
+            )
+            .endpoint_url(server.uri())
+            .clock(
+                ::std::sync::Arc::new(
+                    ::rtc_usage_core::FixedClock::from_unix(1587686400i64).unwrap(),
+                ),
+            )
+            .disable_rate_limit()
+            .build()
+            .unwrap();
+        (server, super::super::Client::new(config).unwrap())
+    }
+    /// The stub answers the documented request, and `.input(request)` hands it the very request the setters build.
+    #[tokio::test]
+    async fn the_stub_answers_and_input_passes_the_request_through() {
+        let (client, seen) = stub_client();
+        let request: ListRtcHistoryUsageRequest = ListRtcHistoryUsageRequest::builder()
+            .app("5fa682b34a974f7ad24d223b")
+            .metric(Metric::CommunicationDuration)
+            .start_date("2020-04-23".parse::<::chrono::NaiveDate>().unwrap())
+            .end_date("2020-04-26".parse::<::chrono::NaiveDate>().unwrap())
+            .try_into()
+            .unwrap();
+        let out = client
+            .list_rtc_history_usage()
+            .app("5fa682b34a974f7ad24d223b")
+            .metric(Metric::CommunicationDuration)
+            .start_date("2020-04-23".parse::<::chrono::NaiveDate>().unwrap())
+            .end_date("2020-04-26".parse::<::chrono::NaiveDate>().unwrap())
+            .send()
+            .await
+            .unwrap();
+        let (out, documented) = (
+            ::serde_json::to_value(out).unwrap(),
+            ::serde_json::to_value(answer().unwrap()).unwrap(),
+        );
+        assert_eq!(out, documented, "the stub's answer comes back");
+        client.list_rtc_history_usage().input(request.clone()).send().await.unwrap();
+        let seen: ::std::vec::Vec<::serde_json::Value> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| ::serde_json::to_value(r).unwrap())
+            .collect();
+        let request = ::serde_json::to_value(request).unwrap();
+        assert_eq!(
+            seen, [request.clone(), request],
+            "both calls reach the stub with the same request"
         );
     }
 }

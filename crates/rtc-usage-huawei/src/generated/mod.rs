@@ -2,6 +2,33 @@
 pub mod list_rtc_history_scale;
 pub mod list_rtc_history_usage;
 mod client;
+/// The error every builder of this crate fails with.
+pub mod error {
+    /// Why a builder could not build its value: a required field is missing, or a value does not convert (every `TryFrom` and `FromStr` of this crate's types).
+    #[derive(Clone)]
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl ::std::convert::From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ConversionError {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value.into())
+        }
+    }
+}
 pub use client::{Client, stub};
 pub use list_rtc_history_scale::{
     ListRtcHistoryScale, ListRtcHistoryScaleRequest, ListRtcHistoryScaleResponse,
@@ -19,12 +46,13 @@ pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
         secret_key: &["HUAWEICLOUD_SDK_SK"],
         session_token: &["HUAWEICLOUD_SDK_SECURITY_TOKEN"],
         project_id: &["HUAWEICLOUD_SDK_PROJECT_ID"],
-        region: &["HUAWEICLOUD_SDK_REGION"],
+        region: &[],
     },
     endpoint_env: "RTC_USAGE_ENDPOINT_HUAWEI",
     default_region: "cn-north-4",
 };
 ///The vendor-wide error codes of vendor.yaml, shared by every operation's descriptor (tried after the operation's own).
+#[doc(hidden)]
 pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; 8usize] = [
     ::rtc_usage_core::descriptor::ErrorCodeRule {
         code: "APIGW.0301",
@@ -48,8 +76,10 @@ pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; 8us
     },
     ::rtc_usage_core::descriptor::ErrorCodeRule {
         code: "RTC.00001001",
-        kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
-        explanation: ::std::option::Option::None,
+        kind: ::rtc_usage_core::ErrorKind::Auth,
+        explanation: ::std::option::Option::Some(
+            "the request is not authorized (OperationUnauthorized: get DomainID fail please check X-Auth-Token); check the access key, secret key and project id",
+        ),
     },
     ::rtc_usage_core::descriptor::ErrorCodeRule {
         code: "RTC.00001003",
@@ -147,3 +177,10 @@ pub static API: &[::rtc_usage_core::api::ApiOperation] = &[
         call: ::rtc_usage_core::api::call::<list_rtc_history_usage::ListRtcHistoryUsage>,
     },
 ];
+///This crate for generic code (the facade's vendor registry): its facts, operations, `API` table and a JSON client.
+pub static ENTRY: ::rtc_usage_core::registry::VendorEntry = ::rtc_usage_core::registry::VendorEntry {
+    info: &VENDOR,
+    operations: OPERATIONS,
+    api: API,
+    connect: client::connect,
+};

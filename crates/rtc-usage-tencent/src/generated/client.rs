@@ -25,10 +25,31 @@ impl Client {
     pub fn from_stub(stub: impl stub::TencentStub + 'static) -> Self {
         Self { inner: Arc::new(stub) }
     }
+    #[doc(hidden)]
     pub(crate) fn stub(&self) -> &dyn stub::TencentStub {
         &*self.inner
     }
-    ///Starts a `DescribeMixTranscodingUsage` call.
+    /// Starts a [`DescribeMixTranscodingUsage`](crate::describe_mix_transcoding_usage) call: On-Cloud MixTranscoding minutes per tier and codec over at most 31 days, daily (or every 5 minutes for one day).
+    ///
+    /// - Rate: 5 requests per second, paced by the client.
+    /// - Span: `StartTime` to `EndTime` at most 31 days (calendar days, both counted), checked before the call.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_tencent::Client::from_env()?;
+    /// let answer = client
+    ///     .describe_mix_transcoding_usage()
+    ///     .start_time("2022-01-01".parse::<chrono::NaiveDate>()?)
+    ///     .end_time("2022-01-02".parse::<chrono::NaiveDate>()?)
+    ///     .sdk_app_id(1400123456_u64)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn describe_mix_transcoding_usage(
         &self,
     ) -> super::describe_mix_transcoding_usage::DescribeMixTranscodingUsageFluentBuilder {
@@ -36,7 +57,29 @@ impl Client {
             self.clone(),
         )
     }
-    ///Starts a `DescribeRecordingUsage` call.
+    /// Starts a [`DescribeRecordingUsage`](crate::describe_recording_usage) call: Recording minutes per tier over at most 31 days, single-stream or mixed, daily (or every 5 minutes for one day).
+    ///
+    /// - Rate: 5 requests per second, paced by the client.
+    /// - Span: `StartTime` to `EndTime` at most 31 days (calendar days, both counted), checked before the call.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use rtc_usage_tencent::describe_recording_usage::MixType;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_tencent::Client::from_env()?;
+    /// let answer = client
+    ///     .describe_recording_usage()
+    ///     .start_time("2022-01-01".parse::<chrono::NaiveDate>()?)
+    ///     .end_time("2022-01-02".parse::<chrono::NaiveDate>()?)
+    ///     .mix_type(MixType::Single)
+    ///     .sdk_app_id(1400123456_u64)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn describe_recording_usage(
         &self,
     ) -> super::describe_recording_usage::DescribeRecordingUsageFluentBuilder {
@@ -44,13 +87,53 @@ impl Client {
             self.clone(),
         )
     }
-    ///Starts a `DescribeRelayUsage` call.
+    /// Starts a [`DescribeRelayUsage`](crate::describe_relay_usage) call: Relay-to-CDN usage (one key, Bandwidth) over at most 31 days, daily (or every 5 minutes for one day).
+    ///
+    /// - Rate: 5 requests per second, paced by the client.
+    /// - Span: `StartTime` to `EndTime` at most 31 days (calendar days, both counted), checked before the call.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_tencent::Client::from_env()?;
+    /// let answer = client
+    ///     .describe_relay_usage()
+    ///     .start_time("2022-01-01".parse::<chrono::NaiveDate>()?)
+    ///     .end_time("2022-01-02".parse::<chrono::NaiveDate>()?)
+    ///     .sdk_app_id(1400123456_u64)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn describe_relay_usage(
         &self,
     ) -> super::describe_relay_usage::DescribeRelayUsageFluentBuilder {
         super::describe_relay_usage::DescribeRelayUsageFluentBuilder::new(self.clone())
     }
-    ///Starts a `DescribeTrtcUsage` call.
+    /// Starts a [`DescribeTrtcUsage`](crate::describe_trtc_usage) call: Call minutes per pricing tier over at most 31 days, daily (or every 5 minutes for one day).
+    ///
+    /// - Rate: 5 requests per second, paced by the client.
+    /// - Span: `StartTime` to `EndTime` at most 31 days (calendar days, both counted), checked before the call.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_tencent::Client::from_env()?;
+    /// let answer = client
+    ///     .describe_trtc_usage()
+    ///     .start_time("2022-01-01".parse::<chrono::NaiveDate>()?)
+    ///     .end_time("2022-01-02".parse::<chrono::NaiveDate>()?)
+    ///     .sdk_app_id(1400123456_u64)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn describe_trtc_usage(
         &self,
     ) -> super::describe_trtc_usage::DescribeTrtcUsageFluentBuilder {
@@ -58,7 +141,7 @@ impl Client {
     }
 }
 pub mod stub {
-    ///The calls a Tencent Cloud TRTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error.
+    ///The calls a Tencent Cloud TRTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`](super::Client::from_stub). Every method defaults to an `Unimplemented` error.
     pub trait TencentStub: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync {
         fn describe_mix_transcoding_usage(
             &self,
@@ -138,6 +221,64 @@ pub mod stub {
         }
     }
 }
+#[doc(hidden)]
+impl ::rtc_usage_core::registry::DynClient for Client {
+    fn vendor(&self) -> &'static ::rtc_usage_core::VendorInfo {
+        &super::VENDOR
+    }
+    fn call_json(
+        &self,
+        op: &'static ::rtc_usage_core::OperationDescriptor,
+        input: ::serde_json::Value,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<::serde_json::Value, ::rtc_usage_core::Error>,
+    > {
+        ::std::boxed::Box::pin(async move {
+            if ::std::ptr::eq(op, &super::describe_mix_transcoding_usage::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::DescribeMixTranscodingUsageRequest,
+                >(op, input)?;
+                let output = self.stub().describe_mix_transcoding_usage(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            if ::std::ptr::eq(op, &super::describe_recording_usage::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::DescribeRecordingUsageRequest,
+                >(op, input)?;
+                let output = self.stub().describe_recording_usage(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            if ::std::ptr::eq(op, &super::describe_relay_usage::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::DescribeRelayUsageRequest,
+                >(op, input)?;
+                let output = self.stub().describe_relay_usage(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            if ::std::ptr::eq(op, &super::describe_trtc_usage::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::DescribeTrtcUsageRequest,
+                >(op, input)?;
+                let output = self.stub().describe_trtc_usage(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            let _ = input;
+            ::std::result::Result::Err(::rtc_usage_core::Error::unimplemented(op))
+        })
+    }
+}
+#[doc(hidden)]
+pub(crate) fn connect(
+    config: ::rtc_usage_core::Config,
+) -> ::std::result::Result<
+    ::std::sync::Arc<dyn ::rtc_usage_core::registry::DynClient>,
+    ::rtc_usage_core::config::ConfigError,
+> {
+    ::std::result::Result::Ok(::std::sync::Arc::new(Client::new(config)?))
+}
+/// The transport stub: calls go to the vendor over HTTP through the runtime's client.
+#[doc(hidden)]
 #[derive(Debug)]
 struct Http(::rtc_usage_core::Client);
 impl stub::TencentStub for Http {

@@ -7,7 +7,7 @@
 //!
 //! # Limits
 //! - 5 requests per 1 s (vendor-facts.md, Related operations: 5 requests/s (the SDK's description: 默认接口请求频率限制：5次/秒))
-//! - `StartTime` to `EndTime`: at most 31 days, checked before the call (vendor-facts.md, Related operations: span <= 31 days (the SDK's EndTime: 单次查询统计区间最多不能超过31天))
+//! - `StartTime` to `EndTime`: at most 31 days, checked before the call (vendor-facts.md, Related operations: span &lt;= 31 days (the SDK's EndTime: 单次查询统计区间最多不能超过31天))
 //!
 //! # Notes on the source document
 //! - **example-source** (`examples`): seeds/ has no document of DescribeRecordingUsage. The example is the vendor's own, from tencentcloud-cli (examples of trtc 2019-07-22): a command line whose arguments are transcribed here into the JSON body they stand for, and its output verbatim. It is not a published API-document example. *Reading:* Used as the documented example that drives the generated wire tests; its request is transcribed, not copied, and its body key order follows the command line.
@@ -17,12 +17,80 @@
 //! - **shared-readings** (`parameters`): Dates, the inclusive EndTime, the one-day fine granularity boundary, TimeKey's Beijing time and format, the optional TimeStampKey and the uint64 SdkAppId are not documented for this action apart from the SDK types and description, which match DescribeTrtcUsage. *Reading:* The readings of specs/tencent/describe_trtc_usage.yaml apply unchanged (its notes end-inclusive, beijing-dates, fine-granularity-boundary, timekey-format, timestampkey-newer, sdkappid-uint64); whether the dates are Beijing dates stays UNCONFIRMED (likely).
 //! - **no-lookback** (`limits.lookback`): No source gives a look-back limit for this action. *Reading:* None is recorded or checked; a vendor error decides (InvalidParameter.StartTimeExpire is mapped in errors).
 //! - **error-codes-scope** (`errors`): The SDK lists InvalidParameter.QueryScaleOversize and InvalidParameter.SdkAppId for DescribeRecordingUsage; the other TRTC codes of vendor-facts.md belong to sibling statistics actions and none is confirmed for this one. *Reading:* All are mapped, as in describe_trtc_usage.yaml, so that any of them gets the right kind; the common codes are in vendor.yaml.
-//! - **common-params-as-headers** (`parameters`): Action (DescribeRecordingUsage), Version (2019-07-22) and Region (ap-guangzhou or ap-singapore, as for DescribeTrtcUsage) are common parameters sent as the X-TC-Action, X-TC-Version and X-TC-Region headers under TC3-HMAC-SHA256. *Reading:* Not listed as parameters: the signer sets the three headers. The regions are assumed to be those of DescribeTrtcUsage (UNCONFIRMED for this action).
-::rtc_usage_core::open_enum! {
-    #[doc =
-    "Which recording is counted. An open set: the SDK documents \"single\" and \"multi\"; any other string is sent as given and the server decides."]
-    MixType { #[doc = "`single`: single-stream recording (单流录制)."] Single =
-    "single", #[doc = "`multi`: mixed recording (合流录制)."] Multi = "multi" }
+//! - **common-params-as-headers** (`parameters`): Action (DescribeRecordingUsage), Version (2019-07-22) and Region are common parameters sent as the X-TC-Action, X-TC-Version and X-TC-Region headers under TC3-HMAC-SHA256. Tencent's API page of this action states its regions: "This API only supports: ap-guangzhou, ap-singapore" (tencentcloud.com/document/product/647/54139, Region; spec-audit.md, cosmetic). *Reading:* Not listed as parameters: the signer sets the three headers. The regions are ap-guangzhou and ap-singapore, as Tencent's page states (the same as DescribeTrtcUsage).
+//! - **timekey-bucket-start** (`definitions.TrtcUsage.TimeKey`): The SDK's shared TrtcUsage.TimeKey (tencentcloud-sdk-go trtc/v20190722/models.go) and api.json say only 时间点 (a time point); no source says whether it is the start or the end of its bucket (spec-audit.md D4). DescribeRecordingUsage's example (daily buckets labelled 2022-01-01 00:00:00 and 2022-01-02 00:00:00 for 1 to 2 January) fits a start label; nothing shows how the 5-minute buckets are labelled. *Reading:* UNCONFIRMED assumption, as in describe_trtc_usage.yaml (its note timekey-bucket-start): TimeKey is the start of its bucket, and each bucket belongs to the Beijing day of its TimeKey. If Tencent labels 5-minute buckets by their end, the day's last bucket, 23:55 to 24:00, would be labelled 00:00 of the next day and be counted in the next day, so each day's figure would lose its last 5 minutes and gain the previous day's last 5 minutes.
+//! - **usage-output-required** (`response.schema`): tccli's api.json (tccli/services/trtc/v20190722/api.json) marks UsageKey and UsageList of DescribeRecordingUsage output_required (spec-audit.md D10); the Go SDK's pointers make them look optional. *Reading:* Both are required: an answer without UsageKey or UsageList is malformed and fails to decode, instead of reading as "no usage". An empty list still decodes and means no usage.
+///Which recording is counted. An open set: the SDK documents "single" and "multi"; any other string is sent as given and the server decides.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MixType {
+    ///`single`: single-stream recording (单流录制).
+    Single,
+    ///`multi`: mixed recording (合流录制).
+    Multi,
+    ///A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl MixType {
+    ///The values the spec knows, in its order.
+    pub const KNOWN: &'static [&'static str] = &["single", "multi"];
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "single",
+            Self::Multi => "multi",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    ///Whether the value is one the spec knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for MixType {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MixType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "single" => Self::Single,
+            "multi" => Self::Multi,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::str::FromStr for MixType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for MixType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MixType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MixType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
+    }
 }
 ///The parameters of `DescribeRecordingUsage` a caller sets.
 #[non_exhaustive]
@@ -54,18 +122,10 @@ pub struct DescribeRecordingUsageResponse {
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
     ///The usage type. Each element corresponds to an element of UsageValue in the order they are listed (the example lists Audio, SD, HD, FullHD, 2K, 4K). The keys are data, kept as plain strings.
-    #[serde(
-        rename = "UsageKey",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "UsageKey")]
     pub usage_key: ::std::vec::Vec<::std::string::String>,
     ///The usage data in each time unit (one entry per 5-minute or daily bucket).
-    #[serde(
-        rename = "UsageList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "UsageList")]
     pub usage_list: ::std::vec::Vec<TrtcUsage>,
 }
 impl DescribeRecordingUsageResponse {
@@ -77,7 +137,7 @@ impl DescribeRecordingUsageResponse {
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TrtcUsage {
-    ///Start of the time unit, Beijing time (UTC+8) without an offset, "YYYY-MM-DD HH:MM:SS".
+    ///The time point (时间点) of the time unit, Beijing time (UTC+8) without an offset, "YYYY-MM-DD HH:MM:SS". Read as the start of the bucket: UNCONFIRMED, the SDK says only 时间点 (see note timekey-bucket-start).
     #[serde(rename = "TimeKey")]
     pub time_key: ::std::string::String,
     ///The same instant as TimeKey in Unix seconds (optional; absent from older answers).
@@ -223,8 +283,8 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 request_id: Err("no value supplied for request_id".to_string()),
-                usage_key: Ok(Default::default()),
-                usage_list: Ok(Default::default()),
+                usage_key: Err("no value supplied for usage_key".to_string()),
+                usage_list: Err("no value supplied for usage_list".to_string()),
             }
         }
     }
@@ -367,38 +427,8 @@ pub mod builder {
         }
     }
 }
-/// Error types.
-pub mod error {
-    /// Error from a `TryFrom` or `FromStr` implementation.
-    pub struct ConversionError(::std::borrow::Cow<'static, str>);
-    impl ::std::error::Error for ConversionError {}
-    impl ::std::fmt::Display for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl ::std::fmt::Debug for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Debug::fmt(&self.0, f)
-        }
-    }
-    impl From<&'static str> for ConversionError {
-        fn from(value: &'static str) -> Self {
-            Self(value.into())
-        }
-    }
-    impl From<String> for ConversionError {
-        fn from(value: String) -> Self {
-            Self(value.into())
-        }
-    }
-}
+#[doc(hidden)]
+pub use super::error;
 ///What the runtime knows about this operation, from its spec.
 pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core::OperationDescriptor {
     vendor: "tencent",
@@ -497,6 +527,69 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         },
     ],
     vendor_error_codes: &super::VENDOR_ERROR_CODES,
+    usage: ::std::option::Option::Some(&USAGE),
+};
+///What this operation's answer means as usage, from the spec's `usage:` block.
+pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::UsageSpec {
+    category: ::rtc_usage_core::usage::Category::Recording,
+    app: ::rtc_usage_core::usage::AppParam {
+        param: "SdkAppId",
+        kind: ::rtc_usage_core::usage::AppKind::Integer,
+        all_when_omitted: true,
+        example: "1400000001",
+    },
+    variant_param: ::std::option::Option::Some("MixType"),
+    variants: &[
+        ::rtc_usage_core::usage::Variant {
+            value: "single",
+            category: ::rtc_usage_core::usage::Category::Recording,
+        },
+        ::rtc_usage_core::usage::Variant {
+            value: "multi",
+            category: ::rtc_usage_core::usage::Category::Recording,
+        },
+    ],
+    tier_prefix: true,
+    fixed: &[],
+    range: ::rtc_usage_core::usage::TimeFormat::Date,
+    layout: ::rtc_usage_core::usage::Layout::KeyValue {
+        keys: "UsageKey",
+        rows: "UsageList",
+        time: "TimeKey",
+        time_epoch: ::std::option::Option::Some("TimeStampKey"),
+        values: "UsageValue",
+    },
+    unit: ::rtc_usage_core::usage::Unit::Minutes,
+    whole: false,
+    time: ::rtc_usage_core::usage::TimeFormat::LocalDateTime,
+    time_offset_seconds: 28800i32,
+    tiers: &[
+        ::rtc_usage_core::usage::TierName {
+            name: "Audio",
+            tier: ::rtc_usage_core::usage::Tier::Audio,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "SD",
+            tier: ::rtc_usage_core::usage::Tier::Sd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "HD",
+            tier: ::rtc_usage_core::usage::Tier::Hd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "FullHD",
+            tier: ::rtc_usage_core::usage::Tier::Fhd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "2K",
+            tier: ::rtc_usage_core::usage::Tier::TwoK,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "4K",
+            tier: ::rtc_usage_core::usage::Tier::FourK,
+        },
+    ],
+    facade: true,
 };
 ///The `DescribeRecordingUsage` operation, for [`rtc_usage_core::Client::execute`] and generic code.
 #[derive(Debug, Clone, Copy, Default)]
@@ -547,69 +640,121 @@ impl ::rtc_usage_core::Operation for DescribeRecordingUsage {
         }
     }
 }
-///Builds and sends a `DescribeRecordingUsage` call: set the fields, then `send()`. Required fields and the spec's limits are checked before any network call.
+/// A `DescribeRecordingUsage` call: Recording minutes per tier over at most 31 days, single-stream or mixed, daily (or every 5 minutes for one day).
+///
+/// Set the fields (or pass a whole request to [`input`](Self::input)), then [`send`](Self::send). A call missing a required field or outside the limits is refused before any request.
+///
+/// - Rate: 5 requests per second, paced by the client.
+/// - Span: `StartTime` to `EndTime` at most 31 days (calendar days, both counted), checked before the call.
+///
+/// # Example
+///
+/// ```no_run
+/// use rtc_usage_tencent::describe_recording_usage::MixType;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = rtc_usage_tencent::Client::from_env()?;
+/// let answer = client
+///     .describe_recording_usage()
+///     .start_time("2022-01-01".parse::<chrono::NaiveDate>()?)
+///     .end_time("2022-01-02".parse::<chrono::NaiveDate>()?)
+///     .mix_type(MixType::Single)
+///     .sdk_app_id(1400123456_u64)
+///     .send()
+///     .await?;
+/// println!("{answer:?}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct DescribeRecordingUsageFluentBuilder {
     client: super::Client,
-    inner: builder::DescribeRecordingUsageRequest,
+    inner: FluentInput,
+}
+/// What a fluent builder holds: fields set one by one, or a whole request.
+#[derive(Debug, Clone)]
+enum FluentInput {
+    Fields(builder::DescribeRecordingUsageRequest),
+    Request(DescribeRecordingUsageRequest),
+}
+impl FluentInput {
+    fn into_fields(self) -> builder::DescribeRecordingUsageRequest {
+        match self {
+            Self::Fields(fields) => fields,
+            Self::Request(request) => request.into(),
+        }
+    }
 }
 impl DescribeRecordingUsageFluentBuilder {
+    #[doc(hidden)]
     pub(crate) fn new(client: super::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
+            inner: FluentInput::Fields(::std::default::Default::default()),
         }
     }
-    ///Sets `StartTime`.
+    /// The start date in the format of YYYY-MM-DD (read as a Beijing date, UTC+8; its whole day is included).
+    ///
+    /// Sent as `StartTime` in the JSON body; required. Start of the range to `EndTime`: at most 31 days (calendar days, both counted), checked before the call.
     pub fn start_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.start_time(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().start_time(value));
         self
     }
-    ///Sets `EndTime`.
+    /// The end date in the format of YYYY-MM-DD (a Beijing date, included). The period queried per request cannot be longer than 31 days.
+    ///
+    /// Sent as `EndTime` in the JSON body; required. End of the range from `StartTime` (included): at most 31 days (calendar days, both counted), checked before the call.
     pub fn end_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.end_time(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().end_time(value));
         self
     }
-    ///Sets `MixType`.
+    /// Single-stream recording ("single") or mixed recording ("multi").
+    ///
+    /// Sent as `MixType` in the JSON body; required.
     pub fn mix_type<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<crate::generated::describe_recording_usage::MixType>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.mix_type(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().mix_type(value));
         self
     }
-    ///Sets `SdkAppId`.
+    /// The SDKAppID of the TRTC application (the same as the room's). If you do not specify this parameter, the usage of all TRTC applications under the current account is summed.
+    ///
+    /// Sent as `SdkAppId` in the JSON body; optional, left out when unset.
     pub fn sdk_app_id<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::std::option::Option<u64>>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.sdk_app_id(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().sdk_app_id(value));
         self
     }
-    ///Replaces every field with those of `input`.
+    /// Replaces every field with those of `input`, which `send` passes on as it is (setters called afterwards change a copy of its fields).
     pub fn input(mut self, input: DescribeRecordingUsageRequest) -> Self {
-        self.inner = input.into();
+        self.inner = FluentInput::Request(input);
         self
     }
-    ///Checks the fields, then calls `DescribeRecordingUsage` (signed, rate limited and retried by the client).
+    /// Checks the fields, then calls `DescribeRecordingUsage` (signed, rate limited and retried by the client); a request given to [`input`](Self::input) goes to the client as it is.
     pub async fn send(
         self,
     ) -> ::std::result::Result<DescribeRecordingUsageResponse, ::rtc_usage_core::Error> {
-        let input = DescribeRecordingUsageRequest::try_from(self.inner)
-            .map_err(|e| ::rtc_usage_core::Error::invalid_input(
-                &DESCRIPTOR,
-                e.to_string(),
-            ))?;
+        let input = match self.inner {
+            FluentInput::Request(input) => input,
+            FluentInput::Fields(fields) => {
+                DescribeRecordingUsageRequest::try_from(fields)
+                    .map_err(|e| ::rtc_usage_core::Error::invalid_input(
+                        &DESCRIPTOR,
+                        e.to_string(),
+                    ))?
+            }
+        };
         self.client.stub().describe_recording_usage(input).await
     }
 }
@@ -647,6 +792,200 @@ mod documented_examples {
         >(
             200u16,
             "{\n    \"Response\": {\n        \"UsageKey\": [\n            \"Audio\",\n            \"SD\",\n            \"HD\",\n            \"FullHD\",\n            \"2K\",\n            \"4K\"\n        ],\n        \"UsageList\": [\n            {\n                \"TimeKey\": \"2022-01-01 00:00:00\",\n                \"UsageValue\": [\n                    10,\n                    20,\n                    30,\n                    40,\n                    50,\n                    60\n                ]\n            },\n            {\n                \"TimeKey\": \"2022-01-02 00:00:00\",\n                \"UsageValue\": [\n                    10,\n                    20,\n                    30,\n                    40,\n                    50,\n                    60\n                ]\n            }\n        ],\n        \"RequestId\": \"abc\"\n    }\n}\n",
+        );
+    }
+}
+#[cfg(test)]
+mod limits {
+    use super::*;
+    const STATUS: u16 = 200u16;
+    /// The documented answer (the first successful one of the spec's examples).
+    const ANSWER: &str = "{\n    \"Response\": {\n        \"UsageKey\": [\n            \"Audio\",\n            \"SD\",\n            \"HD\",\n            \"FullHD\",\n            \"2K\",\n            \"4K\"\n        ],\n        \"UsageList\": [\n            {\n                \"TimeKey\": \"2022-01-01 00:00:00\",\n                \"UsageValue\": [\n                    10,\n                    20,\n                    30,\n                    40,\n                    50,\n                    60\n                ]\n            },\n            {\n                \"TimeKey\": \"2022-01-02 00:00:00\",\n                \"UsageValue\": [\n                    10,\n                    20,\n                    30,\n                    40,\n                    50,\n                    60\n                ]\n            }\n        ],\n        \"RequestId\": \"abc\"\n    }\n}\n";
+    ///The documented answer, decoded.
+    fn answer() -> ::std::result::Result<
+        DescribeRecordingUsageResponse,
+        ::rtc_usage_core::Error,
+    > {
+        ::rtc_usage_core::envelope::decode::<
+            DescribeRecordingUsageResponse,
+        >(&DESCRIPTOR, STATUS, ::std::option::Option::None, ANSWER.as_bytes())
+    }
+    /// Records every request that reaches it and answers with [`answer`].
+    #[derive(Debug, Default)]
+    struct Recording(
+        ::std::sync::Arc<
+            ::std::sync::Mutex<::std::vec::Vec<DescribeRecordingUsageRequest>>,
+        >,
+    );
+    impl super::super::stub::TencentStub for Recording {
+        fn describe_recording_usage(
+            &self,
+            input: DescribeRecordingUsageRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<
+                DescribeRecordingUsageResponse,
+                ::rtc_usage_core::Error,
+            >,
+        > {
+            self.0.lock().unwrap().push(input);
+            ::std::boxed::Box::pin(async { answer() })
+        }
+    }
+    /// A client whose calls go to a [`Recording`] stub, and what the stub records.
+    fn stub_client() -> (
+        super::super::Client,
+        ::std::sync::Arc<
+            ::std::sync::Mutex<::std::vec::Vec<DescribeRecordingUsageRequest>>,
+        >,
+    ) {
+        let stub = Recording::default();
+        let seen = ::std::sync::Arc::clone(&stub.0);
+        (super::super::Client::from_stub(stub), seen)
+    }
+    /// `StartTime` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_start_time_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .describe_recording_usage()
+            .end_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .mix_type(MixType::Single)
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["start_time"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `EndTime` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_end_time_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .describe_recording_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .mix_type(MixType::Single)
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["end_time"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `MixType` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_mix_type_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .describe_recording_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["mix_type"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `StartTime` after `EndTime` is refused before any request.
+    #[tokio::test]
+    async fn start_after_end_is_refused() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .describe_recording_usage()
+            .start_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .mix_type(MixType::Single)
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["StartTime", "EndTime"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+    }
+    /// `StartTime` to `EndTime` spans at most 31 days (calendar days, both counted): 32 are refused before any request, 31 are sent.
+    #[tokio::test]
+    async fn a_span_of_32_days_is_refused_and_31_days_are_sent() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .describe_recording_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-02-01".parse::<::chrono::NaiveDate>().unwrap())
+            .mix_type(MixType::Single)
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["31 days"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+        client
+            .describe_recording_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-31".parse::<::chrono::NaiveDate>().unwrap())
+            .mix_type(MixType::Single)
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap();
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert_eq!(requests.len(), 1, "one request reaches the vendor");
+    }
+    /// A client of a mock vendor on 127.0.0.1 that answers every request with the documented answer; its clock reads 2022-01-02T00:00:00+08:00, a day after the example's start.
+    async fn mock_vendor() -> (::wiremock::MockServer, super::super::Client) {
+        let server = ::rtc_usage_core::testing::wire::answering(STATUS, ANSWER, &[])
+            .await;
+        let config = ::rtc_usage_core::Config::builder()
+            .credentials(::rtc_usage_core::Credentials::new("AK", "SK"))
+            .endpoint_url(server.uri())
+            .clock(
+                ::std::sync::Arc::new(
+                    ::rtc_usage_core::FixedClock::from_unix(1641052800i64).unwrap(),
+                ),
+            )
+            .disable_rate_limit()
+            .build()
+            .unwrap();
+        (server, super::super::Client::new(config).unwrap())
+    }
+    /// The stub answers the documented request, and `.input(request)` hands it the very request the setters build.
+    #[tokio::test]
+    async fn the_stub_answers_and_input_passes_the_request_through() {
+        let (client, seen) = stub_client();
+        let request: DescribeRecordingUsageRequest = DescribeRecordingUsageRequest::builder()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .mix_type(MixType::Single)
+            .sdk_app_id(1400123456_u64)
+            .try_into()
+            .unwrap();
+        let out = client
+            .describe_recording_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .mix_type(MixType::Single)
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap();
+        let (out, documented) = (
+            ::serde_json::to_value(out).unwrap(),
+            ::serde_json::to_value(answer().unwrap()).unwrap(),
+        );
+        assert_eq!(out, documented, "the stub's answer comes back");
+        client.describe_recording_usage().input(request.clone()).send().await.unwrap();
+        let seen: ::std::vec::Vec<::serde_json::Value> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| ::serde_json::to_value(r).unwrap())
+            .collect();
+        let request = ::serde_json::to_value(request).unwrap();
+        assert_eq!(
+            seen, [request.clone(), request],
+            "both calls reach the stub with the same request"
         );
     }
 }

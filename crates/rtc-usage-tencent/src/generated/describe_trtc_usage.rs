@@ -10,7 +10,7 @@
 //! - `StartTime` to `EndTime`: at most 31 days, checked before the call (seed 002, EndTime: The period queried per request cannot be longer than 31 days)
 //!
 //! # Notes on the source document
-//! - **swapped-example-dates** (`examples`): Example1 queries "from January 1, 2022 to January 2, 2022" and answers with the buckets 2022-01-01 and 2022-01-02, but its request sends "EndTime": "2022-01-01" and "StartTime": "2022-01-02": the two dates are swapped (the same defect is in the examples of DescribeRecordingUsage, DescribeMixTranscodingUsage and DescribeRelayUsage). *Reading:* A documentation bug. The request is kept verbatim and is refused locally (StartTime after EndTime); the corrected request, StartTime 2022-01-01 and EndTime 2022-01-02, is what the client sends. Start <= End is always required.
+//! - **swapped-example-dates** (`examples`): Example1 queries "from January 1, 2022 to January 2, 2022" and answers with the buckets 2022-01-01 and 2022-01-02, but its request sends "EndTime": "2022-01-01" and "StartTime": "2022-01-02": the two dates are swapped (the same defect is in the examples of DescribeRecordingUsage, DescribeMixTranscodingUsage and DescribeRelayUsage). *Reading:* A documentation bug. The request is kept verbatim and is refused locally (StartTime after EndTime); the corrected request, StartTime 2022-01-01 and EndTime 2022-01-02, is what the client sends. Start &lt;= End is always required.
 //! - **fine-granularity-boundary** (`limits.granularity.fine`): "If the period queried is one day or shorter, the statistics returned are on a five-minute basis" (SDK: 查询时间小于等于1天时). With whole dates it is UNCONFIRMED whether StartTime == EndTime counts as "one day or shorter"; the example (1 to 2 January) is two dates and gets daily buckets, so a next-day EndTime is already "longer than one day". *Reading:* Counted in inclusive days like the span: StartTime == EndTime (one day) gives 5-minute buckets, any longer range daily buckets. Callers should read TimeKey rather than assume the bucket size.
 //! - **end-inclusive** (`limits.span`): The document does not say whether EndTime is included; its example (1 to 2 January) answers with buckets for both days, and vendor-facts.md reads EndTime as inclusive. *Reading:* Both dates are included; the 31-day limit counts calendar days with both ends, so 2022-01-01 to 2022-01-31 is the longest allowed range starting on 1 January.
 //! - **beijing-dates** (`day_offset`): StartTime and EndTime are plain dates; the document does not name their calendar. TimeKey is Beijing time (vendor-facts.md: TimeKey "2024-11-25 10:30:20" pairs with TimeStampKey 1732501820, which is 02:30:20Z). That the dates are Beijing dates too is UNCONFIRMED (likely). *Reading:* Dates and days are read in Beijing time (UTC+8), day_offset "+08:00".
@@ -20,10 +20,12 @@
 //! - **float-minutes** (`definitions.TrtcUsage.UsageValue`): The document does not type UsageValue's elements; the SDK has float64 and the example integers. *Reading:* f64 minutes; whole numbers decode too.
 //! - **no-lookback** (`limits.lookback`): The document gives no look-back limit, yet TRTC has the error InvalidParameter.StartTimeExpire (查询开始时间超过文档限制, the start is beyond a limit). *Reading:* No look-back is recorded or checked locally (no number is documented); the error is mapped to a message saying the start is too far back.
 //! - **current-day-delay** (`limits`): "If you query the statistics of the current day, the statistics returned may be inaccurate due to the delay in data collection"; no delay is quantified. *Reading:* No data_delay_hours is recorded; the current day's figures are provisional.
-//! - **common-params-as-headers** (`parameters`): The input table lists Action (DescribeTrtcUsage), Version (2019-07-22) and Region (ap-guangzhou or ap-singapore) as common parameters; with TC3-HMAC-SHA256 they travel as the X-TC-Action, X-TC-Version and X-TC-Region headers (the example shows X-TC-Action and "<Common request parameters>"). *Reading:* Not listed as parameters: the signer sets the three headers from the operation's name, version and the client's region. The request example's `url` holds the documented request line; its query is empty.
-//! - **one-host-two-regions** (`endpoints`): The document names one host, trtc.tencentcloudapi.com, and says the action supports only the regions ap-guangzhou and ap-singapore. Tencent also offers trtc.intl.tencentcloudapi.com (nearby access for international users) and regional hosts trtc.{region}.tencentcloudapi.com. *Reading:* Both regions use https://trtc.tencentcloudapi.com; the region is carried by X-TC-Region. International callers may point the endpoint override (RTC_USAGE_ENDPOINT_TENCENT) at https://trtc.intl.tencentcloudapi.com.
+//! - **common-params-as-headers** (`parameters`): The input table lists Action (DescribeTrtcUsage), Version (2019-07-22) and Region (ap-guangzhou or ap-singapore) as common parameters; with TC3-HMAC-SHA256 they travel as the X-TC-Action, X-TC-Version and X-TC-Region headers (the example shows X-TC-Action and "&lt;Common request parameters>"). *Reading:* Not listed as parameters: the signer sets the three headers from the operation's name, version and the client's region. The request example's `url` holds the documented request line; its query is empty.
+//! - **one-host-two-regions** (`endpoints`): The document names one host, trtc.tencentcloudapi.com, and says the action supports only the regions ap-guangzhou and ap-singapore. Tencent also offers trtc.intl.tencentcloudapi.com (nearby access for international users) and regional hosts trtc.{region}.tencentcloudapi.com. *Reading:* Both regions use <https://trtc.tencentcloudapi.com>; the region is carried by X-TC-Region. International callers may point the endpoint override (RTC_USAGE_ENDPOINT_TENCENT) at <https://trtc.intl.tencentcloudapi.com>.
 //! - **sdkappid-uint64** (`parameters.SdkAppId`): The document types SdkAppId as Integer; the SDK and api.json as uint64. *Reading:* An optional u64 sent as a JSON number; omitted, all applications of the account are summed.
 //! - **error-codes-scope** (`errors`): The document lists only InvalidParameter.QueryScaleOversize and InvalidParameter.SdkAppId and refers to Common Error Codes for the rest. The other TRTC codes here come from the SDK's errors.go, where they belong to sibling statistics actions; none is confirmed for DescribeTrtcUsage. *Reading:* All are mapped, so that any of them gets the right kind; the common codes are in vendor.yaml.
+//! - **timekey-bucket-start** (`definitions.TrtcUsage.TimeKey`): The SDK (tencentcloud-sdk-go trtc/v20190722/models.go, TrtcUsage.TimeKey) and api.json describe TimeKey only as 时间点 (a time point); no source says whether it is the start or the end of its bucket (spec-audit.md D4). For daily buckets the document's example (1 to 2 January answered with TimeKey "2022-01-01 00:00:00" and "2022-01-02 00:00:00") fits a start label; nothing shows how the 5-minute buckets are labelled. *Reading:* UNCONFIRMED assumption: TimeKey is the start of its bucket, and the facade assigns each bucket to the Beijing day of its TimeKey. If Tencent labels 5-minute buckets by their end, each bucket covers the 5 minutes before its label: the day's last bucket, 23:55 to 24:00, would be labelled 00:00 of the next day and be counted in the next day, so each day's total would lose its last 5 minutes and gain the previous day's last 5 minutes (in a one-day query, the last bucket's label falls on the next day, outside the range asked).
+//! - **usage-output-required** (`response.schema`): The document does not say whether UsageKey and UsageList are always present; tccli's api.json (tccli/services/trtc/v20190722/api.json) marks both output_required (spec-audit.md D10), while the Go SDK's pointers make them look optional. *Reading:* Both are required: an answer without UsageKey or UsageList is malformed and fails to decode, instead of reading as "no usage". An empty list (no bucket) still decodes and means no usage.
 ///The parameters of `DescribeTrtcUsage` a caller sets.
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -51,18 +53,10 @@ pub struct DescribeTrtcUsageResponse {
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
     ///The usage type. Each element of this parameter corresponds to an element of UsageValue in the order they are listed (the example lists Audio, SD, HD, FullHD, 2K, 4K). The keys are data, kept as plain strings.
-    #[serde(
-        rename = "UsageKey",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "UsageKey")]
     pub usage_key: ::std::vec::Vec<::std::string::String>,
     ///The usage data in each time unit (one entry per 5-minute or daily bucket).
-    #[serde(
-        rename = "UsageList",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "UsageList")]
     pub usage_list: ::std::vec::Vec<TrtcUsage>,
 }
 impl DescribeTrtcUsageResponse {
@@ -74,7 +68,7 @@ impl DescribeTrtcUsageResponse {
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TrtcUsage {
-    ///Start of the time unit, Beijing time (UTC+8) without an offset, "YYYY-MM-DD HH:MM:SS", e.g. "2022-01-01 00:00:00" for the day of 1 January 2022.
+    ///The time point (时间点) of the time unit, Beijing time (UTC+8) without an offset, "YYYY-MM-DD HH:MM:SS", e.g. "2022-01-01 00:00:00" for the day of 1 January 2022. Read as the start of the bucket: UNCONFIRMED, the SDK says only 时间点 (see note timekey-bucket-start).
     #[serde(rename = "TimeKey")]
     pub time_key: ::std::string::String,
     ///The same instant as TimeKey in Unix seconds (newer than the document; absent from older answers).
@@ -199,8 +193,8 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 request_id: Err("no value supplied for request_id".to_string()),
-                usage_key: Ok(Default::default()),
-                usage_list: Ok(Default::default()),
+                usage_key: Err("no value supplied for usage_key".to_string()),
+                usage_list: Err("no value supplied for usage_list".to_string()),
             }
         }
     }
@@ -343,38 +337,8 @@ pub mod builder {
         }
     }
 }
-/// Error types.
-pub mod error {
-    /// Error from a `TryFrom` or `FromStr` implementation.
-    pub struct ConversionError(::std::borrow::Cow<'static, str>);
-    impl ::std::error::Error for ConversionError {}
-    impl ::std::fmt::Display for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl ::std::fmt::Debug for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Debug::fmt(&self.0, f)
-        }
-    }
-    impl From<&'static str> for ConversionError {
-        fn from(value: &'static str) -> Self {
-            Self(value.into())
-        }
-    }
-    impl From<String> for ConversionError {
-        fn from(value: String) -> Self {
-            Self(value.into())
-        }
-    }
-}
+#[doc(hidden)]
+pub use super::error;
 ///What the runtime knows about this operation, from its spec.
 pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core::OperationDescriptor {
     vendor: "tencent",
@@ -473,6 +437,60 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         },
     ],
     vendor_error_codes: &super::VENDOR_ERROR_CODES,
+    usage: ::std::option::Option::Some(&USAGE),
+};
+///What this operation's answer means as usage, from the spec's `usage:` block.
+pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::UsageSpec {
+    category: ::rtc_usage_core::usage::Category::Call,
+    app: ::rtc_usage_core::usage::AppParam {
+        param: "SdkAppId",
+        kind: ::rtc_usage_core::usage::AppKind::Integer,
+        all_when_omitted: true,
+        example: "1400000001",
+    },
+    variant_param: ::std::option::Option::None,
+    variants: &[],
+    tier_prefix: false,
+    fixed: &[],
+    range: ::rtc_usage_core::usage::TimeFormat::Date,
+    layout: ::rtc_usage_core::usage::Layout::KeyValue {
+        keys: "UsageKey",
+        rows: "UsageList",
+        time: "TimeKey",
+        time_epoch: ::std::option::Option::Some("TimeStampKey"),
+        values: "UsageValue",
+    },
+    unit: ::rtc_usage_core::usage::Unit::Minutes,
+    whole: false,
+    time: ::rtc_usage_core::usage::TimeFormat::LocalDateTime,
+    time_offset_seconds: 28800i32,
+    tiers: &[
+        ::rtc_usage_core::usage::TierName {
+            name: "Audio",
+            tier: ::rtc_usage_core::usage::Tier::Audio,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "SD",
+            tier: ::rtc_usage_core::usage::Tier::Sd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "HD",
+            tier: ::rtc_usage_core::usage::Tier::Hd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "FullHD",
+            tier: ::rtc_usage_core::usage::Tier::Fhd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "2K",
+            tier: ::rtc_usage_core::usage::Tier::TwoK,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "4K",
+            tier: ::rtc_usage_core::usage::Tier::FourK,
+        },
+    ],
+    facade: true,
 };
 ///The `DescribeTrtcUsage` operation, for [`rtc_usage_core::Client::execute`] and generic code.
 #[derive(Debug, Clone, Copy, Default)]
@@ -520,60 +538,108 @@ impl ::rtc_usage_core::Operation for DescribeTrtcUsage {
         }
     }
 }
-///Builds and sends a `DescribeTrtcUsage` call: set the fields, then `send()`. Required fields and the spec's limits are checked before any network call.
+/// A `DescribeTrtcUsage` call: Call minutes per pricing tier over at most 31 days, daily (or every 5 minutes for one day).
+///
+/// Set the fields (or pass a whole request to [`input`](Self::input)), then [`send`](Self::send). A call missing a required field or outside the limits is refused before any request.
+///
+/// - Rate: 5 requests per second, paced by the client.
+/// - Span: `StartTime` to `EndTime` at most 31 days (calendar days, both counted), checked before the call.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = rtc_usage_tencent::Client::from_env()?;
+/// let answer = client
+///     .describe_trtc_usage()
+///     .start_time("2022-01-01".parse::<chrono::NaiveDate>()?)
+///     .end_time("2022-01-02".parse::<chrono::NaiveDate>()?)
+///     .sdk_app_id(1400123456_u64)
+///     .send()
+///     .await?;
+/// println!("{answer:?}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct DescribeTrtcUsageFluentBuilder {
     client: super::Client,
-    inner: builder::DescribeTrtcUsageRequest,
+    inner: FluentInput,
+}
+/// What a fluent builder holds: fields set one by one, or a whole request.
+#[derive(Debug, Clone)]
+enum FluentInput {
+    Fields(builder::DescribeTrtcUsageRequest),
+    Request(DescribeTrtcUsageRequest),
+}
+impl FluentInput {
+    fn into_fields(self) -> builder::DescribeTrtcUsageRequest {
+        match self {
+            Self::Fields(fields) => fields,
+            Self::Request(request) => request.into(),
+        }
+    }
 }
 impl DescribeTrtcUsageFluentBuilder {
+    #[doc(hidden)]
     pub(crate) fn new(client: super::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
+            inner: FluentInput::Fields(::std::default::Default::default()),
         }
     }
-    ///Sets `StartTime`.
+    /// The start date in the format of YYYY-MM-DD (read as a Beijing date, UTC+8; its whole day is included).
+    ///
+    /// Sent as `StartTime` in the JSON body; required. Start of the range to `EndTime`: at most 31 days (calendar days, both counted), checked before the call.
     pub fn start_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.start_time(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().start_time(value));
         self
     }
-    ///Sets `EndTime`.
+    /// The end date in the format of YYYY-MM-DD (a Beijing date, included: 2022-01-01 to 2022-01-02 gives two daily buckets). The period queried per request cannot be longer than 31 days.
+    ///
+    /// Sent as `EndTime` in the JSON body; required. End of the range from `StartTime` (included): at most 31 days (calendar days, both counted), checked before the call.
     pub fn end_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::naive::NaiveDate>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.end_time(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().end_time(value));
         self
     }
-    ///Sets `SdkAppId`.
+    /// The SDKAppID of the TRTC application to which the target room belongs. If you do not specify this parameter, the usage statistics of all TRTC applications under the current account will be returned.
+    ///
+    /// Sent as `SdkAppId` in the JSON body; optional, left out when unset.
     pub fn sdk_app_id<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::std::option::Option<u64>>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.sdk_app_id(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().sdk_app_id(value));
         self
     }
-    ///Replaces every field with those of `input`.
+    /// Replaces every field with those of `input`, which `send` passes on as it is (setters called afterwards change a copy of its fields).
     pub fn input(mut self, input: DescribeTrtcUsageRequest) -> Self {
-        self.inner = input.into();
+        self.inner = FluentInput::Request(input);
         self
     }
-    ///Checks the fields, then calls `DescribeTrtcUsage` (signed, rate limited and retried by the client).
+    /// Checks the fields, then calls `DescribeTrtcUsage` (signed, rate limited and retried by the client); a request given to [`input`](Self::input) goes to the client as it is.
     pub async fn send(
         self,
     ) -> ::std::result::Result<DescribeTrtcUsageResponse, ::rtc_usage_core::Error> {
-        let input = DescribeTrtcUsageRequest::try_from(self.inner)
-            .map_err(|e| ::rtc_usage_core::Error::invalid_input(
-                &DESCRIPTOR,
-                e.to_string(),
-            ))?;
+        let input = match self.inner {
+            FluentInput::Request(input) => input,
+            FluentInput::Fields(fields) => {
+                DescribeTrtcUsageRequest::try_from(fields)
+                    .map_err(|e| ::rtc_usage_core::Error::invalid_input(
+                        &DESCRIPTOR,
+                        e.to_string(),
+                    ))?
+            }
+        };
         self.client.stub().describe_trtc_usage(input).await
     }
 }
@@ -611,6 +677,171 @@ mod documented_examples {
         >(
             200u16,
             "{\n    \"Response\": {\n        \"UsageKey\": [\n            \"Audio\",\n            \"SD\",\n            \"HD\",\n            \"FullHD\",\n            \"2K\",\n            \"4K\"\n        ],\n        \"UsageList\": [\n            {\n                \"TimeKey\": \"2022-01-01 00:00:00\",\n                \"UsageValue\": [\n                    10,\n                    20,\n                    30,\n                    40,\n                    50,\n                    60\n                ]\n            },\n            {\n                \"TimeKey\": \"2022-01-02 00:00:00\",\n                \"UsageValue\": [\n                    10,\n                    20,\n                    30,\n                    40,\n                    50,\n                    60\n                ]\n            }\n        ],\n        \"RequestId\": \"xx\"\n    }\n}\n",
+        );
+    }
+}
+#[cfg(test)]
+mod limits {
+    use super::*;
+    const STATUS: u16 = 200u16;
+    /// The documented answer (the first successful one of the spec's examples).
+    const ANSWER: &str = "{\n    \"Response\": {\n        \"UsageKey\": [\n            \"Audio\",\n            \"SD\",\n            \"HD\",\n            \"FullHD\",\n            \"2K\",\n            \"4K\"\n        ],\n        \"UsageList\": [\n            {\n                \"TimeKey\": \"2022-01-01 00:00:00\",\n                \"UsageValue\": [\n                    10,\n                    20,\n                    30,\n                    40,\n                    50,\n                    60\n                ]\n            },\n            {\n                \"TimeKey\": \"2022-01-02 00:00:00\",\n                \"UsageValue\": [\n                    10,\n                    20,\n                    30,\n                    40,\n                    50,\n                    60\n                ]\n            }\n        ],\n        \"RequestId\": \"xx\"\n    }\n}\n";
+    ///The documented answer, decoded.
+    fn answer() -> ::std::result::Result<
+        DescribeTrtcUsageResponse,
+        ::rtc_usage_core::Error,
+    > {
+        ::rtc_usage_core::envelope::decode::<
+            DescribeTrtcUsageResponse,
+        >(&DESCRIPTOR, STATUS, ::std::option::Option::None, ANSWER.as_bytes())
+    }
+    /// Records every request that reaches it and answers with [`answer`].
+    #[derive(Debug, Default)]
+    struct Recording(
+        ::std::sync::Arc<::std::sync::Mutex<::std::vec::Vec<DescribeTrtcUsageRequest>>>,
+    );
+    impl super::super::stub::TencentStub for Recording {
+        fn describe_trtc_usage(
+            &self,
+            input: DescribeTrtcUsageRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<DescribeTrtcUsageResponse, ::rtc_usage_core::Error>,
+        > {
+            self.0.lock().unwrap().push(input);
+            ::std::boxed::Box::pin(async { answer() })
+        }
+    }
+    /// A client whose calls go to a [`Recording`] stub, and what the stub records.
+    fn stub_client() -> (
+        super::super::Client,
+        ::std::sync::Arc<::std::sync::Mutex<::std::vec::Vec<DescribeTrtcUsageRequest>>>,
+    ) {
+        let stub = Recording::default();
+        let seen = ::std::sync::Arc::clone(&stub.0);
+        (super::super::Client::from_stub(stub), seen)
+    }
+    /// `StartTime` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_start_time_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .describe_trtc_usage()
+            .end_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["start_time"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `EndTime` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_end_time_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .describe_trtc_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["end_time"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `StartTime` after `EndTime` is refused before any request.
+    #[tokio::test]
+    async fn start_after_end_is_refused() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .describe_trtc_usage()
+            .start_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["StartTime", "EndTime"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+    }
+    /// `StartTime` to `EndTime` spans at most 31 days (calendar days, both counted): 32 are refused before any request, 31 are sent.
+    #[tokio::test]
+    async fn a_span_of_32_days_is_refused_and_31_days_are_sent() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .describe_trtc_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-02-01".parse::<::chrono::NaiveDate>().unwrap())
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["31 days"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+        client
+            .describe_trtc_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-31".parse::<::chrono::NaiveDate>().unwrap())
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap();
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert_eq!(requests.len(), 1, "one request reaches the vendor");
+    }
+    /// A client of a mock vendor on 127.0.0.1 that answers every request with the documented answer; its clock reads 2022-01-02T00:00:00+08:00, a day after the example's start.
+    async fn mock_vendor() -> (::wiremock::MockServer, super::super::Client) {
+        let server = ::rtc_usage_core::testing::wire::answering(STATUS, ANSWER, &[])
+            .await;
+        let config = ::rtc_usage_core::Config::builder()
+            .credentials(::rtc_usage_core::Credentials::new("AK", "SK"))
+            .endpoint_url(server.uri())
+            .clock(
+                ::std::sync::Arc::new(
+                    ::rtc_usage_core::FixedClock::from_unix(1641052800i64).unwrap(),
+                ),
+            )
+            .disable_rate_limit()
+            .build()
+            .unwrap();
+        (server, super::super::Client::new(config).unwrap())
+    }
+    /// The stub answers the documented request, and `.input(request)` hands it the very request the setters build.
+    #[tokio::test]
+    async fn the_stub_answers_and_input_passes_the_request_through() {
+        let (client, seen) = stub_client();
+        let request: DescribeTrtcUsageRequest = DescribeTrtcUsageRequest::builder()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .sdk_app_id(1400123456_u64)
+            .try_into()
+            .unwrap();
+        let out = client
+            .describe_trtc_usage()
+            .start_time("2022-01-01".parse::<::chrono::NaiveDate>().unwrap())
+            .end_time("2022-01-02".parse::<::chrono::NaiveDate>().unwrap())
+            .sdk_app_id(1400123456_u64)
+            .send()
+            .await
+            .unwrap();
+        let (out, documented) = (
+            ::serde_json::to_value(out).unwrap(),
+            ::serde_json::to_value(answer().unwrap()).unwrap(),
+        );
+        assert_eq!(out, documented, "the stub's answer comes back");
+        client.describe_trtc_usage().input(request.clone()).send().await.unwrap();
+        let seen: ::std::vec::Vec<::serde_json::Value> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| ::serde_json::to_value(r).unwrap())
+            .collect();
+        let request = ::serde_json::to_value(request).unwrap();
+        assert_eq!(
+            seen, [request.clone(), request],
+            "both calls reach the stub with the same request"
         );
     }
 }

@@ -4,6 +4,33 @@ pub mod describe_recording_usage;
 pub mod describe_relay_usage;
 pub mod describe_trtc_usage;
 mod client;
+/// The error every builder of this crate fails with.
+pub mod error {
+    /// Why a builder could not build its value: a required field is missing, or a value does not convert (every `TryFrom` and `FromStr` of this crate's types).
+    #[derive(Clone)]
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl ::std::convert::From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ConversionError {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value.into())
+        }
+    }
+}
 pub use client::{Client, stub};
 pub use describe_mix_transcoding_usage::{
     DescribeMixTranscodingUsage, DescribeMixTranscodingUsageRequest,
@@ -26,7 +53,7 @@ pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
     credential_env: ::rtc_usage_core::descriptor::CredentialEnv {
         access_key: &["TENCENTCLOUD_SECRET_ID"],
         secret_key: &["TENCENTCLOUD_SECRET_KEY"],
-        session_token: &["TENCENTCLOUD_SESSION_TOKEN"],
+        session_token: &["TENCENTCLOUD_TOKEN", "TENCENTCLOUD_SESSION_TOKEN"],
         project_id: &[],
         region: &["TENCENTCLOUD_REGION"],
     },
@@ -34,6 +61,7 @@ pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
     default_region: "ap-guangzhou",
 };
 ///The vendor-wide error codes of vendor.yaml, shared by every operation's descriptor (tried after the operation's own).
+#[doc(hidden)]
 pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; 19usize] = [
     ::rtc_usage_core::descriptor::ErrorCodeRule {
         code: "AuthFailure.SignatureExpire",
@@ -271,3 +299,10 @@ pub static API: &[::rtc_usage_core::api::ApiOperation] = &[
         call: ::rtc_usage_core::api::call::<describe_trtc_usage::DescribeTrtcUsage>,
     },
 ];
+///This crate for generic code (the facade's vendor registry): its facts, operations, `API` table and a JSON client.
+pub static ENTRY: ::rtc_usage_core::registry::VendorEntry = ::rtc_usage_core::registry::VendorEntry {
+    info: &VENDOR,
+    operations: OPERATIONS,
+    api: API,
+    connect: client::connect,
+};

@@ -25,10 +25,37 @@ impl Client {
     pub fn from_stub(stub: impl stub::VolcengineStub + 'static) -> Self {
         Self { inner: Arc::new(stub) }
     }
+    #[doc(hidden)]
     pub(crate) fn stub(&self) -> &dyn stub::VolcengineStub {
         &*self.inner
     }
-    ///Starts a `ListOperationDistribution` call.
+    /// Starts a [`ListOperationDistribution`](crate::list_operation_distribution) call: Distinct users of one app over at most 7 days, by province or country.
+    ///
+    /// - Rate: 2 requests per second, paced by the client.
+    /// - Span: `StartTime` to `EndTime` at most 7 days (elapsed), checked before the call.
+    /// - Look-back: `StartTime` at most 30 days back, checked before the call.
+    /// - Data arrive about 8 h late.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use rtc_usage_volcengine::list_operation_distribution::Indicator;
+    /// use rtc_usage_volcengine::list_operation_distribution::Dimension;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_volcengine::Client::from_env()?;
+    /// let answer = client
+    ///     .list_operation_distribution()
+    ///     .app_id("Your_AppId")
+    ///     .start_time(chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")?)
+    ///     .end_time(chrono::DateTime::parse_from_rfc3339("2021-07-26T00:00:00+08:00")?)
+    ///     .indicator(Indicator::UserCount)
+    ///     .dimension(Dimension::Province)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_operation_distribution(
         &self,
     ) -> super::list_operation_distribution::ListOperationDistributionFluentBuilder {
@@ -36,11 +63,55 @@ impl Client {
             self.clone(),
         )
     }
-    ///Starts a `ListUsages` call.
+    /// Starts a [`ListUsages`](crate::list_usages) call: Daily call minutes of one app, per pricing tier, over at most 30 days.
+    ///
+    /// - Rate: 2 requests per second, paced by the client.
+    /// - Span: `StartTime` to `EndTime` at most 30 days (elapsed), checked before the call.
+    /// - Look-back: `StartTime` at most 30 days back, advisory (unconfirmed), not checked.
+    /// - Data arrive about 8 h late.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_volcengine::Client::from_env()?;
+    /// let answer = client
+    ///     .list_usages()
+    ///     .app_id("Your_AppId")
+    ///     .start_time(chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")?)
+    ///     .end_time(chrono::DateTime::parse_from_rfc3339("2021-07-28T08:00:00+08:00")?)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_usages(&self) -> super::list_usages::ListUsagesFluentBuilder {
         super::list_usages::ListUsagesFluentBuilder::new(self.clone())
     }
-    ///Starts a `ListUsages20231101` call.
+    /// Starts a [`ListUsages`](crate::list_usages_2023_11_01) call: Daily call minutes of one app, per pricing tier, over at most 30 days (Version 2023-11-01).
+    ///
+    /// - Rate: 2 requests per second, paced by the client.
+    /// - Span: `StartTime` to `EndTime` at most 30 days (elapsed), checked before the call.
+    /// - Look-back: `StartTime` at most 30 days back, advisory (unconfirmed), not checked.
+    /// - Data arrive about 8 h late.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rtc_usage_volcengine::Client::from_env()?;
+    /// let answer = client
+    ///     .list_usages_2023_11_01()
+    ///     .app_id("Your_AppId")
+    ///     .start_time(chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")?)
+    ///     .end_time(chrono::DateTime::parse_from_rfc3339("2021-07-28T08:00:00+08:00")?)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_usages_2023_11_01(
         &self,
     ) -> super::list_usages_2023_11_01::ListUsages20231101FluentBuilder {
@@ -48,7 +119,7 @@ impl Client {
     }
 }
 pub mod stub {
-    ///The calls a Volcengine RTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`]. Every method defaults to an `Unimplemented` error.
+    ///The calls a Volcengine RTC client makes, as a trait, so tests can stand in for the vendor with [`Client::from_stub`](super::Client::from_stub). Every method defaults to an `Unimplemented` error.
     pub trait VolcengineStub: ::std::fmt::Debug + ::std::marker::Send + ::std::marker::Sync {
         fn list_operation_distribution(
             &self,
@@ -109,6 +180,57 @@ pub mod stub {
         }
     }
 }
+#[doc(hidden)]
+impl ::rtc_usage_core::registry::DynClient for Client {
+    fn vendor(&self) -> &'static ::rtc_usage_core::VendorInfo {
+        &super::VENDOR
+    }
+    fn call_json(
+        &self,
+        op: &'static ::rtc_usage_core::OperationDescriptor,
+        input: ::serde_json::Value,
+    ) -> ::rtc_usage_core::BoxFuture<
+        '_,
+        ::std::result::Result<::serde_json::Value, ::rtc_usage_core::Error>,
+    > {
+        ::std::boxed::Box::pin(async move {
+            if ::std::ptr::eq(op, &super::list_operation_distribution::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::ListOperationDistributionRequest,
+                >(op, input)?;
+                let output = self.stub().list_operation_distribution(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            if ::std::ptr::eq(op, &super::list_usages::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::ListUsagesRequest,
+                >(op, input)?;
+                let output = self.stub().list_usages(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            if ::std::ptr::eq(op, &super::list_usages_2023_11_01::DESCRIPTOR) {
+                let input = ::rtc_usage_core::registry::typed_input::<
+                    super::ListUsages20231101Request,
+                >(op, input)?;
+                let output = self.stub().list_usages_2023_11_01(input).await?;
+                return ::rtc_usage_core::registry::json_output(op, &output);
+            }
+            let _ = input;
+            ::std::result::Result::Err(::rtc_usage_core::Error::unimplemented(op))
+        })
+    }
+}
+#[doc(hidden)]
+pub(crate) fn connect(
+    config: ::rtc_usage_core::Config,
+) -> ::std::result::Result<
+    ::std::sync::Arc<dyn ::rtc_usage_core::registry::DynClient>,
+    ::rtc_usage_core::config::ConfigError,
+> {
+    ::std::result::Result::Ok(::std::sync::Arc::new(Client::new(config)?))
+}
+/// The transport stub: calls go to the vendor over HTTP through the runtime's client.
+#[doc(hidden)]
 #[derive(Debug)]
 struct Http(::rtc_usage_core::Client);
 impl stub::VolcengineStub for Http {

@@ -14,42 +14,178 @@
 //! # Notes on the source document
 //! - **indicator-user-num-vs-user-count** (`definitions.Indicator`): The parameter table says 目前仅支持查询 `user_num`, the request example sends "Indicator":"user_count" and the response example answers "Name":"user_num". The 2023-11-01 SDK model uses `user_count`. No source says which spelling the 2020-12-01 server accepts, or whether it accepts both. *Reading:* Indicator is an open set with both `user_num` and `user_count` known; the caller chooses and any other string is sent as given. The documented example is kept verbatim with `user_count`. The response's Name uses the same open set, so either spelling decodes.
 //! - **dimension-spelling** (`definitions.Dimension`): The parameter table names the dimensions only in words (一级行政区（包括港澳台地区）, 国家); the request and response examples use `province`. `country` is not written anywhere in the document: it is inferred from 国家 and from the 2023-11-01 SDK model, which spells the two values `Province` and `Country` (capitalized). *Reading:* Known values are the lowercase `province` (documented by the examples) and `country` (by analogy, UNCONFIRMED). The capitalized spellings are not added as known values because `province` and `Province` would map to the same Rust variant; they still pass through as unknown values, sent and decoded as written.
-//! - **result-table-merged-rows** (`response.schema`): The Result table puts the `Name` row and the `Dimension` row on one line (`| Name | string | user_num | 指标名称 || Dimension | string | province | 维度信息 |`), a Markdown defect that hides the Dimension row. *Reading:* Two fields, Name (指标名称) and Dimension (维度信息), both strings, as the response example shows; both are required and typed with the same open sets as the request's Indicator and Dimension.
-//! - **baseresponse-link-absolute** (`envelope`): This document links BaseResponse absolutely (https://www.volcengine.com/docs/6348/69835#baseresponse) while ListUsages (seed 000) links it relatively (69835.md#baseresponse). *Reading:* Both point to the same page 69835; the envelope is the same volcengine-result (ResponseMetadata plus Result), as the response example confirms.
+//! - **result-table-merged-rows** (`response.schema`): The Result table puts the `Name` row and the `Dimension` row on one line (`| Name | string | user_num | 指标名称 || Dimension | string | province | 维度信息 |`), a Markdown defect that hides the Dimension row. *Reading:* Two fields, Name (指标名称) and Dimension (维度信息), both strings, as the response example shows; both are optional (note result-fields-optional) and typed with the same open sets as the request's Indicator and Dimension.
+//! - **baseresponse-link-absolute** (`envelope`): This document links BaseResponse absolutely (<https://www.volcengine.com/docs/6348/69835#baseresponse>) while ListUsages (seed 000) links it relatively (69835.md#baseresponse). *Reading:* Both point to the same page 69835; the envelope is the same volcengine-result (ResponseMetadata plus Result), as the response example confirms.
 //! - **start-time-timestamp-seconds** (`parameters.StartTime`): StartTime and EndTime are described as 查询起始/结束时间戳，格式为 RFC3339，单位为秒 (a timestamp, RFC 3339, in seconds), mixing a numeric Unix timestamp with an RFC 3339 string; the parameters are typed String and the example sends "2021-07-24T00:00:00+08:00". *Reading:* An RFC 3339 date-time string, as the type and the example show; 单位为秒 is read as second precision (no fractional seconds are needed).
 //! - **one-aggregate-per-range** (`limits.granularity`): The operation returns one figure per province or country for the whole queried range (通话 总人数，按用户 id 去重); there is no time bucket, although the Data row's description says 具体的指标值以及对应时间 (values and their corresponding time) and DataItem has no time field. Whether users are deduplicated over the whole range or per day is not stated. *Reading:* The granularity format needs a bucket size: 1440 minutes (a day) is recorded as the finest meaningful unit (the range is whole Beijing days in the example), but the answer is a single aggregate over StartTime..EndTime and must not be summed across calls, since distinct-user counts do not add up.
 //! - **span-elapsed** (`limits.span`): 单次查询时间范围 不超过 7 天 does not say how the 7 days are counted; the example asks 2021-07-24T00:00+08:00 to 2021-07-26T00:00+08:00. *Reading:* Elapsed time from StartTime to EndTime of at most 7 days, checked before the call; EndTime is read as an inclusive instant.
 //! - **lookback-documented** (`limits.lookback`): 可查询时间范围 最近 30 天: unlike ListUsages (seed 000), this document states the 30-day look-back itself. *Reading:* Enforced before the call: a StartTime more than 30 days before now is refused locally. The vendor's InvalidParameter.OutofTimeRange (vendor.yaml) covers the server side.
 //! - **proportion-percent** (`definitions.DataItem.Proportion`): Proportion is 占比，单位是 % (66.66 means 66.66 %), and Value is typed float though it counts users (666.00). *Reading:* Both decode as f64; Proportion is in percent, not a 0–1 fraction.
-::rtc_usage_core::open_enum! {
-    #[doc =
-    "查询的指标名称 (the metric queried). An open set: the document's text allows only `user_num`, its example and the 2023-11-01 SDK send `user_count`; any other string is kept as sent."]
-    Indicator { #[doc =
-    "`user_num`: 通话人数 (distinct users, deduplicated by user id), as the document's text names it and as the response's `Name` echoes it."]
-    UserNum = "user_num", #[doc =
-    "`user_count`: the same metric as the document's request example and the 2023-11-01 SDK model spell it."]
-    UserCount = "user_count" }
-}
-::rtc_usage_core::open_enum! {
-    #[doc =
-    "查询维度 (the dimension). An open set: the document describes 一级行政区 and 国家 and its examples use `province`; the 2023-11-01 SDK model spells `Province` / `Country`, which decode as unknown values kept as sent."]
-    Dimension { #[doc =
-    "`province`: 一级行政区（包括港澳台地区） (first-level administrative division, including Hong Kong, Macao and Taiwan)."]
-    Province = "province", #[doc = "`country`: 国家 (country)."] Country = "country" }
-}
-///The metric for one province or country.
+//! - **result-fields-optional** (`response.schema`): The document's tables give no optionality for the answer. Both official Go SDK versions (volc-sdk-golang service/rtc/v20201201/model.go and service/rtc/v20231101/model.go) declare Result itself and its Name, Dimension and Data, and each Data item's DistributionName, Proportion and Value, as optional (pointers with omitempty). spec-audit.md D1: with them required, an answer that omits one fails to decode. *Reading:* Result's Name and Dimension and the data item's DistributionName, Proportion and Value are optional, as the SDKs declare them: an absent field stays absent (never a made-up string or 0), and the rest of the answer still decodes. A Data item without Value or DistributionName carries no usable figure; code that uses the distribution skips it rather than counting it as 0. Whether the envelope tolerates a missing Result member is the envelope's concern, not this schema's.
+//! - **sdk-2020-12-01-user-num** (`definitions.Indicator`): The 2020-12-01 Go SDK model (volc-sdk-golang service/rtc/v20201201/model.go, ListOperationDistributionBody.Indicator) says 目前仅支持查询 user_num, like the document's text (spec-audit.md, cosmetic); only the document's request example and the 2023-11-01 model spell user_count. *Reading:* Supports user_num as the spelling to prefer at 2020-12-01 (the default of the CLI's distribution command); the open set of note indicator-user-num-vs-user-count is unchanged.
+///查询的指标名称 (the metric queried). An open set: the document's text allows only `user_num`, its example and the 2023-11-01 SDK send `user_count`; any other string is kept as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub enum Indicator {
+    ///`user_num`: 通话人数 (distinct users, deduplicated by user id), as the document's text names it and as the response's `Name` echoes it.
+    UserNum,
+    ///`user_count`: the same metric as the document's request example and the 2023-11-01 SDK model spell it.
+    UserCount,
+    ///A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl Indicator {
+    ///The values the spec knows, in its order.
+    pub const KNOWN: &'static [&'static str] = &["user_num", "user_count"];
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserNum => "user_num",
+            Self::UserCount => "user_count",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    ///Whether the value is one the spec knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for Indicator {
+    fn from(value: &str) -> Self {
+        match value {
+            "user_num" => Self::UserNum,
+            "user_count" => Self::UserCount,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Indicator {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "user_num" => Self::UserNum,
+            "user_count" => Self::UserCount,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::str::FromStr for Indicator {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for Indicator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Indicator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Indicator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
+    }
+}
+///查询维度 (the dimension). An open set: the document describes 一级行政区 and 国家 and its examples use `province`; the 2023-11-01 SDK model spells `Province` / `Country`, which decode as unknown values kept as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Dimension {
+    ///`province`: 一级行政区（包括港澳台地区） (first-level administrative division, including Hong Kong, Macao and Taiwan).
+    Province,
+    ///`country`: 国家 (country).
+    Country,
+    ///A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl Dimension {
+    ///The values the spec knows, in its order.
+    pub const KNOWN: &'static [&'static str] = &["province", "country"];
+    ///The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Province => "province",
+            Self::Country => "country",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+    ///Whether the value is one the spec knows.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for Dimension {
+    fn from(value: &str) -> Self {
+        match value {
+            "province" => Self::Province,
+            "country" => Self::Country,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Dimension {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "province" => Self::Province,
+            "country" => Self::Country,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::str::FromStr for Dimension {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for Dimension {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Dimension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Dimension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
+    }
+}
+///The metric for one province or country. Every field is optional, as both official Go SDK versions declare them (see note result-fields-optional).
+#[non_exhaustive]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DataItem {
     ///具体的维度信息 (the province or country, e.g. 上海).
-    #[serde(rename = "DistributionName")]
-    pub distribution_name: ::std::string::String,
+    #[serde(
+        rename = "DistributionName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub distribution_name: ::std::option::Option<::std::string::String>,
     ///该维度下指标数值占比，单位是 %，保留两位小数 (this entry's share of the total, in percent with two decimals: 66.66 means 66.66 %).
-    #[serde(rename = "Proportion")]
-    pub proportion: f64,
+    #[serde(
+        rename = "Proportion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub proportion: ::std::option::Option<f64>,
     ///指标数值，保留两位小数 (the metric's value, two decimals; a number of users, sent as a float such as 666.00).
-    #[serde(rename = "Value")]
-    pub value: f64,
+    #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<f64>,
 }
 impl DataItem {
     pub fn builder() -> builder::DataItem {
@@ -81,19 +217,26 @@ impl ListOperationDistributionRequest {
         Default::default()
     }
 }
-///The `Result` member of the response envelope.
+///The `Result` member of the response envelope. Every field is optional, as both official Go SDK versions declare them (see note result-fields-optional).
 #[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ListOperationDistributionResponse {
     ///具体的指标值 (one entry per province or country). The document adds 以及对应时间 (and the corresponding time), but DataItem has no time field.
     #[serde(rename = "Data", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub data: ::std::vec::Vec<DataItem>,
     ///维度信息 (the dimension of the distribution, e.g. `province`).
-    #[serde(rename = "Dimension")]
-    pub dimension: crate::generated::list_operation_distribution::Dimension,
+    #[serde(
+        rename = "Dimension",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dimension: ::std::option::Option<
+        crate::generated::list_operation_distribution::Dimension,
+    >,
     ///指标名称 (the metric; the example answers `user_num`).
-    #[serde(rename = "Name")]
-    pub name: crate::generated::list_operation_distribution::Indicator,
+    #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<
+        crate::generated::list_operation_distribution::Indicator,
+    >,
 }
 impl ListOperationDistributionResponse {
     pub fn builder() -> builder::ListOperationDistributionResponse {
@@ -105,27 +248,28 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct DataItem {
         distribution_name: ::std::result::Result<
-            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
-        proportion: ::std::result::Result<f64, ::std::string::String>,
-        value: ::std::result::Result<f64, ::std::string::String>,
+        proportion: ::std::result::Result<
+            ::std::option::Option<f64>,
+            ::std::string::String,
+        >,
+        value: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
     }
     impl ::std::default::Default for DataItem {
         fn default() -> Self {
             Self {
-                distribution_name: Err(
-                    "no value supplied for distribution_name".to_string(),
-                ),
-                proportion: Err("no value supplied for proportion".to_string()),
-                value: Err("no value supplied for value".to_string()),
+                distribution_name: Ok(Default::default()),
+                proportion: Ok(Default::default()),
+                value: Ok(Default::default()),
             }
         }
     }
     impl DataItem {
         pub fn distribution_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
             T::Error: ::std::fmt::Display,
         {
             self.distribution_name = value
@@ -137,7 +281,7 @@ pub mod builder {
         }
         pub fn proportion<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
+            T: ::std::convert::TryInto<::std::option::Option<f64>>,
             T::Error: ::std::fmt::Display,
         {
             self.proportion = value
@@ -149,7 +293,7 @@ pub mod builder {
         }
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
+            T: ::std::convert::TryInto<::std::option::Option<f64>>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
@@ -308,11 +452,15 @@ pub mod builder {
             ::std::string::String,
         >,
         dimension: ::std::result::Result<
-            crate::generated::list_operation_distribution::Dimension,
+            ::std::option::Option<
+                crate::generated::list_operation_distribution::Dimension,
+            >,
             ::std::string::String,
         >,
         name: ::std::result::Result<
-            crate::generated::list_operation_distribution::Indicator,
+            ::std::option::Option<
+                crate::generated::list_operation_distribution::Indicator,
+            >,
             ::std::string::String,
         >,
     }
@@ -320,8 +468,8 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 data: Ok(Default::default()),
-                dimension: Err("no value supplied for dimension".to_string()),
-                name: Err("no value supplied for name".to_string()),
+                dimension: Ok(Default::default()),
+                name: Ok(Default::default()),
             }
         }
     }
@@ -339,7 +487,9 @@ pub mod builder {
         pub fn dimension<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                crate::generated::list_operation_distribution::Dimension,
+                ::std::option::Option<
+                    crate::generated::list_operation_distribution::Dimension,
+                >,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -353,7 +503,9 @@ pub mod builder {
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                crate::generated::list_operation_distribution::Indicator,
+                ::std::option::Option<
+                    crate::generated::list_operation_distribution::Indicator,
+                >,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -387,38 +539,8 @@ pub mod builder {
         }
     }
 }
-/// Error types.
-pub mod error {
-    /// Error from a `TryFrom` or `FromStr` implementation.
-    pub struct ConversionError(::std::borrow::Cow<'static, str>);
-    impl ::std::error::Error for ConversionError {}
-    impl ::std::fmt::Display for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl ::std::fmt::Debug for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Debug::fmt(&self.0, f)
-        }
-    }
-    impl From<&'static str> for ConversionError {
-        fn from(value: &'static str) -> Self {
-            Self(value.into())
-        }
-    }
-    impl From<String> for ConversionError {
-        fn from(value: String) -> Self {
-            Self(value.into())
-        }
-    }
-}
+#[doc(hidden)]
+pub use super::error;
 ///What the runtime knows about this operation, from its spec.
 pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core::OperationDescriptor {
     vendor: "volcengine",
@@ -480,8 +602,17 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
             fine: ::std::option::Option::None,
         }),
     },
-    error_codes: &[],
+    error_codes: &[
+        ::rtc_usage_core::descriptor::ErrorCodeRule {
+            code: "InvalidParameter.OutofTimeRange",
+            kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+            explanation: ::std::option::Option::Some(
+                "the requested range is outside what ListOperationDistribution serves (at most 7 days per call, starting at most 30 days back)",
+            ),
+        },
+    ],
     vendor_error_codes: &super::VENDOR_ERROR_CODES,
+    usage: ::std::option::Option::None,
 };
 ///The `ListOperationDistribution` operation, for [`rtc_usage_core::Client::execute`] and generic code.
 #[derive(Debug, Clone, Copy, Default)]
@@ -532,47 +663,98 @@ impl ::rtc_usage_core::Operation for ListOperationDistribution {
         }
     }
 }
-///Builds and sends a `ListOperationDistribution` call: set the fields, then `send()`. Required fields and the spec's limits are checked before any network call.
+/// A `ListOperationDistribution` call: Distinct users of one app over at most 7 days, by province or country.
+///
+/// Set the fields (or pass a whole request to [`input`](Self::input)), then [`send`](Self::send). A call missing a required field or outside the limits is refused before any request.
+///
+/// - Rate: 2 requests per second, paced by the client.
+/// - Span: `StartTime` to `EndTime` at most 7 days (elapsed), checked before the call.
+/// - Look-back: `StartTime` at most 30 days back, checked before the call.
+/// - Data arrive about 8 h late.
+///
+/// # Example
+///
+/// ```no_run
+/// use rtc_usage_volcengine::list_operation_distribution::Indicator;
+/// use rtc_usage_volcengine::list_operation_distribution::Dimension;
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = rtc_usage_volcengine::Client::from_env()?;
+/// let answer = client
+///     .list_operation_distribution()
+///     .app_id("Your_AppId")
+///     .start_time(chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")?)
+///     .end_time(chrono::DateTime::parse_from_rfc3339("2021-07-26T00:00:00+08:00")?)
+///     .indicator(Indicator::UserCount)
+///     .dimension(Dimension::Province)
+///     .send()
+///     .await?;
+/// println!("{answer:?}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ListOperationDistributionFluentBuilder {
     client: super::Client,
-    inner: builder::ListOperationDistributionRequest,
+    inner: FluentInput,
+}
+/// What a fluent builder holds: fields set one by one, or a whole request.
+#[derive(Debug, Clone)]
+enum FluentInput {
+    Fields(builder::ListOperationDistributionRequest),
+    Request(ListOperationDistributionRequest),
+}
+impl FluentInput {
+    fn into_fields(self) -> builder::ListOperationDistributionRequest {
+        match self {
+            Self::Fields(fields) => fields,
+            Self::Request(request) => request.into(),
+        }
+    }
 }
 impl ListOperationDistributionFluentBuilder {
+    #[doc(hidden)]
     pub(crate) fn new(client: super::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
+            inner: FluentInput::Fields(::std::default::Default::default()),
         }
     }
-    ///Sets `AppId`.
+    /// 你的音视频应用的唯一标志 (the app's unique id).
+    ///
+    /// Sent as `AppId` in the JSON body; required.
     pub fn app_id<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.app_id(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().app_id(value));
         self
     }
-    ///Sets `StartTime`.
+    /// 查询起始时间戳，格式为 RFC3339，单位为秒 (start of the queried range, an RFC 3339 date-time to the second). Within the last 30 days.
+    ///
+    /// Sent as `StartTime` in the JSON body; required. Start of the range to `EndTime`: at most 7 days (elapsed), checked before the call. At most 30 days back, checked before the call.
     pub fn start_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::DateTime<::chrono::FixedOffset>>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.start_time(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().start_time(value));
         self
     }
-    ///Sets `EndTime`.
+    /// 查询结束时间戳，格式为 RFC3339，单位为秒 (end of the queried range, an RFC 3339 date-time to the second). At most 7 days after StartTime.
+    ///
+    /// Sent as `EndTime` in the JSON body; required. End of the range from `StartTime` (included): at most 7 days (elapsed), checked before the call.
     pub fn end_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::DateTime<::chrono::FixedOffset>>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.end_time(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().end_time(value));
         self
     }
-    ///Sets `Indicator`.
+    /// 查询的指标名称 (the metric). 目前仅支持查询通话人数：此 AppId 在所选日期的通话总人数，按用户 id 去重 (only the number of distinct users is supported).
+    ///
+    /// Sent as `Indicator` in the JSON body; required.
     pub fn indicator<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
@@ -580,10 +762,12 @@ impl ListOperationDistributionFluentBuilder {
         >,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.indicator(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().indicator(value));
         self
     }
-    ///Sets `Dimension`.
+    /// 查询维度 (the dimension the users are distributed over): 一级行政区（包括港澳台地区）or 国家.
+    ///
+    /// Sent as `Dimension` in the JSON body; required.
     pub fn dimension<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
@@ -591,26 +775,31 @@ impl ListOperationDistributionFluentBuilder {
         >,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.dimension(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().dimension(value));
         self
     }
-    ///Replaces every field with those of `input`.
+    /// Replaces every field with those of `input`, which `send` passes on as it is (setters called afterwards change a copy of its fields).
     pub fn input(mut self, input: ListOperationDistributionRequest) -> Self {
-        self.inner = input.into();
+        self.inner = FluentInput::Request(input);
         self
     }
-    ///Checks the fields, then calls `ListOperationDistribution` (signed, rate limited and retried by the client).
+    /// Checks the fields, then calls `ListOperationDistribution` (signed, rate limited and retried by the client); a request given to [`input`](Self::input) goes to the client as it is.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
         ListOperationDistributionResponse,
         ::rtc_usage_core::Error,
     > {
-        let input = ListOperationDistributionRequest::try_from(self.inner)
-            .map_err(|e| ::rtc_usage_core::Error::invalid_input(
-                &DESCRIPTOR,
-                e.to_string(),
-            ))?;
+        let input = match self.inner {
+            FluentInput::Request(input) => input,
+            FluentInput::Fields(fields) => {
+                ListOperationDistributionRequest::try_from(fields)
+                    .map_err(|e| ::rtc_usage_core::Error::invalid_input(
+                        &DESCRIPTOR,
+                        e.to_string(),
+                    ))?
+            }
+        };
         self.client.stub().list_operation_distribution(input).await
     }
 }
@@ -636,6 +825,358 @@ mod documented_examples {
         >(
             200u16,
             "{\n    \"ResponseMetadata\":{\n        \"RequestId\":\"Your_RequestId\",\n        \"Action\":\"ListOperationDistribution\",\n        \"Version\":\"2020-12-01\",\n        \"Service\":\"rtc\",\n        \"Region\":\"cn-north-1\"\n    },\n    \"Result\":{\n        \"Name\":\"user_num\",\n        \"Dimension\": \"province\",\n        \"Data\":[\n            {\n                \"DistributionName\":\"上海\",\n                \"Value\":666.00,\n                \"Proportion\":66.66\n            },\n            {\n                \"DistributionName\":\"北京\",\n                \"Value\":123.00,\n                \"Proportion\":12.31\n            }\n        ]\n    }\n}\n",
+        );
+    }
+}
+#[cfg(test)]
+mod limits {
+    use super::*;
+    const STATUS: u16 = 200u16;
+    /// The documented answer (the first successful one of the spec's examples).
+    const ANSWER: &str = "{\n    \"ResponseMetadata\":{\n        \"RequestId\":\"Your_RequestId\",\n        \"Action\":\"ListOperationDistribution\",\n        \"Version\":\"2020-12-01\",\n        \"Service\":\"rtc\",\n        \"Region\":\"cn-north-1\"\n    },\n    \"Result\":{\n        \"Name\":\"user_num\",\n        \"Dimension\": \"province\",\n        \"Data\":[\n            {\n                \"DistributionName\":\"上海\",\n                \"Value\":666.00,\n                \"Proportion\":66.66\n            },\n            {\n                \"DistributionName\":\"北京\",\n                \"Value\":123.00,\n                \"Proportion\":12.31\n            }\n        ]\n    }\n}\n";
+    ///The documented answer, decoded.
+    fn answer() -> ::std::result::Result<
+        ListOperationDistributionResponse,
+        ::rtc_usage_core::Error,
+    > {
+        ::rtc_usage_core::envelope::decode::<
+            ListOperationDistributionResponse,
+        >(&DESCRIPTOR, STATUS, ::std::option::Option::None, ANSWER.as_bytes())
+    }
+    /// Records every request that reaches it and answers with [`answer`].
+    #[derive(Debug, Default)]
+    struct Recording(
+        ::std::sync::Arc<
+            ::std::sync::Mutex<::std::vec::Vec<ListOperationDistributionRequest>>,
+        >,
+    );
+    impl super::super::stub::VolcengineStub for Recording {
+        fn list_operation_distribution(
+            &self,
+            input: ListOperationDistributionRequest,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<
+                ListOperationDistributionResponse,
+                ::rtc_usage_core::Error,
+            >,
+        > {
+            self.0.lock().unwrap().push(input);
+            ::std::boxed::Box::pin(async { answer() })
+        }
+    }
+    /// A client whose calls go to a [`Recording`] stub, and what the stub records.
+    fn stub_client() -> (
+        super::super::Client,
+        ::std::sync::Arc<
+            ::std::sync::Mutex<::std::vec::Vec<ListOperationDistributionRequest>>,
+        >,
+    ) {
+        let stub = Recording::default();
+        let seen = ::std::sync::Arc::clone(&stub.0);
+        (super::super::Client::from_stub(stub), seen)
+    }
+    /// `AppId` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_app_id_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_operation_distribution()
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-26T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["app_id"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `StartTime` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_start_time_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-26T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["start_time"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `EndTime` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_end_time_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["end_time"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `Indicator` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_indicator_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-26T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["indicator"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `Dimension` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_dimension_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-26T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["dimension"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `StartTime` after `EndTime` is refused before any request.
+    #[tokio::test]
+    async fn start_after_end_is_refused() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-25T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["StartTime", "EndTime"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+    }
+    /// `StartTime` to `EndTime` spans at most 7 days (elapsed): 8 are refused before any request, 7 are sent.
+    #[tokio::test]
+    async fn a_span_of_8_days_is_refused_and_7_days_are_sent() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-08-01T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["7 days"]);
+        let err = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-31T00:00:01+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["7 days"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+        client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-31T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap();
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert_eq!(requests.len(), 1, "one request reaches the vendor");
+    }
+    /// `StartTime` may be at most 30 days back: 2021-06-24T23:59:59+08:00 is refused before any request, 2021-06-25T00:00:00+08:00 is sent (the clock reads 2021-07-25T00:00:00+08:00).
+    #[tokio::test]
+    async fn a_start_over_30_days_back_is_refused_and_30_days_back_is_sent() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-06-24T23:59:59+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-06-24T23:59:59+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["StartTime", "30 days"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+        client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-06-25T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-06-25T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap();
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert_eq!(requests.len(), 1, "one request reaches the vendor");
+    }
+    /// A client of a mock vendor on 127.0.0.1 that answers every request with the documented answer; its clock reads 2021-07-25T00:00:00+08:00, a day after the example's start.
+    async fn mock_vendor() -> (::wiremock::MockServer, super::super::Client) {
+        let server = ::rtc_usage_core::testing::wire::answering(STATUS, ANSWER, &[])
+            .await;
+        let config = ::rtc_usage_core::Config::builder()
+            .credentials(::rtc_usage_core::Credentials::new("AK", "SK"))
+            .endpoint_url(server.uri())
+            .clock(
+                ::std::sync::Arc::new(
+                    ::rtc_usage_core::FixedClock::from_unix(1627142400i64).unwrap(),
+                ),
+            )
+            .disable_rate_limit()
+            .build()
+            .unwrap();
+        (server, super::super::Client::new(config).unwrap())
+    }
+    /// The stub answers the documented request, and `.input(request)` hands it the very request the setters build.
+    #[tokio::test]
+    async fn the_stub_answers_and_input_passes_the_request_through() {
+        let (client, seen) = stub_client();
+        let request: ListOperationDistributionRequest = ListOperationDistributionRequest::builder()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-26T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .try_into()
+            .unwrap();
+        let out = client
+            .list_operation_distribution()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-26T00:00:00+08:00")
+                    .unwrap(),
+            )
+            .indicator(Indicator::UserCount)
+            .dimension(Dimension::Province)
+            .send()
+            .await
+            .unwrap();
+        let (out, documented) = (
+            ::serde_json::to_value(out).unwrap(),
+            ::serde_json::to_value(answer().unwrap()).unwrap(),
+        );
+        assert_eq!(out, documented, "the stub's answer comes back");
+        client
+            .list_operation_distribution()
+            .input(request.clone())
+            .send()
+            .await
+            .unwrap();
+        let seen: ::std::vec::Vec<::serde_json::Value> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| ::serde_json::to_value(r).unwrap())
+            .collect();
+        let request = ::serde_json::to_value(request).unwrap();
+        assert_eq!(
+            seen, [request.clone(), request],
+            "both calls reach the stub with the same request"
         );
     }
 }

@@ -13,12 +13,14 @@
 //!
 //! # Notes on the source document
 //! - **example-constructed** (`examples`): seeds/ holds ListUsages only at Version 2020-12-01; no example of Version 2023-11-01 is available. *Reading:* The example is seed 000's, with the version changed (see its source): constructed, not published by the vendor. It drives the generated wire tests and shows only that this spec is consistent with its 2020-12-01 sibling.
-//! - **same-shape-as-2020-12-01** (`parameters`): vendor-facts.md: "The same operation exists at Version 2023-11-01 with the same shape (there its three body fields are required; at 2020-12-01 the Go SDK marks them optional)". No document of this version states its limits. *Reading:* Request, answer, envelope, endpoints, rate limit, 30-day span and the unconfirmed 30-day look-back are those of specs/volcengine/list_usages.yaml, and the span is enforced as a documented limit of the operation (carried over from seed 000, not restated for this version). AppId, StartTime and EndTime are required.
+//! - **same-shape-as-2020-12-01** (`parameters`): vendor-facts.md: "The same operation exists at Version 2023-11-01 with the same shape (there its three body fields are required; at 2020-12-01 the Go SDK marks them optional)". No document of this version states its limits; its SDK model restates the 30-day span (note sdk-restates-span). *Reading:* Request, answer, envelope, endpoints, rate limit, 30-day span and the unconfirmed 30-day look-back are those of specs/volcengine/list_usages.yaml, and the span is enforced as a documented limit of the operation (carried over from seed 000 and restated by the 2023-11-01 SDK model). AppId, StartTime and EndTime are required.
 //! - **two-versions** (`rust_module`): The operation name ListUsages is shared with the 2020-12-01 spec; both are generated into one crate. *Reading:* rust_module list_usages_2023_11_01 names this version's module, client method (Client::list_usages_2023_11_01) and types (ListUsages20231101, ListUsages20231101Request, ListUsages20231101Response). The client paces both versions with one rate limiter, since its limiters are keyed by vendor and operation name: a conservative reading of a limit that may or may not be per version.
 //! - **lookback-unconfirmed** (`limits.lookback`): The 30-day look-back (最远可查询时间 30 天) is reported for one revision of the vendor's page only (vendor-facts.md). *Reading:* Recorded, not enforced; the vendor's InvalidParameter.OutofTimeRange is mapped to a clear message (vendor.yaml).
 //! - **end-inclusive** (`limits.span.end`): The document does not say whether the day that starts at EndTime is included (as for 2020-12-01). *Reading:* EndTime is read as an inclusive instant; callers that want whole days drop buckets outside their days.
 //! - **tier-names** (`response.definitions.Usage`): The tier names are misleading, as at 2020-12-01; VideoSDM is 360P, VideoSD 720P and VideoHD 1080P. *Reading:* Kept verbatim on the wire.
 //! - **missing-tier-values** (`response.definitions.Usage`): The document does not say whether a tier with no usage is 0 or absent. *Reading:* Absent tiers decode as 0; only TimeStamp is required.
+//! - **timestamp-required** (`response.definitions.Usage.TimeStamp`): The 2023-11-01 Go SDK model (volc-sdk-golang service/rtc/v20231101/model.go) declares TimeStamp optional, as the 2020-12-01 one does (spec-audit.md D2). *Reading:* Kept required, unlike the SDK: a bucket without its time cannot be placed on a day, so an entry without TimeStamp is a malformed answer and fails to decode rather than being silently dropped or assigned to some day.
+//! - **sdk-restates-span** (`limits.span`): The 2023-11-01 ListUsages model of the Go SDK (volc-sdk-golang service/rtc/v20231101/model.go, EndTime) restates the 30-day span itself (spec-audit.md, cosmetic); note same-shape-as-2020-12-01 took the span as carried over from seed 000 only. *Reading:* The 30-day span at this version has its own source, the SDK model, besides seed 000; it is enforced as before. The look-back stays unconfirmed.
 ///The parameters of `ListUsages` a caller sets.
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -311,38 +313,8 @@ pub mod builder {
         }
     }
 }
-/// Error types.
-pub mod error {
-    /// Error from a `TryFrom` or `FromStr` implementation.
-    pub struct ConversionError(::std::borrow::Cow<'static, str>);
-    impl ::std::error::Error for ConversionError {}
-    impl ::std::fmt::Display for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Display::fmt(&self.0, f)
-        }
-    }
-    impl ::std::fmt::Debug for ConversionError {
-        fn fmt(
-            &self,
-            f: &mut ::std::fmt::Formatter<'_>,
-        ) -> Result<(), ::std::fmt::Error> {
-            ::std::fmt::Debug::fmt(&self.0, f)
-        }
-    }
-    impl From<&'static str> for ConversionError {
-        fn from(value: &'static str) -> Self {
-            Self(value.into())
-        }
-    }
-    impl From<String> for ConversionError {
-        fn from(value: String) -> Self {
-            Self(value.into())
-        }
-    }
-}
+#[doc(hidden)]
+pub use super::error;
 ///What the runtime knows about this operation, from its spec.
 pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core::OperationDescriptor {
     vendor: "volcengine",
@@ -404,8 +376,60 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
             fine: ::std::option::Option::None,
         }),
     },
-    error_codes: &[],
+    error_codes: &[
+        ::rtc_usage_core::descriptor::ErrorCodeRule {
+            code: "InvalidParameter.OutofTimeRange",
+            kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
+            explanation: ::std::option::Option::Some(
+                "the requested range is outside what ListUsages serves (at most 30 days per call; an unconfirmed 30-day look-back may also apply)",
+            ),
+        },
+    ],
     vendor_error_codes: &super::VENDOR_ERROR_CODES,
+    usage: ::std::option::Option::Some(&USAGE),
+};
+///What this operation's answer means as usage, from the spec's `usage:` block.
+pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::UsageSpec {
+    category: ::rtc_usage_core::usage::Category::Call,
+    app: ::rtc_usage_core::usage::AppParam {
+        param: "AppId",
+        kind: ::rtc_usage_core::usage::AppKind::String,
+        all_when_omitted: false,
+        example: "661e4f8a2b3c4d5e6f708192",
+    },
+    variant_param: ::std::option::Option::None,
+    variants: &[],
+    tier_prefix: false,
+    fixed: &[],
+    range: ::rtc_usage_core::usage::TimeFormat::Rfc3339,
+    layout: ::rtc_usage_core::usage::Layout::Fields {
+        rows: "Usages",
+        time: "TimeStamp",
+        total: ::std::option::Option::None,
+    },
+    unit: ::rtc_usage_core::usage::Unit::Minutes,
+    whole: true,
+    time: ::rtc_usage_core::usage::TimeFormat::Rfc3339,
+    time_offset_seconds: 28800i32,
+    tiers: &[
+        ::rtc_usage_core::usage::TierName {
+            name: "Audio",
+            tier: ::rtc_usage_core::usage::Tier::Audio,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "VideoSDM",
+            tier: ::rtc_usage_core::usage::Tier::Sd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "VideoSD",
+            tier: ::rtc_usage_core::usage::Tier::Hd,
+        },
+        ::rtc_usage_core::usage::TierName {
+            name: "VideoHD",
+            tier: ::rtc_usage_core::usage::Tier::Fhd,
+        },
+    ],
+    facade: false,
 };
 ///The `ListUsages` operation at version 2023-11-01, for [`rtc_usage_core::Client::execute`] and generic code.
 #[derive(Debug, Clone, Copy, Default)]
@@ -450,60 +474,110 @@ impl ::rtc_usage_core::Operation for ListUsages20231101 {
         }
     }
 }
-///Builds and sends a `ListUsages` call: set the fields, then `send()`. Required fields and the spec's limits are checked before any network call.
+/// A `ListUsages` call: Daily call minutes of one app, per pricing tier, over at most 30 days (Version 2023-11-01).
+///
+/// Set the fields (or pass a whole request to [`input`](Self::input)), then [`send`](Self::send). A call missing a required field or outside the limits is refused before any request.
+///
+/// - Rate: 2 requests per second, paced by the client.
+/// - Span: `StartTime` to `EndTime` at most 30 days (elapsed), checked before the call.
+/// - Look-back: `StartTime` at most 30 days back, advisory (unconfirmed), not checked.
+/// - Data arrive about 8 h late.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = rtc_usage_volcengine::Client::from_env()?;
+/// let answer = client
+///     .list_usages_2023_11_01()
+///     .app_id("Your_AppId")
+///     .start_time(chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")?)
+///     .end_time(chrono::DateTime::parse_from_rfc3339("2021-07-28T08:00:00+08:00")?)
+///     .send()
+///     .await?;
+/// println!("{answer:?}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ListUsages20231101FluentBuilder {
     client: super::Client,
-    inner: builder::ListUsages20231101Request,
+    inner: FluentInput,
+}
+/// What a fluent builder holds: fields set one by one, or a whole request.
+#[derive(Debug, Clone)]
+enum FluentInput {
+    Fields(builder::ListUsages20231101Request),
+    Request(ListUsages20231101Request),
+}
+impl FluentInput {
+    fn into_fields(self) -> builder::ListUsages20231101Request {
+        match self {
+            Self::Fields(fields) => fields,
+            Self::Request(request) => request.into(),
+        }
+    }
 }
 impl ListUsages20231101FluentBuilder {
+    #[doc(hidden)]
     pub(crate) fn new(client: super::Client) -> Self {
         Self {
             client,
-            inner: ::std::default::Default::default(),
+            inner: FluentInput::Fields(::std::default::Default::default()),
         }
     }
-    ///Sets `AppId`.
+    /// 你的音视频应用的唯一标志 (the app's unique id).
+    ///
+    /// Sent as `AppId` in the JSON body; required.
     pub fn app_id<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::std::string::String>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.app_id(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().app_id(value));
         self
     }
-    ///Sets `StartTime`.
+    /// 查询数据的开始时间，RFC 3339 (start of the queried range).
+    ///
+    /// Sent as `StartTime` in the JSON body; required. Start of the range to `EndTime`: at most 30 days (elapsed), checked before the call. At most 30 days back, advisory (unconfirmed), not checked.
     pub fn start_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::DateTime<::chrono::FixedOffset>>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.start_time(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().start_time(value));
         self
     }
-    ///Sets `EndTime`.
+    /// 查询数据的结束时间，RFC 3339；起止时间的跨度最多为 30 天 (end of the range; at most 30 days after the start).
+    ///
+    /// Sent as `EndTime` in the JSON body; required. End of the range from `StartTime` (included): at most 30 days (elapsed), checked before the call.
     pub fn end_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::chrono::DateTime<::chrono::FixedOffset>>,
         T::Error: ::std::fmt::Display,
     {
-        self.inner = self.inner.end_time(value);
+        self.inner = FluentInput::Fields(self.inner.into_fields().end_time(value));
         self
     }
-    ///Replaces every field with those of `input`.
+    /// Replaces every field with those of `input`, which `send` passes on as it is (setters called afterwards change a copy of its fields).
     pub fn input(mut self, input: ListUsages20231101Request) -> Self {
-        self.inner = input.into();
+        self.inner = FluentInput::Request(input);
         self
     }
-    ///Checks the fields, then calls `ListUsages` (signed, rate limited and retried by the client).
+    /// Checks the fields, then calls `ListUsages` (signed, rate limited and retried by the client); a request given to [`input`](Self::input) goes to the client as it is.
     pub async fn send(
         self,
     ) -> ::std::result::Result<ListUsages20231101Response, ::rtc_usage_core::Error> {
-        let input = ListUsages20231101Request::try_from(self.inner)
-            .map_err(|e| ::rtc_usage_core::Error::invalid_input(
-                &DESCRIPTOR,
-                e.to_string(),
-            ))?;
+        let input = match self.inner {
+            FluentInput::Request(input) => input,
+            FluentInput::Fields(fields) => {
+                ListUsages20231101Request::try_from(fields)
+                    .map_err(|e| ::rtc_usage_core::Error::invalid_input(
+                        &DESCRIPTOR,
+                        e.to_string(),
+                    ))?
+            }
+        };
         self.client.stub().list_usages_2023_11_01(input).await
     }
 }
@@ -529,6 +603,262 @@ mod documented_examples {
         >(
             200u16,
             "{\n    \"ResponseMetadata\":{\n        \"RequestId\":\"Your_RequestId\",\n        \"Action\":\"ListUsages\",\n        \"Version\":\"2023-11-01\",\n        \"Service\":\"rtc\",\n        \"Region\":\"cn-north-1\"\n    },\n    \"Result\":{\n        \"Usages\":[\n            {\n                \"TimeStamp\":\"2021-07-24T00:00:00+08:00\",\n                \"Audio\":12345,\n                \"VideoSDM\":123456,\n                \"VideoSD\":11111,\n                \"VideoHD\":12321\n            },\n            {\n                \"TimeStamp\":\"2021-07-25T00:00:00+08:00\",\n                \"Audio\":12345,\n                \"VideoSDM\":123456,\n                \"VideoSD\":11111,\n                \"VideoHD\":12321\n            }\n        ]\n    }\n}\n",
+        );
+    }
+}
+#[cfg(test)]
+mod limits {
+    use super::*;
+    const STATUS: u16 = 200u16;
+    /// The documented answer (the first successful one of the spec's examples).
+    const ANSWER: &str = "{\n    \"ResponseMetadata\":{\n        \"RequestId\":\"Your_RequestId\",\n        \"Action\":\"ListUsages\",\n        \"Version\":\"2023-11-01\",\n        \"Service\":\"rtc\",\n        \"Region\":\"cn-north-1\"\n    },\n    \"Result\":{\n        \"Usages\":[\n            {\n                \"TimeStamp\":\"2021-07-24T00:00:00+08:00\",\n                \"Audio\":12345,\n                \"VideoSDM\":123456,\n                \"VideoSD\":11111,\n                \"VideoHD\":12321\n            },\n            {\n                \"TimeStamp\":\"2021-07-25T00:00:00+08:00\",\n                \"Audio\":12345,\n                \"VideoSDM\":123456,\n                \"VideoSD\":11111,\n                \"VideoHD\":12321\n            }\n        ]\n    }\n}\n";
+    ///The documented answer, decoded.
+    fn answer() -> ::std::result::Result<
+        ListUsages20231101Response,
+        ::rtc_usage_core::Error,
+    > {
+        ::rtc_usage_core::envelope::decode::<
+            ListUsages20231101Response,
+        >(&DESCRIPTOR, STATUS, ::std::option::Option::None, ANSWER.as_bytes())
+    }
+    /// Records every request that reaches it and answers with [`answer`].
+    #[derive(Debug, Default)]
+    struct Recording(
+        ::std::sync::Arc<::std::sync::Mutex<::std::vec::Vec<ListUsages20231101Request>>>,
+    );
+    impl super::super::stub::VolcengineStub for Recording {
+        fn list_usages_2023_11_01(
+            &self,
+            input: ListUsages20231101Request,
+        ) -> ::rtc_usage_core::BoxFuture<
+            '_,
+            ::std::result::Result<ListUsages20231101Response, ::rtc_usage_core::Error>,
+        > {
+            self.0.lock().unwrap().push(input);
+            ::std::boxed::Box::pin(async { answer() })
+        }
+    }
+    /// A client whose calls go to a [`Recording`] stub, and what the stub records.
+    fn stub_client() -> (
+        super::super::Client,
+        ::std::sync::Arc<::std::sync::Mutex<::std::vec::Vec<ListUsages20231101Request>>>,
+    ) {
+        let stub = Recording::default();
+        let seen = ::std::sync::Arc::clone(&stub.0);
+        (super::super::Client::from_stub(stub), seen)
+    }
+    /// `AppId` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_app_id_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_usages_2023_11_01()
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-28T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["app_id"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `StartTime` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_start_time_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_usages_2023_11_01()
+            .app_id("Your_AppId")
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-28T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["start_time"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `EndTime` is required: a call without it is refused before it reaches the stub.
+    #[tokio::test]
+    async fn missing_end_time_is_refused_before_any_call() {
+        let (client, seen) = stub_client();
+        let err = client
+            .list_usages_2023_11_01()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["end_time"]);
+        assert!(seen.lock().unwrap().is_empty(), "no call reaches the stub");
+    }
+    /// `StartTime` after `EndTime` is refused before any request.
+    #[tokio::test]
+    async fn start_after_end_is_refused() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .list_usages_2023_11_01()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-25T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["StartTime", "EndTime"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+    }
+    /// `StartTime` to `EndTime` spans at most 30 days (elapsed): 31 are refused before any request, 30 are sent.
+    #[tokio::test]
+    async fn a_span_of_31_days_is_refused_and_30_days_are_sent() {
+        let (server, client) = mock_vendor().await;
+        let err = client
+            .list_usages_2023_11_01()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-08-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["30 days"]);
+        let err = client
+            .list_usages_2023_11_01()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-08-23T08:00:01+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap_err();
+        ::rtc_usage_core::testing::wire::assert_refused(&err, &["30 days"]);
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert!(requests.is_empty(), "no request reaches the vendor");
+        client
+            .list_usages_2023_11_01()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-08-23T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert_eq!(requests.len(), 1, "one request reaches the vendor");
+    }
+    /// The 30-day look-back of `StartTime` is advisory (unconfirmed): 2021-06-25T07:59:59+08:00 is sent and the vendor decides.
+    #[tokio::test]
+    async fn a_start_over_30_days_back_is_sent_the_limit_being_advisory() {
+        let (server, client) = mock_vendor().await;
+        let _ = client
+            .list_usages_2023_11_01()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-06-25T07:59:59+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-06-25T07:59:59+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await;
+        let requests = ::rtc_usage_core::testing::wire::received(&server).await;
+        assert_eq!(requests.len(), 1, "one request reaches the vendor");
+    }
+    /// A client of a mock vendor on 127.0.0.1 that answers every request with the documented answer; its clock reads 2021-07-25T08:00:00+08:00, a day after the example's start.
+    async fn mock_vendor() -> (::wiremock::MockServer, super::super::Client) {
+        let server = ::rtc_usage_core::testing::wire::answering(STATUS, ANSWER, &[])
+            .await;
+        let config = ::rtc_usage_core::Config::builder()
+            .credentials(::rtc_usage_core::Credentials::new("AK", "SK"))
+            .endpoint_url(server.uri())
+            .clock(
+                ::std::sync::Arc::new(
+                    ::rtc_usage_core::FixedClock::from_unix(1627171200i64).unwrap(),
+                ),
+            )
+            .disable_rate_limit()
+            .build()
+            .unwrap();
+        (server, super::super::Client::new(config).unwrap())
+    }
+    /// The stub answers the documented request, and `.input(request)` hands it the very request the setters build.
+    #[tokio::test]
+    async fn the_stub_answers_and_input_passes_the_request_through() {
+        let (client, seen) = stub_client();
+        let request: ListUsages20231101Request = ListUsages20231101Request::builder()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-28T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .try_into()
+            .unwrap();
+        let out = client
+            .list_usages_2023_11_01()
+            .app_id("Your_AppId")
+            .start_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-24T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .end_time(
+                ::chrono::DateTime::parse_from_rfc3339("2021-07-28T08:00:00+08:00")
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let (out, documented) = (
+            ::serde_json::to_value(out).unwrap(),
+            ::serde_json::to_value(answer().unwrap()).unwrap(),
+        );
+        assert_eq!(out, documented, "the stub's answer comes back");
+        client.list_usages_2023_11_01().input(request.clone()).send().await.unwrap();
+        let seen: ::std::vec::Vec<::serde_json::Value> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| ::serde_json::to_value(r).unwrap())
+            .collect();
+        let request = ::serde_json::to_value(request).unwrap();
+        assert_eq!(
+            seen, [request.clone(), request],
+            "both calls reach the stub with the same request"
         );
     }
 }

@@ -3,6 +3,33 @@ pub mod list_operation_distribution;
 pub mod list_usages;
 pub mod list_usages_2023_11_01;
 mod client;
+/// The error every builder of this crate fails with.
+pub mod error {
+    /// Why a builder could not build its value: a required field is missing, or a value does not convert (every `TryFrom` and `FromStr` of this crate's types).
+    #[derive(Clone)]
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl ::std::convert::From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ConversionError {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value.into())
+        }
+    }
+}
 pub use client::{Client, stub};
 pub use list_operation_distribution::{
     ListOperationDistribution, ListOperationDistributionRequest,
@@ -20,7 +47,7 @@ pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
     credential_env: ::rtc_usage_core::descriptor::CredentialEnv {
         access_key: &["VOLC_ACCESSKEY", "VOLCENGINE_ACCESS_KEY"],
         secret_key: &["VOLC_SECRETKEY", "VOLCENGINE_SECRET_KEY"],
-        session_token: &["VOLC_SESSIONTOKEN", "VOLCENGINE_SESSION_TOKEN"],
+        session_token: &["VOLCENGINE_SESSION_TOKEN", "VOLC_SESSIONTOKEN"],
         project_id: &[],
         region: &["VOLC_REGION", "VOLCENGINE_REGION"],
     },
@@ -28,6 +55,7 @@ pub static VENDOR: ::rtc_usage_core::VendorInfo = ::rtc_usage_core::VendorInfo {
     default_region: "cn-north-1",
 };
 ///The vendor-wide error codes of vendor.yaml, shared by every operation's descriptor (tried after the operation's own).
+#[doc(hidden)]
 pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; 19usize] = [
     ::rtc_usage_core::descriptor::ErrorCodeRule {
         code: "UndefinedError",
@@ -113,7 +141,7 @@ pub static VENDOR_ERROR_CODES: [::rtc_usage_core::descriptor::ErrorCodeRule; 19u
         code: "InvalidParameter.OutofTimeRange",
         kind: ::rtc_usage_core::ErrorKind::InvalidParameter,
         explanation: ::std::option::Option::Some(
-            "the requested range is outside what Volcengine serves (at most 30 days per call; an unconfirmed 30-day look-back may also apply)",
+            "the requested range is outside what Volcengine serves for this operation (its span, or an unconfirmed look-back: see the operation's limits)",
         ),
     },
     ::rtc_usage_core::descriptor::ErrorCodeRule {
@@ -232,3 +260,10 @@ pub static API: &[::rtc_usage_core::api::ApiOperation] = &[
         call: ::rtc_usage_core::api::call::<list_usages_2023_11_01::ListUsages20231101>,
     },
 ];
+///This crate for generic code (the facade's vendor registry): its facts, operations, `API` table and a JSON client.
+pub static ENTRY: ::rtc_usage_core::registry::VendorEntry = ::rtc_usage_core::registry::VendorEntry {
+    info: &VENDOR,
+    operations: OPERATIONS,
+    api: API,
+    connect: client::connect,
+};

@@ -1,0 +1,209 @@
+//! One usage source per usage operation and variant of a vendor: how a window becomes the
+//! operation's request (as JSON keyed by wire names, from its `usage:` block and span), and
+//! how its answer becomes normalized records ([`crate::normalize`]). Nothing here names a
+//! vendor: everything comes from the generated descriptors.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use rtc_usage_core::api::ApiOperation;
+use rtc_usage_core::registry::DynClient;
+use rtc_usage_core::usage::{AppKind, TimeFormat, UsageSpec};
+use rtc_usage_core::{BoxFuture, Error, OperationDescriptor};
+use serde_json::{Map, Value};
+
+use crate::app::{ALL_APPS, AppId};
+use crate::normalize::{Normalized, normalize};
+use crate::record::{Bucket, Category};
+use crate::vendor::Vendor;
+use crate::window::DayWindow;
+
+/// One usage operation of a vendor, asked with one value of its variant parameter, through
+/// the vendor's client.
+pub(crate) struct Source {
+    pub vendor: Vendor,
+    pub op: &'static OperationDescriptor,
+    api: &'static ApiOperation,
+    usage: &'static UsageSpec,
+    variant: Option<&'static str>,
+    pub category: Category,
+    client: Arc<dyn DynClient>,
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Source")
+            .field("vendor", &self.vendor)
+            .field("operation", &self.op.name)
+            .field("variant", &self.variant)
+            .field("category", &self.category)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every source of `vendor`: one per usage operation the facade asks and value of its
+/// variant parameter, all through `client`.
+pub(crate) fn sources(vendor: Vendor, client: Arc<dyn DynClient>) -> Vec<Arc<Source>> {
+    let entry = vendor.entry();
+    let mut out = Vec::new();
+    for (op, usage) in vendor.usage_operations() {
+        let Some(api) = entry.api.iter().find(|a| std::ptr::eq(a.descriptor, op)) else {
+            continue;
+        };
+        for (variant, category) in usage.calls() {
+            out.push(Arc::new(Source {
+                vendor,
+                op,
+                api,
+                usage,
+                variant,
+                category,
+                client: Arc::clone(&client),
+            }));
+        }
+    }
+    out
+}
+
+impl Source {
+    /// The request of one window: the app, the span's start and end, the variant and the
+    /// usage block's fixed parameters, keyed by wire names.
+    pub fn request(&self, app: &AppId, window: DayWindow) -> Result<Value, Error> {
+        let op = self.op;
+        let mut input = Map::new();
+        let param = &self.usage.app;
+        let app_value = match (app, param.kind) {
+            (AppId::All, _) if param.all_when_omitted => None,
+            (AppId::All, _) => {
+                return Err(Error::invalid_input(
+                    op,
+                    format!("{} needs an app id", op.name),
+                ));
+            }
+            (AppId::Id(id), AppKind::Integer) => {
+                Some(Value::from(id.parse::<u64>().map_err(|_| {
+                    Error::invalid_input(op, format!("{} `{id}` is not an integer", param.param))
+                })?))
+            }
+            (AppId::Id(id), AppKind::List) => Some(Value::Array(vec![Value::from(id.as_str())])),
+            (AppId::Id(id), _) => Some(Value::from(id.as_str())),
+        };
+        if let Some(value) = app_value {
+            input.insert(param.param.to_owned(), value);
+        }
+        if let Some(span) = op.limits.span {
+            let offset = calendar(op);
+            let (start, end) = match self.usage.range {
+                TimeFormat::Date => (
+                    Value::from(window.first.to_string()),
+                    Value::from(end_date(op, window).to_string()),
+                ),
+                _ => {
+                    let end = if span.end_inclusive {
+                        day_last_second(window.last, offset)
+                    } else {
+                        day_start(window.last.succ_opt().unwrap_or(window.last), offset)
+                    };
+                    (
+                        Value::from(day_start(window.first, offset).to_rfc3339()),
+                        Value::from(end.to_rfc3339()),
+                    )
+                }
+            };
+            input.insert(span.start_param.to_owned(), start);
+            input.insert(span.end_param.to_owned(), end);
+        }
+        if let (Some(param), Some(variant)) = (self.usage.variant_param, self.variant) {
+            input.insert(param.to_owned(), Value::from(variant));
+        }
+        for fixed in self.usage.fixed {
+            let value = serde_json::from_str(fixed.json).unwrap_or(Value::Null);
+            input.insert(fixed.name.to_owned(), value);
+        }
+        Ok(Value::Object(input))
+    }
+
+    /// The spec's enforced rules for this window's request, checked before any call.
+    pub fn check(&self, app: &AppId, window: DayWindow, now: DateTime<Utc>) -> Result<(), Error> {
+        (self.api.check)(&self.request(app, window)?, now)
+    }
+
+    /// Calls the operation for one window and normalizes the answer.
+    pub fn fetch(
+        self: Arc<Self>,
+        app: AppId,
+        window: DayWindow,
+    ) -> BoxFuture<'static, Result<Normalized, Error>> {
+        Box::pin(async move {
+            let input = self.request(&app, window)?;
+            let payload = self.client.call_json(self.op, input).await?;
+            let label = match &app {
+                AppId::Id(id) => id.as_str(),
+                AppId::All => ALL_APPS,
+            };
+            let mut normalized = normalize(
+                self.op,
+                label,
+                &payload,
+                native_bucket(self.op, window),
+                self.variant,
+            )?;
+            for record in &mut normalized.records {
+                record.category = self.category;
+            }
+            Ok(normalized)
+        })
+    }
+}
+
+/// The calendar of `op`'s days.
+pub(crate) fn calendar(op: &OperationDescriptor) -> FixedOffset {
+    FixedOffset::east_opt(op.limits.day_offset_seconds)
+        .unwrap_or(FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// 00:00 of `day` in `offset`.
+pub(crate) fn day_start(day: NaiveDate, offset: FixedOffset) -> DateTime<FixedOffset> {
+    at(day, NaiveTime::MIN, offset)
+}
+
+/// 23:59:59 of `day` in `offset`: the last whole second of the day, whether the vendor reads
+/// its end instant as included or not.
+pub(crate) fn day_last_second(day: NaiveDate, offset: FixedOffset) -> DateTime<FixedOffset> {
+    at(
+        day,
+        NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"),
+        offset,
+    )
+}
+
+fn at(day: NaiveDate, time: NaiveTime, offset: FixedOffset) -> DateTime<FixedOffset> {
+    // A fixed offset has no gaps or folds: every local time maps to one instant.
+    day.and_time(time)
+        .and_local_timezone(offset)
+        .single()
+        .unwrap_or_else(|| DateTime::<Utc>::MIN_UTC.fixed_offset())
+}
+
+/// The end date to send for a window's last day: itself when the spec reads the end as
+/// included, else the day after.
+pub(crate) fn end_date(op: &OperationDescriptor, window: DayWindow) -> NaiveDate {
+    match op.limits.span {
+        Some(span) if !span.end_inclusive => window.last.succ_opt().unwrap_or(window.last),
+        _ => window.last,
+    }
+}
+
+/// The bucket the vendor answers a window with: its fine bucket for short windows.
+pub(crate) fn native_bucket(op: &OperationDescriptor, window: DayWindow) -> Bucket {
+    let minutes = |d: std::time::Duration| Bucket::Minutes((d.as_secs() / 60) as u32);
+    match op.limits.granularity {
+        Some(g) => match g.fine {
+            Some(fine) if window.days() <= fine.max_days => minutes(fine.bucket),
+            _ if g.bucket.as_secs() == 86_400 => Bucket::Day,
+            _ => minutes(g.bucket),
+        },
+        None => Bucket::Day,
+    }
+}
