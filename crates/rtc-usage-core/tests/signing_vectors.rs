@@ -85,7 +85,8 @@ fn check(name: &str, json: &str) {
     let input = &vector.input;
     let expected = &vector.expected;
     let scheme = match input.vendor.as_str() {
-        "volcengine" => AuthScheme::VolcengineHmacSha256,
+        // BytePlus signs with the Volcengine algorithm (signing-more.md).
+        "volcengine" | "byteplus" => AuthScheme::VolcengineHmacSha256,
         "tencent" => AuthScheme::Tc3HmacSha256,
         "huawei" => AuthScheme::HuaweiSdkHmacSha256,
         other => panic!("unknown vendor {other}"),
@@ -197,6 +198,10 @@ vector_tests! {
     huawei_history_usage => "huawei-history-usage",
     huawei_history_usage_token => "huawei-history-usage-token",
     huawei_query_escaping => "huawei-query-escaping",
+    byteplus_list_usages => "byteplus-list-usages",
+    byteplus_list_usages_sdk_json => "byteplus-list-usages-sdk-json",
+    byteplus_list_usages_token => "byteplus-list-usages-token",
+    byteplus_doc_get_record_task => "byteplus-doc-get-record-task",
 }
 
 /// Every vector file in `tests/vectors/` has a test above.
@@ -212,6 +217,10 @@ fn every_vector_file_is_tested() {
     assert_eq!(
         files,
         [
+            "byteplus-doc-get-record-task.json",
+            "byteplus-list-usages-sdk-json.json",
+            "byteplus-list-usages-token.json",
+            "byteplus-list-usages.json",
             "huawei-history-usage-token.json",
             "huawei-history-usage.json",
             "huawei-query-escaping.json",
