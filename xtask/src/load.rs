@@ -101,8 +101,12 @@ pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
         if name == VENDOR_FILE || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
             continue;
         }
-        let spec: OperationSpec = parse(root, &path)?;
+        let mut spec: OperationSpec = parse(root, &path)?;
         let file = relative(root, &path);
+        resolve_shared(&mut spec, &vendor).map_err(|message| SpecError {
+            file: file.clone(),
+            message,
+        })?;
         // The schemas first: a typo there (`fromat`) explains the cross-reference errors.
         crate::schema_check::check_operation(&spec)
             .and_then(|()| check_operation(&spec, &vendor))
@@ -130,6 +134,66 @@ pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
         vendor_file,
         operations,
     })
+}
+
+/// What a `$ref` into vendor.yaml's shared definitions starts with.
+pub const SHARED_REF: &str = "vendor.yaml#/definitions/";
+
+/// Copies each shared definition of vendor.yaml that the spec references
+/// (`$ref: "vendor.yaml#/definitions/Name"`, also from inside another shared definition) into
+/// the spec's own `definitions` and points the reference there, so a type repeated by several
+/// operations (Tencent's `TrtcUsage`) is written once and generated into each module as
+/// before. A spec that defines the same name itself is refused: one name, one definition.
+fn resolve_shared(spec: &mut OperationSpec, vendor: &VendorSpec) -> Result<(), String> {
+    let mut wanted = Vec::new();
+    rewrite_shared_refs(&mut spec.response.schema, &mut wanted);
+    for p in &mut spec.parameters {
+        if let Some(schema) = &mut p.schema {
+            rewrite_shared_refs(schema, &mut wanted);
+        }
+    }
+    for def in spec.definitions.values_mut() {
+        rewrite_shared_refs(def, &mut wanted);
+    }
+    let mut copied = BTreeSet::new();
+    while let Some(name) = wanted.pop() {
+        if !copied.insert(name.clone()) {
+            continue;
+        }
+        let mut def = vendor.definitions.get(&name).cloned().ok_or_else(|| {
+            format!("`{SHARED_REF}{name}`: vendor.yaml has no shared definition `{name}`")
+        })?;
+        rewrite_shared_refs(&mut def, &mut wanted);
+        if spec.definitions.insert(name.clone(), def).is_some() {
+            return Err(format!(
+                "key `definitions.{name}`: the spec defines `{name}` and also references vendor.yaml's; keep one"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Points every `vendor.yaml#/definitions/Name` reference in `schema` at `#/definitions/Name`,
+/// collecting the names.
+fn rewrite_shared_refs(schema: &mut Value, wanted: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref")
+                && let Some(name) = r.strip_prefix(SHARED_REF)
+            {
+                let name = name.to_owned();
+                *r = format!("#/definitions/{name}");
+                wanted.push(name);
+            }
+            for v in map.values_mut() {
+                rewrite_shared_refs(v, wanted);
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| rewrite_shared_refs(v, wanted)),
+        _ => {}
+    }
 }
 
 /// The Rust module an operation is generated into.

@@ -24,6 +24,10 @@ pub struct VendorSpec {
     pub default_region: String,
     /// Position of the vendor in listings and reports (the vendor registry's order).
     pub order: u32,
+    /// JSON Schema definitions shared by several operations, referenced from an operation
+    /// spec as `$ref: "vendor.yaml#/definitions/Name"` (copied into each operation).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub definitions: serde_json::Map<String, Value>,
     /// Error codes every operation of this vendor may return.
     #[serde(default)]
     pub errors: Vec<ErrorRule>,

@@ -553,3 +553,17 @@ fn a_usage_block_must_name_what_the_schema_has() {
         assert!(msg.contains(needle), "{test}: {msg}");
     }
 }
+
+#[test]
+fn a_shared_definition_vendor_yaml_lacks_is_named() {
+    let msg = error_for("shared-missing", |t| {
+        t.replace(
+            "items: {$ref: \"#/definitions/Day\"}",
+            "items: {$ref: \"vendor.yaml#/definitions/Day\"}",
+        )
+    });
+    assert!(
+        msg.contains("`vendor.yaml#/definitions/Day`: vendor.yaml has no shared definition `Day`"),
+        "{msg}"
+    );
+}

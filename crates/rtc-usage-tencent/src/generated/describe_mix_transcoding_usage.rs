@@ -61,16 +61,16 @@ impl DescribeMixTranscodingUsageResponse {
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TrtcUsage {
-    ///The time point (时间点) of the time unit, Beijing time (UTC+8) without an offset, "YYYY-MM-DD HH:MM:SS". Read as the start of the bucket: UNCONFIRMED, the SDK says only 时间点 (see note timekey-bucket-start).
+    ///The time point (时间点) of the time unit, Beijing time (UTC+8) without an offset, "YYYY-MM-DD HH:MM:SS", e.g. "2022-01-01 00:00:00" for the day of 1 January 2022. Read as the start of the bucket: UNCONFIRMED, the SDK says only 时间点 (see note timekey-bucket-start).
     #[serde(rename = "TimeKey")]
     pub time_key: ::std::string::String,
-    ///The same instant as TimeKey in Unix seconds (optional; absent from older answers).
+    ///The same instant as TimeKey in Unix seconds (newer than the document; absent from older answers).
     #[serde(
         rename = "TimeStampKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub time_stamp_key: ::std::option::Option<u64>,
-    ///The minutes of each usage type, in the order of UsageKey.
+    ///The minutes of each usage type, in the order of UsageKey (floats in the SDK; the example shows whole numbers).
     #[serde(
         rename = "UsageValue",
         default,
