@@ -16,12 +16,12 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8790";
 #[command(
     name = "rtc-usage",
     version,
-    about = "RTC usage of Volcengine, Tencent Cloud and Huawei Cloud apps, in seconds and common tiers.",
-    long_about = "RTC usage of Volcengine, Tencent Cloud and Huawei Cloud apps, in seconds and common tiers.\n\n\
+    about = "RTC usage of your apps at every vendor of the specs, in seconds and common tiers.",
+    long_about = "RTC usage of your apps at every vendor of the specs, in seconds and common tiers.\n\n\
         Asks each vendor's usage API about the apps you name, splits long ranges into the calls \
         each vendor allows, stays inside each vendor's documented rate limit, and prints one \
-        table, CSV or JSON. Days are each vendor's billing days: Beijing time for Volcengine \
-        and Tencent, UTC for Huawei.",
+        table, CSV or JSON. Days are each vendor's billing days, in the time zone its spec \
+        names (listed below with each vendor).",
     after_help = "Try it without an account: rtc-usage usage --emulator --from 2026-11-01 --to 2026-11-03 --app tencent:1400000001",
     after_long_help = environment_help(),
 )]
@@ -354,8 +354,12 @@ fn environment_help() -> String {
                 format!(" (apps: {}:{}{all})", info.id, usage.app.example)
             })
             .unwrap_or_default();
+        let days = vendor
+            .day_offset()
+            .map(|o| format!("; days in UTC{o}"))
+            .unwrap_or_default();
         text.push_str(&format!(
-            "  {:<11} {}{app}\n",
+            "  {:<11} {}{app}{days}\n",
             info.id,
             crate::clients::credential_variables(info)
         ));
