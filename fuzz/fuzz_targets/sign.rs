@@ -23,16 +23,19 @@ struct Input {
     version: String,
     timestamp: i64,
     request_client: Option<String>,
+    nonce: Option<String>,
     access_key: String,
     secret: String,
     token: Option<String>,
     project: Option<String>,
 }
 
-const SCHEMES: [AuthScheme; 3] = [
+const SCHEMES: [AuthScheme; 5] = [
     AuthScheme::VolcengineHmacSha256,
     AuthScheme::Tc3HmacSha256,
     AuthScheme::HuaweiSdkHmacSha256,
+    AuthScheme::Acs3HmacSha256,
+    AuthScheme::HttpBasic,
 ];
 
 fn is_token(s: &str) -> bool {
@@ -54,6 +57,7 @@ fuzz_target!(|input: Input| {
         version: &input.version,
         timestamp: input.timestamp,
         request_client: input.request_client.as_deref(),
+        nonce: input.nonce.as_deref(),
     };
     let mut credentials = Credentials::new(&input.access_key, &input.secret);
     if let Some(token) = &input.token {

@@ -14,6 +14,7 @@ const CLEARED_PREFIXES: &[&str] = &[
     "TENCENTCLOUD",
     "HUAWEICLOUD",
     "BYTEPLUS",
+    "ALIBABA_CLOUD",
     "RTC_USAGE",
 ];
 
@@ -112,6 +113,19 @@ pub fn tier(vendor: &str, vendor_tier: &str) -> &'static str {
         ("volcengine", "VideoHD") | ("tencent", "FullHD") | ("huawei", "video_hdp") => "fhd",
         ("tencent", "2K") => "2k",
         ("tencent", "4K") => "4k",
+        // Alibaba's MediaProfile (vendor-facts-more.md, DescribeLiveGrtnDuration): audio is "0".
+        ("alibaba", "0") => "audio",
+        ("alibaba", "480P") => "sd",
+        ("alibaba", "720P") => "hd",
+        ("alibaba", "1080P") => "fhd",
+        // Agora: seconds per aggregate resolution tier (vendor-facts-more.md, Tiers side by
+        // side); its HD+ is its own tier, and its "2K+" the 4k one.
+        ("agora", "usage.durationAudioAll") => "audio",
+        ("agora", "usage.durationVideoHd") => "hd",
+        ("agora", "usage.durationVideo1080P") => "fhd",
+        ("agora", "usage.durationVideo2K") => "2k",
+        ("agora", "usage.durationVideo4K") => "4k",
+        ("agora", "usage.durationVideoHdp") => "other",
         other => panic!("no tier for {other:?}"),
     }
 }
@@ -121,7 +135,9 @@ pub fn tier(vendor: &str, vendor_tier: &str) -> &'static str {
 /// The emulator's ground truth for `vendor:app` over `from..=to`, daily, keyed like
 /// [`keyed`].
 pub fn truth(vendor: &str, app: &str, from: NaiveDate, to: NaiveDate) -> Keyed {
-    let offset = if vendor == "huawei" {
+    // UTC days for Huawei, Agora and Alibaba (vendor-facts.md, vendor-facts-more.md), Beijing's
+    // else.
+    let offset = if matches!(vendor, "huawei" | "agora" | "alibaba") {
         "+00:00"
     } else {
         "+08:00"

@@ -129,11 +129,94 @@ pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
             });
         }
     }
+    for op in &operations {
+        check_lookup(&op.spec, &operations).map_err(|message| SpecError {
+            file: op.file.clone(),
+            message,
+        })?;
+    }
     Ok(VendorSpecs {
         vendor,
         vendor_file,
         operations,
     })
+}
+
+/// A usage block's `app.lookup` names an operation of the same vendor that a client can call
+/// without parameters, whose answer has the array `rows` of objects with string `key` and
+/// `value` members.
+fn check_lookup(spec: &OperationSpec, operations: &[LoadedOperation]) -> Result<(), String> {
+    let Some(lookup) = spec.usage.as_ref().and_then(|u| u.app.lookup.as_ref()) else {
+        return Ok(());
+    };
+    let at = "key `usage.app.lookup";
+    let listing = operations
+        .iter()
+        .map(|o| &o.spec)
+        .find(|o| o.operation == lookup.operation)
+        .ok_or_else(|| {
+            format!(
+                "{at}.operation`: the vendor has no operation `{}`",
+                lookup.operation
+            )
+        })?;
+    if let Some(p) = listing
+        .parameters
+        .iter()
+        .find(|p| p.required && p.schema.is_some())
+    {
+        return Err(format!(
+            "{at}.operation`: `{}` has the required parameter `{}`; a lookup is called without parameters",
+            lookup.operation, p.name
+        ));
+    }
+    let resolve = |schema: &'_ Value| -> Value {
+        let mut schema = schema.clone();
+        for _ in 0..16 {
+            let Some(name) = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/definitions/"))
+            else {
+                break;
+            };
+            match listing.definitions.get(name) {
+                Some(def) => schema = def.clone(),
+                None => break,
+            }
+        }
+        schema
+    };
+    let mut array = resolve(&listing.response.schema);
+    for key in lookup.rows.split('.') {
+        array = resolve(&array["properties"][key]);
+    }
+    if array.get("type").and_then(Value::as_str) != Some("array") {
+        return Err(format!(
+            "{at}.rows`: `{}` is not an array in the answer of `{}`",
+            lookup.rows, lookup.operation
+        ));
+    }
+    let row = resolve(&array["items"]);
+    for (what, member) in [("key", &lookup.key), ("value", &lookup.value)] {
+        let field = resolve(&row["properties"][member.as_str()]);
+        if field.get("type").and_then(Value::as_str) != Some("string") {
+            return Err(format!(
+                "{at}.{what}`: the rows of `{}` have no string member `{member}`",
+                lookup.rows
+            ));
+        }
+        let required = row["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(member)));
+        if !required {
+            return Err(format!(
+                "{at}.{what}`: `{member}` must be required in the rows of `{}`",
+                lookup.rows
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What a `$ref` into vendor.yaml's shared definitions starts with.
@@ -238,6 +321,13 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
                 "key `endpoints.regions.url`: `{}` is not an http(s) URL",
                 r.url
             ));
+        }
+        for url in &r.failover {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url == &r.url {
+                return Err(format!(
+                    "key `endpoints.regions.failover`: `{url}` is not an http(s) URL other than the region's own"
+                ));
+            }
         }
     }
     parse_offset(&spec.day_offset).ok_or_else(|| {

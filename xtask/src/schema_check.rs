@@ -17,6 +17,9 @@ use crate::spec::OperationSpec;
 pub const X_UNIT: &str = "x-unit";
 /// An open set of strings (see `codegen::types`); only on an entry of `definitions`.
 pub const X_KNOWN_VALUES: &str = "x-known-values";
+/// A string of the answer that is a secret (Agora's App Certificate): `true` only; the typed
+/// answer has no field for it and the raw JSON shows it as `***`.
+pub const X_SECRET: &str = "x-secret";
 
 /// Every keyword a spec's schema may use: the JSON Schema keywords typify turns into Rust
 /// (the ones the specs use plus a few plain validation keywords), and the project's two
@@ -41,6 +44,7 @@ pub const KEYWORDS: &[&str] = &[
     "title",
     "type",
     X_KNOWN_VALUES,
+    X_SECRET,
     X_UNIT,
 ];
 
@@ -111,6 +115,13 @@ pub fn check_schema(schema: &Value, at: &str, definition: bool) -> Result<(), St
             "format" => check_format(value, &types, &here)?,
             X_UNIT => check_unit(value, &types, &here)?,
             X_KNOWN_VALUES => check_known_values(value, &types, definition, &here)?,
+            X_SECRET => {
+                if value != &Value::Bool(true) || types != ["string"] {
+                    return Err(format!(
+                        "{here}: `{X_SECRET}` is `true` on a string schema (a secret of the answer)"
+                    ));
+                }
+            }
             "description" | "title" | "pattern" | "$ref" => {
                 if !value.is_string() {
                     return Err(format!("{here}: must be a string, not {}", kind_of(value)));

@@ -136,6 +136,10 @@ pub enum AuthScheme {
     Tc3HmacSha256,
     /// Huawei Cloud `SDK-HMAC-SHA256`.
     HuaweiSdkHmacSha256,
+    /// Alibaba Cloud `ACS3-HMAC-SHA256`.
+    Acs3HmacSha256,
+    /// HTTP Basic (RFC 7617) with a user id and secret (Agora's Customer ID and Secret).
+    HttpBasic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -147,6 +151,11 @@ pub enum EnvelopeKind {
     TencentResponse,
     /// The payload bare; `{error_code, error_msg}` on errors.
     HuaweiPlain,
+    /// Alibaba Cloud RPC: the payload bare; `{RequestId, HostId, Code, Message, Recommend}` on
+    /// errors.
+    AlibabaRpc,
+    /// The payload bare on any 2xx; errors by HTTP status with `{"message"}` (Agora).
+    AgoraPlain,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -161,6 +170,10 @@ pub struct Endpoints {
 pub struct RegionEndpoint {
     pub region: String,
     pub url: String,
+    /// The vendor's documented fail-over hosts (URLs) for this endpoint, in the order tried:
+    /// a retry after a connection failure goes to the next.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failover: Vec<String>,
 }
 
 /// One request parameter: a constant, a value from the client's context, or a typed value
@@ -227,7 +240,27 @@ pub struct Limits {
 pub struct Rate {
     pub requests: u32,
     pub per_seconds: u32,
+    /// Who shares the window: this operation (the default) or the whole account (every
+    /// operation of the vendor whose limit says `account`).
+    #[serde(default, skip_serializing_if = "RateScope::is_operation")]
+    pub scope: RateScope,
     pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RateScope {
+    /// Each operation has its own window.
+    #[default]
+    Operation,
+    /// One window per account, shared by the vendor's account-scoped operations.
+    Account,
+}
+
+impl RateScope {
+    fn is_operation(&self) -> bool {
+        *self == Self::Operation
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -402,6 +435,26 @@ pub struct UsageApp {
     /// A string parameter that takes several ids separated by commas.
     #[serde(default)]
     pub comma_separated: bool,
+    /// The parameter takes another key than the app id a user names: the value is looked up,
+    /// once per run, in the answer of another operation of the vendor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<UsageAppLookup>,
+}
+
+/// Where the app parameter's value is found from an app id: the answer of `operation` (an
+/// operation of the same vendor without required parameters) lists the apps in the array
+/// `rows`; the row whose `key` is the app id has the value to send in `value`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageAppLookup {
+    /// The documented name of the listing operation.
+    pub operation: String,
+    /// The dotted path of the array of apps in its payload.
+    pub rows: String,
+    /// The member of a row holding the app id a user names.
+    pub key: String,
+    /// The member of a row holding the value to send.
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

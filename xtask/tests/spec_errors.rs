@@ -531,6 +531,11 @@ fn a_usage_block_must_name_what_the_schema_has() {
             "key `usage.time.format`",
         ),
         (
+            "usage-rows-optional",
+            ("    required: [days]\n", ""),
+            "`days` of `days` must be `required` in the response schema",
+        ),
+        (
             "usage-app",
             ("app: {param: widget,", "app: {param: gadget,"),
             "key `usage.app.param`: no caller-set parameter named `gadget`",
@@ -566,4 +571,59 @@ fn a_shared_definition_vendor_yaml_lacks_is_named() {
         msg.contains("`vendor.yaml#/definitions/Day`: vendor.yaml has no shared definition `Day`"),
         "{msg}"
     );
+}
+
+#[test]
+fn a_lookup_of_an_operation_the_vendor_lacks_is_named() {
+    let msg = error_for("lookup", |t| {
+        t.replace(
+            "app: {param: widget, example: w}",
+            "app: {param: widget, example: w, lookup: {operation: ListThings, rows: things, key: app, value: id}}",
+        )
+    });
+    assert!(
+        msg.contains("key `usage.app.lookup.operation`: the vendor has no operation `ListThings`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_failover_host_must_be_another_http_url() {
+    for (failover, test) in [
+        ("ftp://x.example", "failover-ftp"),
+        ("https://api.moon.example", "failover-self"),
+    ] {
+        let msg = error_for(test, |t| {
+            t.replace(
+                "{region: moon-1, url: \"https://api.moon.example\"}",
+                &format!("{{region: moon-1, url: \"https://api.moon.example\", failover: [\"{failover}\"]}}"),
+            )
+        });
+        assert!(
+            msg.contains("key `endpoints.regions.failover`"),
+            "{test}: {msg}"
+        );
+    }
+}
+
+#[test]
+fn a_secret_is_a_string_marked_true() {
+    for (edit, test) in [
+        (
+            "date: {type: string, format: date, x-secret: false}",
+            "secret-false",
+        ),
+        (
+            "date: {type: string, format: date}\n      n: {type: integer, x-secret: true}",
+            "secret-int",
+        ),
+    ] {
+        let msg = error_for(test, |t| {
+            t.replace("date: {type: string, format: date}", edit)
+        });
+        assert!(
+            msg.contains("`x-secret` is `true` on a string schema"),
+            "{test}: {msg}"
+        );
+    }
 }

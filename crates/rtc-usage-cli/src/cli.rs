@@ -89,6 +89,11 @@ pub struct UsageArgs {
     #[arg(long, value_name = "CATEGORY[,..]", default_value = "call", value_parser = parse_categories)]
     pub category: Categories,
 
+    /// The most calls the query may make; a larger plan is refused before any call (a range
+    /// starting before 2010 is refused whatever this says).
+    #[arg(long, value_name = "N", default_value_t = rtc_usage::DEFAULT_MAX_CALLS)]
+    pub max_calls: usize,
+
     #[command(flatten)]
     pub output: OutputArgs,
 

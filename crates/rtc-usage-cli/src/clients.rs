@@ -222,12 +222,19 @@ pub fn rate_limit_scale() -> Result<Option<f64>, ExitError> {
     let parsed = raw
         .to_str()
         .and_then(|s| s.trim().parse::<f64>().ok())
-        .filter(|f| f.is_finite() && *f > 0.0);
+        .filter(|f| {
+            f.is_finite()
+                && (rtc_usage::core::config::MIN_RATE_SCALE
+                    ..=rtc_usage::core::config::MAX_RATE_SCALE)
+                    .contains(f)
+        });
     match parsed {
         Some(scale) => Ok(Some(scale)),
         None => Err(ExitError::bad_input(format!(
-            "{RATE_LIMIT_SCALE_ENV}={}: expected a positive number such as 10 or 0.5",
-            raw.to_string_lossy()
+            "{RATE_LIMIT_SCALE_ENV}={}: expected a number from {} to {}, such as 10 or 0.5",
+            raw.to_string_lossy(),
+            rtc_usage::core::config::MIN_RATE_SCALE,
+            rtc_usage::core::config::MAX_RATE_SCALE,
         ))),
     }
 }

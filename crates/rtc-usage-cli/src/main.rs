@@ -33,7 +33,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if !e.message.is_empty() {
-                eprintln!("error: {e}");
+                eprintln!(
+                    "error: {}",
+                    rtc_usage::core::error::printable(&e.to_string())
+                );
             }
             ExitCode::from(e.code)
         }

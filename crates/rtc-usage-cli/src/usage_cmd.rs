@@ -18,7 +18,8 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
     let query = UsageQuery::new(args.from, args.to)
         .apps(args.apps)
         .granularity(granularity)
-        .categories(args.category.0);
+        .categories(args.category.0)
+        .max_calls(args.max_calls);
     let plan = session.client.plan(&query).map_err(exit::refused)?;
     tracing::info!(calls = plan.calls.len(), "planned");
 
@@ -37,14 +38,20 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
     session.finish_calls().await;
 
     for warning in &report.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!(
+            "warning: {}",
+            rtc_usage::core::error::printable(&warning.to_string())
+        );
     }
     session.destination.write(session.format, &report.records)?;
     if report.failures.is_empty() {
         return Ok(());
     }
     for failure in &report.failures {
-        eprintln!("error: not fetched: {failure}");
+        eprintln!(
+            "error: not fetched: {}",
+            rtc_usage::core::error::printable(&failure.to_string())
+        );
     }
     Err(ExitError::failed(format!(
         "{} of {} calls failed; the output holds only the records of the others",

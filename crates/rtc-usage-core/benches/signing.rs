@@ -143,6 +143,7 @@ impl Case {
             version: self.version,
             timestamp: TIMESTAMP,
             request_client: Some(USER_AGENT),
+            nonce: Some("6a1f0e3c5b7d49a2b8c4d6e8f0a2c4e6"),
         }
     }
 

@@ -164,10 +164,29 @@ where
             ),
         ));
     }
-    serde_json::from_value(value).map_err(|e| {
+    from_json(op, value)
+}
+
+/// A typed value from JSON; an error names the parameter (its wire name, and the element or
+/// member inside it) where serde stopped: `SdkAppId: invalid type: string "abc", expected u64`.
+pub fn from_json<T: DeserializeOwned>(
+    op: &'static OperationDescriptor,
+    value: Value,
+) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let at = if path == "." || path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}: ")
+        };
         Error::invalid_input(
             op,
-            format!("the parameters do not fit {} {}: {e}", op.name, op.version),
+            format!(
+                "the parameters do not fit {} {}: {at}{inner}",
+                op.name, op.version
+            ),
         )
     })
 }
@@ -460,6 +479,22 @@ mod tests {
             )
             .unwrap_err();
         assert!(err.message().contains("invalid type"), "{err}");
+        // The parameter is named, with the element of a list.
+        assert!(err.message().contains("Id: invalid type"), "{err}");
+        let err = op
+            .check_input(
+                &serde_json::json!({"From": "2024-01-01", "To": "2024-01-02", "tag": ["a", 7]}),
+                now(),
+            )
+            .unwrap_err();
+        assert!(err.message().contains("tag[1]: invalid type"), "{err}");
+        let err = op
+            .check_input(
+                &serde_json::json!({"From": "2024-13-01", "To": "2024-01-02"}),
+                now(),
+            )
+            .unwrap_err();
+        assert!(err.message().contains("From: "), "{err}");
         let err = op
             .check_input(
                 &serde_json::json!({"From": "2024-01-01", "To": "2024-01-04"}),

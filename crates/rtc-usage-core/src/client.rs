@@ -12,20 +12,21 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, ConfigError, USER_AGENT};
 use crate::credentials::Credentials;
-use crate::descriptor::{ContextValue, Location, OperationDescriptor, VendorInfo};
+use crate::descriptor::{ContextValue, Location, OperationDescriptor, RateScope, VendorInfo};
 use crate::envelope;
 use crate::error::{Error, ErrorKind};
 use crate::operation::{Operation, RequestParts};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{self, Attempt, RetryBudget, RetryLoop};
 use crate::signing::{self, HeaderList, SigningInput};
-use crate::transport::{self, TimeoutError};
+use crate::transport::{self, TimeoutError, TransportError};
 
 /// Executes operations of one vendor. Cheap to clone: clones share the HTTP connection pool,
 /// the rate limiters and the retry budget.
@@ -40,7 +41,8 @@ struct Inner {
     credentials: Credentials,
     http: reqwest::Client,
     budget: RetryBudget,
-    /// One limiter per (vendor, operation), made on first use; `None` = not limited.
+    /// One limiter per (vendor, operation), or per vendor for an account-scoped limit
+    /// (keyed `(vendor, "")`), made on first use; `None` = not limited.
     limiters: Mutex<HashMap<(&'static str, &'static str), Limiter>>,
 }
 
@@ -71,6 +73,9 @@ pub struct PreparedRequest {
     body: Option<Vec<u8>>,
     /// The signing region.
     region: String,
+    /// The spec's fail-over hosts of the endpoint (none with an endpoint URL override), as
+    /// `(origin, Host header)`: an attempt after a connection failure goes to the next.
+    failover: Vec<(String, String)>,
 }
 
 impl PreparedRequest {
@@ -107,6 +112,11 @@ impl PreparedRequest {
     /// The signing region.
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// The `Host` header values of the fail-over hosts, in the order tried.
+    pub fn failover_hosts(&self) -> impl Iterator<Item = &str> {
+        self.failover.iter().map(|(_, host)| host.as_str())
     }
 }
 
@@ -203,7 +213,15 @@ impl Client {
         let op = Op::descriptor();
         let prepared = self.prepare::<Op>(input)?;
         let (answer, attempts) = self.send(&prepared).await?;
-        envelope::payload::<T>(op, &answer.body).map_err(|e| {
+        // Secrets of the answer (`x-secret`) are redacted before anything reads or quotes it.
+        let redacted;
+        let body = if Op::SECRETS.is_empty() {
+            &answer.body
+        } else {
+            redacted = crate::operation::redacted_body(&answer.body, Op::SECRETS);
+            &redacted
+        };
+        envelope::payload::<T>(op, body).map_err(|e| {
             e.with_request_id(answer.request_id)
                 .with_http_status(answer.status)
                 .with_attempts(attempts)
@@ -279,6 +297,10 @@ impl Client {
             None => host_name.to_owned(),
         };
         let origin = format!("{}://{host}", base.scheme());
+        let failover = match config.endpoint_url() {
+            Some(_) => Vec::new(),
+            None => failover_origins(op, &region)?,
+        };
 
         // Context values (the project id) as (name, location, value).
         let mut context = Vec::with_capacity(op.context_params.len());
@@ -371,6 +393,7 @@ impl Client {
             headers,
             body: parts.body,
             region,
+            failover,
         })
     }
 
@@ -402,8 +425,12 @@ impl Client {
             .limiters
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = match op.limits.rate.map(|r| r.scope) {
+            Some(RateScope::Account) => (op.vendor, ""),
+            _ => (op.vendor, op.name),
+        };
         limiters
-            .entry((op.vendor, op.name))
+            .entry(key)
             .or_insert_with(|| self.inner.config.rate_limit().limiter_for(op))
             .clone()
     }
@@ -420,7 +447,9 @@ impl Client {
             limiter: limiter.as_deref(),
             operation_timeout: self.inner.config.operation_timeout(),
         };
-        retry::run(setup, |attempt| self.attempt(prepared, attempt)).await
+        // 0: the endpoint; n: the n-th fail-over host.
+        let host = AtomicUsize::new(0);
+        retry::run(setup, |attempt| self.attempt(prepared, attempt, &host)).await
     }
 
     /// `prepared` signed at `timestamp` (unix seconds), as every attempt signs it: the
@@ -431,11 +460,31 @@ impl Client {
         prepared: &PreparedRequest,
         timestamp: i64,
     ) -> Result<reqwest::Request, Error> {
+        self.sign_for(prepared, timestamp, 0)
+    }
+
+    /// [`Client::sign`] for the `host`-th host: 0 the endpoint, `n` its n-th fail-over host
+    /// (the `Host` header set to it).
+    fn sign_for(
+        &self,
+        prepared: &PreparedRequest,
+        timestamp: i64,
+        host: usize,
+    ) -> Result<reqwest::Request, Error> {
         let op = prepared.op;
         let mut headers = prepared.headers.clone();
+        let (origin, host) = match host.checked_sub(1).and_then(|i| prepared.failover.get(i)) {
+            Some((origin, host)) => {
+                signing::set_header(&mut headers, "Host", host);
+                (origin.as_str(), host.as_str())
+            }
+            None => (prepared.origin.as_str(), prepared.host.as_str()),
+        };
+        // A scheme that signs a nonce takes a fresh one on every attempt.
+        let nonce = signing::new_nonce();
         let input = SigningInput {
             method: op.method,
-            host: &prepared.host,
+            host,
             path: &prepared.path,
             query: &prepared.query,
             body: prepared.body.as_deref().unwrap_or_default(),
@@ -445,12 +494,13 @@ impl Client {
             version: op.version,
             timestamp,
             request_client: Some(USER_AGENT),
+            nonce: Some(&nonce),
         };
         let signed = signing::sign(op.auth, &input, &mut headers, &self.inner.credentials)
             .map_err(|e| Error::transport(op, ErrorKind::InvalidInput, e))?;
         transport::build_request(
             op,
-            &prepared.origin,
+            origin,
             &prepared.path,
             &signed.query_string,
             &headers,
@@ -460,10 +510,19 @@ impl Client {
 
     /// Phase 4, one attempt: sign with a fresh timestamp, send, read the bounded body, check
     /// the envelope, all within what is left of the operation timeout.
-    async fn attempt(&self, prepared: &PreparedRequest, attempt: Attempt) -> Result<Answer, Error> {
+    ///
+    /// `host` is the host this attempt goes to (see [`Client::sign_for`]); a connection
+    /// failure moves it to the next fail-over host for the attempts after it.
+    async fn attempt(
+        &self,
+        prepared: &PreparedRequest,
+        attempt: Attempt,
+        host: &AtomicUsize,
+    ) -> Result<Answer, Error> {
         let op = prepared.op;
         let config = &self.inner.config;
-        let request = self.sign(prepared, config.clock().now().timestamp())?;
+        let index = host.load(Ordering::Relaxed);
+        let request = self.sign_for(prepared, config.clock().now().timestamp(), index)?;
 
         let per_attempt = config.attempt_timeout();
         let (limit, what) = if attempt.remaining < per_attempt {
@@ -484,7 +543,13 @@ impl Client {
         let exchange =
             transport::exchange(op, &self.inner.http, request, config.max_response_bytes());
         let raw = match tokio::time::timeout(limit, exchange).await {
-            Ok(result) => result?,
+            Ok(result) => result.inspect_err(|e| {
+                if is_connect_failure(e) && index < prepared.failover.len() {
+                    let (_, next) = &prepared.failover[index];
+                    tracing::debug!(next = %next, "connection failed; the next attempt goes to a fail-over host");
+                    host.store(index + 1, Ordering::Relaxed);
+                }
+            })?,
             Err(_) => return Err(Error::transport(op, ErrorKind::Timeout, TimeoutError(what))),
         };
         let span = tracing::Span::current();
@@ -504,6 +569,46 @@ impl Client {
             body: raw.body,
         })
     }
+}
+
+/// The `(origin, Host header)` of each fail-over host of `op`'s endpoint for `region`.
+fn failover_origins(
+    op: &'static OperationDescriptor,
+    region: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    let hosts = op
+        .endpoints
+        .iter()
+        .find(|e| e.region == region)
+        .map_or(&[][..], |e| e.failover);
+    hosts
+        .iter()
+        .map(|url| {
+            let parsed = reqwest::Url::parse(url).map_err(|e| {
+                Error::invalid_input(
+                    op,
+                    format!("the spec's fail-over host `{url}` is not a URL: {e}"),
+                )
+            })?;
+            let name = parsed.host_str().ok_or_else(|| {
+                Error::invalid_input(op, format!("the fail-over host `{url}` has no host"))
+            })?;
+            let host = match parsed.port() {
+                Some(port) => format!("{name}:{port}"),
+                None => name.to_owned(),
+            };
+            Ok((format!("{}://{host}", parsed.scheme()), host))
+        })
+        .collect()
+}
+
+/// Whether `error` is a failure to connect (refused, unreachable, DNS, TLS handshake, connect
+/// timeout), as opposed to an HTTP answer or a connection lost mid-exchange.
+fn is_connect_failure(error: &Error) -> bool {
+    matches!(error.kind(), ErrorKind::Transport | ErrorKind::Timeout)
+        && std::error::Error::source(error)
+            .and_then(|s| s.downcast_ref::<TransportError>())
+            .is_some_and(TransportError::is_connect)
 }
 
 /// Appends `value` percent-encoded as one path segment: only the unreserved characters
@@ -530,5 +635,120 @@ mod tests {
         let mut s = String::new();
         encode_path_segment("a-b_c.d~e/f g%h+ü", &mut s);
         assert_eq!(s, "a-b_c.d~e%2Ff%20g%25h%2B%C3%BC");
+    }
+
+    use crate::descriptor::{Endpoint, Limits};
+    use crate::retry::tests::TEST_OP;
+
+    static TEST_VENDOR: VendorInfo = VendorInfo {
+        id: "test",
+        display_name: "Test",
+        credential_env: crate::descriptor::CredentialEnv {
+            access_key: &[],
+            secret_key: &[],
+            session_token: &[],
+            project_id: &[],
+            region: &[],
+        },
+        endpoint_env: "RTC_USAGE_ENDPOINT_TEST",
+        default_region: "r",
+    };
+
+    const fn limited(name: &'static str, scope: RateScope) -> OperationDescriptor {
+        OperationDescriptor {
+            name,
+            limits: Limits {
+                rate: Some(crate::descriptor::RateLimit {
+                    requests: 1,
+                    per: std::time::Duration::from_secs(1),
+                    scope,
+                }),
+                ..TEST_OP.limits
+            },
+            ..TEST_OP
+        }
+    }
+
+    static ACCOUNT_A: OperationDescriptor = limited("A", RateScope::Account);
+    static ACCOUNT_B: OperationDescriptor = limited("B", RateScope::Account);
+    static OWN_C: OperationDescriptor = limited("C", RateScope::Operation);
+    static OWN_D: OperationDescriptor = limited("D", RateScope::Operation);
+
+    fn client() -> Client {
+        let config = Config::builder()
+            .credentials(Credentials::new("AK", "SK"))
+            .build()
+            .unwrap();
+        Client::new(&TEST_VENDOR, config).unwrap()
+    }
+
+    /// An account-scoped limit is one window for every operation of the vendor that has one:
+    /// a call of B after a call of A waits for A's window; operation-scoped ones do not.
+    #[tokio::test(start_paused = true)]
+    async fn account_scoped_operations_share_one_window() {
+        let client = client();
+        let (a, b) = (client.limiter(&ACCOUNT_A), client.limiter(&ACCOUNT_B));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(Arc::ptr_eq(&a, &b), "one limiter for the account");
+        let start = tokio::time::Instant::now();
+        a.acquire().await;
+        b.acquire().await;
+        assert!(
+            start.elapsed() >= std::time::Duration::from_secs(1),
+            "B waited for A"
+        );
+
+        let (c, d) = (
+            client.limiter(&OWN_C).unwrap(),
+            client.limiter(&OWN_D).unwrap(),
+        );
+        assert!(!Arc::ptr_eq(&c, &d), "one limiter per operation");
+        let start = tokio::time::Instant::now();
+        c.acquire().await;
+        d.acquire().await;
+        assert!(start.elapsed() < std::time::Duration::from_millis(10));
+    }
+
+    static FAILOVER_OP: OperationDescriptor = OperationDescriptor {
+        endpoints: &[Endpoint {
+            region: "r",
+            url: "https://primary.example",
+            failover: &["https://second.example", "https://third.example:8443"],
+        }],
+        ..TEST_OP
+    };
+
+    /// The fail-over hosts are listed, and signing for the n-th goes to it with its `Host`.
+    #[test]
+    fn failover_hosts_are_listed_and_signed_for() {
+        let client = client();
+        let parts = RequestParts::default();
+        let prepared = client.prepare_parts(&FAILOVER_OP, parts).unwrap();
+        assert_eq!(prepared.host(), "primary.example");
+        assert_eq!(
+            prepared.failover_hosts().collect::<Vec<_>>(),
+            ["second.example", "third.example:8443"]
+        );
+        for (index, url, host) in [
+            (0, "https://primary.example/", "primary.example"),
+            (1, "https://second.example/", "second.example"),
+            (2, "https://third.example:8443/", "third.example:8443"),
+            (3, "https://primary.example/", "primary.example"),
+        ] {
+            let request = client.sign_for(&prepared, 1_700_000_000, index).unwrap();
+            assert_eq!(request.url().as_str(), url, "{index}");
+            assert_eq!(request.headers()["host"], host, "{index}");
+        }
+        // With an endpoint override there is nothing to fail over to.
+        let config = Config::builder()
+            .credentials(Credentials::new("AK", "SK"))
+            .endpoint_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let overridden = Client::new(&TEST_VENDOR, config).unwrap();
+        let prepared = overridden
+            .prepare_parts(&FAILOVER_OP, RequestParts::default())
+            .unwrap();
+        assert_eq!(prepared.failover_hosts().count(), 0);
     }
 }

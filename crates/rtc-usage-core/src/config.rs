@@ -105,6 +105,14 @@ pub enum ConfigError {
         /// The environment variable it came from, if any.
         from: Option<&'static str>,
     },
+    /// An environment variable the vendor's settings are read from holds a value no
+    /// credential, project, region or URL can have (whitespace only, a trailing newline or
+    /// CR LF from a `.env` written on Windows, control characters). The value is not shown.
+    #[error("{variable}: {reason}; set it again without them")]
+    DirtyVariable {
+        variable: &'static str,
+        reason: &'static str,
+    },
     /// A setting out of its range.
     #[error("invalid setting `{setting}`: {reason}")]
     InvalidSetting {
@@ -114,6 +122,53 @@ pub enum ConfigError {
     /// The HTTP client could not be built (e.g. no TLS backend could be initialized).
     #[error("could not build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
+}
+
+/// The range of `RateLimitPolicy::Scaled` factors accepted.
+pub const MIN_RATE_SCALE: f64 = 1e-6;
+pub const MAX_RATE_SCALE: f64 = 1e6;
+
+/// Refuses, naming the variable, a set value of any variable the vendor's settings are read
+/// from that is blank or has surrounding whitespace or control characters: such a value can
+/// only fail later, at the vendor, with a less clear message (or be signed as sent).
+fn check_variables(
+    vendor: &'static VendorInfo,
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<(), ConfigError> {
+    let env = &vendor.credential_env;
+    let names = env
+        .access_key
+        .iter()
+        .chain(env.secret_key)
+        .chain(env.session_token)
+        .chain(env.project_id)
+        .chain(env.region)
+        .chain(std::iter::once(&vendor.endpoint_env).filter(|n| !n.is_empty()));
+    for &variable in names {
+        let Some(value) = lookup(variable) else {
+            continue;
+        };
+        if value.is_empty() {
+            continue; // empty counts as unset
+        }
+        let reason = if value.trim().is_empty() {
+            Some("it is set but blank")
+        } else if value.ends_with("\r\n") || value.ends_with('\r') {
+            Some("it ends with a carriage return (a file saved with CR LF line ends)")
+        } else if value.ends_with('\n') {
+            Some("it ends with a newline")
+        } else if value.trim() != value {
+            Some("it has leading or trailing spaces")
+        } else if value.chars().any(char::is_control) {
+            Some("it holds control characters")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(ConfigError::DirtyVariable { variable, reason });
+        }
+    }
+    Ok(())
 }
 
 fn source_suffix(from: &Option<&'static str>) -> String {
@@ -399,6 +454,7 @@ impl ConfigBuilder {
     ) -> Result<Config, ConfigError> {
         let mut endpoint_from = None;
         if let Some(vendor) = self.env {
+            check_variables(vendor, &lookup)?;
             let lookup_set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
             let env = &vendor.credential_env;
             match self.credentials.take() {
@@ -481,10 +537,14 @@ impl ConfigBuilder {
         )?;
         let rate_limit = self.rate_limit.unwrap_or_default();
         if let RateLimitPolicy::Scaled(factor) = rate_limit {
-            if !(factor.is_finite() && factor > 0.0) {
+            // Outside this range a scaled window is shorter than a microsecond or longer than
+            // a year: a typo, and a `Duration` computed from it could overflow.
+            if !(factor.is_finite() && (MIN_RATE_SCALE..=MAX_RATE_SCALE).contains(&factor)) {
                 return Err(ConfigError::InvalidSetting {
                     setting: "rate_limit",
-                    reason: format!("the scale factor {factor} is not a finite positive number"),
+                    reason: format!(
+                        "the scale factor {factor} is not a number from {MIN_RATE_SCALE} to {MAX_RATE_SCALE}"
+                    ),
                 });
             }
         }
@@ -528,9 +588,23 @@ impl ConfigBuilder {
     }
 }
 
+/// `value` with any `user:password@` before its host replaced by `***@`, so that an error
+/// about the URL never shows the password.
+fn without_userinfo(value: &str) -> String {
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return crate::error::printable(value);
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let shown = match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => value.to_owned(),
+    };
+    crate::error::printable(&shown)
+}
+
 fn parse_endpoint(value: &str, from: Option<&'static str>) -> Result<reqwest::Url, ConfigError> {
     let invalid = |reason: String| ConfigError::InvalidEndpoint {
-        value: value.to_owned(),
+        value: without_userinfo(value),
         reason,
         from,
     };

@@ -83,6 +83,11 @@ pub enum AuthScheme {
     Tc3HmacSha256,
     /// Huawei Cloud APIG `SDK-HMAC-SHA256`.
     HuaweiSdkHmacSha256,
+    /// Alibaba Cloud V3 `ACS3-HMAC-SHA256` (`x-acs-*` headers, no scope, raw secret).
+    Acs3HmacSha256,
+    /// HTTP Basic (RFC 7617): `Authorization: Basic base64(id:secret)`, nothing signed
+    /// (Agora's Customer ID and Customer Secret).
+    HttpBasic,
 }
 
 /// How a response body wraps its payload and its errors.
@@ -95,12 +100,22 @@ pub enum Envelope {
     TencentResponse,
     /// The payload bare on 2xx; `{error_code, error_msg}` or `{code, message}` otherwise.
     HuaweiPlain,
+    /// Alibaba Cloud RPC: the payload bare (with its `RequestId`) on 2xx; `{RequestId, HostId,
+    /// Code, Message, Recommend}` otherwise, and a `Code` on 2xx is an error too.
+    AlibabaRpc,
+    /// Agora's Console RESTful API: the payload bare on any 2xx (201 included); errors by
+    /// HTTP status, the reason in `{"message"}`.
+    AgoraPlain,
 }
 
 #[derive(Debug, Clone, Copy)]
 pub struct Endpoint {
     pub region: &'static str,
     pub url: &'static str,
+    /// The vendor's documented fail-over hosts for this endpoint, in the order tried: a retry
+    /// after a connection failure (not an HTTP error) on one goes to the next
+    /// ([`crate::Client`]). Empty for most vendors.
+    pub failover: &'static [&'static str],
 }
 
 /// Where a parameter goes on the wire.
@@ -163,6 +178,20 @@ pub struct Limits {
 pub struct RateLimit {
     pub requests: u32,
     pub per: Duration,
+    /// What shares the window: the operation alone, or every operation of the vendor whose
+    /// limit is account-wide.
+    pub scope: RateScope,
+}
+
+/// Who shares a [`RateLimit`]'s window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum RateScope {
+    /// Each operation (and version) has its own window.
+    #[default]
+    Operation,
+    /// One window per account: every operation of the vendor with an account-scoped limit
+    /// counts against it (Agora's 10 requests/s).
+    Account,
 }
 
 /// How a span between a start and an end parameter is measured.

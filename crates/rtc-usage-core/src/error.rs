@@ -109,6 +109,57 @@ pub fn bounded(text: String, limit: usize) -> String {
     )
 }
 
+/// Markers after which a server (or a user) may write a secret: a signature, a credential
+/// scope, an HTTP Basic or bearer token, a session token. What follows one, up to a
+/// delimiter, is replaced by `***`.
+const SECRET_MARKERS: &[&str] = &[
+    "Signature=",
+    "signature=",
+    "Credential=",
+    "Access=",
+    "Basic ",
+    "Bearer ",
+    "Token=",
+    "Token\":\"",
+    "Token: ",
+    "token=",
+];
+
+/// Text a server sent (or that quotes one) made safe to show: anything after a
+/// [`SECRET_MARKERS`] marker redacted, and every control character (a terminal escape, a
+/// carriage return) written as `\u{..}` so it cannot drive the terminal it is printed on.
+/// Every [`Error`] message, code and request id goes through it.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'outer: while !rest.is_empty() {
+        for marker in SECRET_MARKERS {
+            if let Some(after) = rest.strip_prefix(marker) {
+                out.push_str(marker);
+                let end = after
+                    .find(|c: char| {
+                        c.is_whitespace() || matches!(c, ',' | '"' | '\'' | ';' | '&' | '}' | ']')
+                    })
+                    .unwrap_or(after.len());
+                if end > 0 {
+                    out.push_str("***");
+                }
+                rest = &after[end..];
+                continue 'outer;
+            }
+        }
+        let mut chars = rest.chars();
+        let c = chars.next().unwrap_or_default();
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
 impl Error {
     fn new(op: &OperationDescriptor, kind: ErrorKind, message: String) -> Self {
         Self {
@@ -117,7 +168,7 @@ impl Error {
                 vendor: op.vendor,
                 operation: op.name,
                 code: None,
-                message,
+                message: printable(&message),
                 request_id: None,
                 http_status: None,
                 attempts: 0,
@@ -139,7 +190,7 @@ impl Error {
         message: impl Into<String>,
     ) -> Self {
         let mut e = Self::new(op, kind, bounded(message.into(), 2 * MESSAGE_LIMIT));
-        e.inner.code = code;
+        e.inner.code = code.map(|c| printable(&c));
         e
     }
 
@@ -176,8 +227,8 @@ impl Error {
     }
 
     pub fn with_request_id(mut self, id: Option<String>) -> Self {
-        if id.is_some() {
-            self.inner.request_id = id;
+        if let Some(id) = id {
+            self.inner.request_id = Some(printable(&id));
         }
         self
     }
@@ -324,5 +375,49 @@ mod tests {
         assert!(cut.ends_with("at line 1 column 9000"));
         assert!(cut.contains("bytes cut"));
         assert_eq!(bounded("short".into(), 512), "short");
+    }
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::printable;
+
+    #[test]
+    fn signatures_and_tokens_are_redacted() {
+        for (text, secret) in [
+            (
+                "echo: Authorization: HMAC-SHA256 Credential=AKLT/20261101/cn-north-1/rtc/request, SignedHeaders=host, Signature=0123abcd",
+                "0123abcd",
+            ),
+            (
+                "TC3-HMAC-SHA256 Credential=AKID/2026-11-01/trtc/tc3_request, SignedHeaders=content-type;host, Signature=deadbeef",
+                "deadbeef",
+            ),
+            (
+                "SDK-HMAC-SHA256 Access=QTWAOY, SignedHeaders=host, Signature=c0ffee",
+                "c0ffee",
+            ),
+            (
+                "{\"auth\": \"Basic Y3VzdG9tZXI6c2VjcmV0\"}",
+                "Y3VzdG9tZXI6c2VjcmV0",
+            ),
+            ("X-Security-Token: ST.abc sent", "ST.abc"),
+        ] {
+            let shown = printable(text);
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+        assert_eq!(
+            printable("InvalidParameter: bad AppId"),
+            "InvalidParameter: bad AppId"
+        );
+    }
+
+    #[test]
+    fn control_characters_cannot_reach_a_terminal() {
+        assert_eq!(printable("a\u{1b}[31mred"), "a\\u{1b}[31mred");
+        assert_eq!(printable("line\r\nnext"), "line\\u{d}\\u{a}next");
+        assert_eq!(printable("\u{9b}2J"), "\\u{9b}2J");
+        assert_eq!(printable("中文 ok"), "中文 ok");
     }
 }

@@ -21,6 +21,74 @@ pub trait Operation: Send + Sync + 'static {
 
     /// The queried range, for the spec's span and look-back rules.
     fn time_range(input: &Self::Input) -> TimeRange;
+
+    /// The payload members that are secrets (`x-secret` in the spec; `projects[].sign_key`:
+    /// dotted member names, `[]` for each element of an array). The typed answer has no such
+    /// field; [`crate::Client::execute_json`] and decode errors show them as `***`.
+    const SECRETS: &'static [&'static str] = &[];
+}
+
+/// What a redacted secret reads as.
+pub const REDACTED: &str = "***";
+
+/// Replaces the value at each of `paths` (see [`Operation::SECRETS`]) in `value` by
+/// [`REDACTED`], wherever it is present.
+pub fn redact(value: &mut serde_json::Value, paths: &[&str]) {
+    fn walk(value: &mut serde_json::Value, segments: &[&str]) {
+        let Some((first, rest)) = segments.split_first() else {
+            *value = serde_json::Value::String(REDACTED.to_owned());
+            return;
+        };
+        let (name, each) = match first.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (*first, false),
+        };
+        let Some(member) = value.get_mut(name) else {
+            return;
+        };
+        match (each, member) {
+            (true, serde_json::Value::Array(items)) => {
+                items.iter_mut().for_each(|item| walk(item, rest));
+            }
+            (true, _) => {}
+            (false, member) => walk(member, rest),
+        }
+    }
+    for path in paths {
+        let segments: Vec<&str> = path.split('.').collect();
+        walk(value, &segments);
+    }
+}
+
+/// An answer body with the secrets at `paths` redacted, for everything that reads or quotes
+/// it. A body that is not JSON (cut off, say) is cut before the first member named like a
+/// secret, so that an error quoting it quotes only what comes before.
+pub(crate) fn redacted_body(body: &[u8], paths: &[&str]) -> Vec<u8> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            redact(&mut value, paths);
+            serde_json::to_vec(&value).unwrap_or_default()
+        }
+        Err(_) => {
+            let first = paths
+                .iter()
+                .filter_map(|path| {
+                    let name = path.rsplit('.').next().unwrap_or(path);
+                    let quoted = format!("\"{}\"", name.trim_end_matches("[]"));
+                    body.windows(quoted.len())
+                        .position(|w| w == quoted.as_bytes())
+                })
+                .min();
+            match first {
+                Some(at) => {
+                    let mut cut = body[..at].to_vec();
+                    cut.extend_from_slice(b"(the rest is not shown: it may hold a secret)");
+                    cut
+                }
+                None => body.to_vec(),
+            }
+        }
+    }
 }
 
 /// A request before endpoint resolution and signing: what generated `write_request` functions
@@ -71,4 +139,47 @@ pub fn prepare<Op: Operation>(input: &Op::Input) -> Result<RequestParts, WireErr
     }
     Op::write_request(input, &mut parts)?;
     Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_where_present() {
+        let mut value = serde_json::json!({
+            "projects": [
+                {"id": "p1", "sign_key": "s1"},
+                {"id": "p2"},
+                {"id": "p3", "sign_key": {"nested": "s3"}},
+            ],
+            "top": {"key": "s4", "keep": 1},
+            "list": "not an array",
+        });
+        redact(
+            &mut value,
+            &["projects[].sign_key", "top.key", "list[].x", "absent.y"],
+        );
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "projects": [
+                    {"id": "p1", "sign_key": "***"},
+                    {"id": "p2"},
+                    {"id": "p3", "sign_key": "***"},
+                ],
+                "top": {"key": "***", "keep": 1},
+                "list": "not an array",
+            })
+        );
+        let body = redacted_body(br#"{"top":{"key":"secret"}}"#, &["top.key"]);
+        assert_eq!(body, br#"{"top":{"key":"***"}}"#);
+        let body = redacted_body(br#"{"top":{"a":1,"key":"secr"#, &["top.key"]);
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"top":{"a":1,(the rest is not shown: it may hold a secret)"#
+        );
+        assert_eq!(redacted_body(b"<html>", &["top.key"]), b"<html>");
+        assert_eq!(redacted_body(b"", &["top.key"]), b"");
+    }
 }

@@ -75,7 +75,7 @@ pub fn typed_input<T: serde::de::DeserializeOwned>(
     op: &'static OperationDescriptor,
     input: Value,
 ) -> Result<T, Error> {
-    serde_json::from_value(input).map_err(|e| Error::invalid_input(op, e.to_string()))
+    crate::api::from_json(op, input)
 }
 
 /// Serializes a typed answer for [`DynClient::call_json`].

@@ -44,6 +44,14 @@ impl fmt::Display for TransportError {
     }
 }
 
+impl TransportError {
+    /// Whether the connection could not be made (refused, unreachable, DNS, TLS handshake,
+    /// connect timeout): nothing reached the server.
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+}
+
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
@@ -223,7 +231,10 @@ fn is_sensitive_header(op: &OperationDescriptor, name: &str) -> bool {
     const TOKEN: &[u8] = b"-token";
     let bytes = name.as_bytes();
     bytes.eq_ignore_ascii_case(b"authorization")
-        || name.eq_ignore_ascii_case(crate::signing::scheme(op.auth).token_header)
+        || {
+            let token = crate::signing::scheme(op.auth).token_header;
+            !token.is_empty() && name.eq_ignore_ascii_case(token)
+        }
         || bytes.len() > TOKEN.len()
             && bytes[bytes.len() - TOKEN.len()..].eq_ignore_ascii_case(TOKEN)
 }

@@ -222,6 +222,42 @@ pub struct AppParam {
     pub all_when_omitted: bool,
     /// An app id of the right shape, for messages.
     pub example: &'static str,
+    /// Where the value sent is looked up from the app id a user names, for an operation that
+    /// takes another key (Agora's project id for an App ID); `None`: the app id is sent.
+    pub lookup: Option<AppLookup>,
+}
+
+/// How the app parameter's value is found from the app id a user names: one call of
+/// `operation` (a vendor operation without required parameters) lists the account's apps in
+/// the array `rows`; the row whose `key` is the app id has the value to send in `value`.
+/// Callers make the call once and reuse its answer ([`AppLookup::table`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppLookup {
+    /// The documented name of the listing operation (`ListProjects`).
+    pub operation: &'static str,
+    /// The dotted path of the array of apps in its payload (`projects`).
+    pub rows: &'static str,
+    /// The member of a row holding the app id a user names (`vendor_key`).
+    pub key: &'static str,
+    /// The member of a row holding the value to send (`id`).
+    pub value: &'static str,
+}
+
+impl AppLookup {
+    /// The app id → value pairs of a listing's payload, in its order (rows without a string
+    /// key or value are left out); `None` when the payload has no array at [`Self::rows`].
+    pub fn table(&self, payload: &Value) -> Option<Vec<(String, String)>> {
+        let rows = member(payload, self.rows)?.as_array()?;
+        Some(
+            rows.iter()
+                .filter_map(|row| {
+                    let key = member(row, self.key)?.as_str()?;
+                    let value = member(row, self.value)?.as_str()?;
+                    Some((key.to_owned(), value.to_owned()))
+                })
+                .collect(),
+        )
+    }
 }
 
 /// The JSON shape of the app parameter's value, from its schema.
@@ -333,9 +369,18 @@ impl UsageSpec {
                     .ok()
                     .and_then(|t| t.and_local_timezone(offset).single())
             }
+            // A number is Unix seconds in any format (Agora documents its `date` as a number
+            // and shows an RFC 3339 string); one of 10^11 or more (year 5138 in seconds) can
+            // only be milliseconds.
             (_, Value::Number(n)) => n
                 .as_i64()
-                .and_then(|s| DateTime::from_timestamp(s, 0))
+                .and_then(|s| {
+                    if s.unsigned_abs() >= 100_000_000_000 {
+                        DateTime::from_timestamp_millis(s)
+                    } else {
+                        DateTime::from_timestamp(s, 0)
+                    }
+                })
                 .map(|t| t.with_timezone(&offset)),
             _ => None,
         }
@@ -345,7 +390,10 @@ impl UsageSpec {
     pub fn format_time(&self, start: DateTime<FixedOffset>) -> Value {
         let local = start.with_timezone(&self.time_offset());
         match self.time {
-            TimeFormat::Rfc3339 => Value::String(local.to_rfc3339()),
+            // UTC as `Z`, as the vendors write it (`2022-12-10T20:00:00Z`).
+            TimeFormat::Rfc3339 => {
+                Value::String(local.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            }
             TimeFormat::Date => Value::String(local.format("%Y-%m-%d").to_string()),
             TimeFormat::LocalDateTime => {
                 Value::String(local.format("%Y-%m-%d %H:%M:%S").to_string())
@@ -397,6 +445,69 @@ mod tests {
         assert_eq!(v, serde_json::json!({"A": {"B": 1, "C": 2}}));
         assert_eq!(member(&v, "A.C"), Some(&Value::from(2)));
         assert_eq!(member(&v, "A.D"), None);
+    }
+
+    #[test]
+    fn times_are_read_as_strings_or_numbers() {
+        let spec = UsageSpec {
+            category: Category::Call,
+            app: AppParam {
+                param: "project_id",
+                kind: AppKind::String,
+                all_when_omitted: false,
+                example: "p",
+                lookup: None,
+            },
+            variant_param: None,
+            variants: &[],
+            tier_prefix: false,
+            fixed: &[],
+            range: TimeFormat::Date,
+            layout: Layout::Fields {
+                rows: "usages",
+                time: "date",
+                total: None,
+            },
+            unit: Unit::Seconds,
+            whole: false,
+            time: TimeFormat::Rfc3339,
+            time_offset_seconds: 0,
+            tiers: &[],
+            facade: true,
+        };
+        let day = DateTime::parse_from_rfc3339("2021-10-12T00:00:00Z").unwrap();
+        for value in [
+            serde_json::json!("2021-10-12T00:00:00.000Z"),
+            serde_json::json!("2021-10-12T00:00:00+00:00"),
+            serde_json::json!(1_633_996_800),
+            serde_json::json!(1_633_996_800_000_i64),
+        ] {
+            assert_eq!(spec.parse_time(&value), Some(day), "{value}");
+        }
+        assert_eq!(spec.parse_time(&serde_json::json!("2021-10-12")), None);
+    }
+
+    #[test]
+    fn a_lookup_table_is_read_from_its_rows() {
+        let lookup = AppLookup {
+            operation: "ListProjects",
+            rows: "projects",
+            key: "vendor_key",
+            value: "id",
+        };
+        let payload = serde_json::json!({"projects": [
+            {"id": "p1", "vendor_key": "app1"},
+            {"id": "p2"},
+            {"id": "p3", "vendor_key": "app3", "name": "x"},
+        ]});
+        assert_eq!(
+            lookup.table(&payload),
+            Some(vec![
+                ("app1".to_owned(), "p1".to_owned()),
+                ("app3".to_owned(), "p3".to_owned())
+            ])
+        );
+        assert_eq!(lookup.table(&serde_json::json!({"other": []})), None);
     }
 
     #[test]

@@ -56,6 +56,24 @@ pub fn push_query<T: Serialize + ?Sized>(
     Ok(())
 }
 
+/// [`push_query`] for a `date-time` parameter: a time at UTC is written with `Z`
+/// (`2026-11-01T00:00:00Z`, as the vendors' documents write UTC), where chrono writes
+/// `+00:00`; other offsets as chrono writes them.
+pub fn push_query_time<T: Serialize + ?Sized>(
+    parts: &mut RequestParts,
+    name: &'static str,
+    value: &T,
+) -> Result<(), WireError> {
+    for text in texts(name, value)? {
+        let text = match text.strip_suffix("+00:00") {
+            Some(utc) => format!("{utc}Z"),
+            None => text,
+        };
+        parts.query.push((name.to_owned(), text));
+    }
+    Ok(())
+}
+
 /// Sets a header (arrays are joined with `,`).
 pub fn push_header<T: Serialize + ?Sized>(
     parts: &mut RequestParts,
@@ -96,4 +114,31 @@ pub fn json_body<T: Serialize + ?Sized>(
 /// `skip_serializing_if` for borrowed vectors in generated body structs.
 pub fn is_empty_slice<T>(v: &&Vec<T>) -> bool {
     v.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_utc_time_goes_in_the_query_with_z() {
+        let mut parts = RequestParts::default();
+        let utc = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00+00:00").unwrap();
+        let beijing = chrono::DateTime::parse_from_rfc3339("2026-11-01T08:00:00+08:00").unwrap();
+        push_query_time(&mut parts, "StartTime", &utc).unwrap();
+        push_query_time(&mut parts, "EndTime", &Some(beijing)).unwrap();
+        push_query_time(
+            &mut parts,
+            "None",
+            &None::<chrono::DateTime<chrono::FixedOffset>>,
+        )
+        .unwrap();
+        assert_eq!(
+            parts.query,
+            [
+                ("StartTime".to_owned(), "2026-11-01T00:00:00Z".to_owned()),
+                ("EndTime".to_owned(), "2026-11-01T08:00:00+08:00".to_owned()),
+            ]
+        );
+    }
 }

@@ -476,6 +476,7 @@ async fn the_client_sends_exactly_the_headers_it_signed() {
             version,
             timestamp: T,
             request_client: Some(&ua),
+            nonce: None,
         };
         let signed = signing::sign(
             scheme,

@@ -87,11 +87,17 @@ fn endpoints_are_validated() {
         "/relative/path",
     ] {
         let err = Config::builder().endpoint_url(bad).build().unwrap_err();
+        // A password is never repeated back, even in the error about it.
+        let shown = if bad.contains('@') {
+            "https://***@example.com"
+        } else {
+            bad
+        };
         match &err {
-            ConfigError::InvalidEndpoint { value, .. } => assert_eq!(value, bad),
+            ConfigError::InvalidEndpoint { value, .. } => assert_eq!(value, shown),
             other => panic!("{bad}: {other:?}"),
         }
-        assert!(err.to_string().contains(bad), "{err}");
+        assert!(err.to_string().contains(shown), "{err}");
     }
 }
 
@@ -225,4 +231,105 @@ fn to_builder_round_trips() {
     assert_eq!(d.attempt_timeout(), Duration::from_secs(7));
     assert!(matches!(d.rate_limit(), RateLimitPolicy::Scaled(f) if *f == 20.0));
     assert_eq!(d.max_response_bytes(), 1024);
+}
+
+/// Every variable a vendor's settings are read from is checked before anything uses it: a
+/// blank value, a trailing newline or CR LF, surrounding spaces or control characters are
+/// refused naming the variable, never the value.
+#[test]
+fn dirty_environment_values_are_refused_naming_the_variable() {
+    let good = [
+        ("HUAWEICLOUD_SDK_AK", "AK"),
+        ("HUAWEICLOUD_SDK_SK", "secret-value"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", "p1"),
+    ];
+    for variable in [
+        "HUAWEICLOUD_SDK_AK",
+        "HUAWEICLOUD_SDK_SK",
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+        "HUAWEICLOUD_SDK_PROJECT_ID",
+        "HUAWEICLOUD_SDK_REGION",
+        "RTC_USAGE_ENDPOINT_HUAWEI",
+    ] {
+        for (dirty, needle) in [
+            ("   ", "blank"),
+            ("secret-value\n", "newline"),
+            ("secret-value\r\n", "carriage return"),
+            (" secret-value", "leading or trailing spaces"),
+            ("secret\u{1b}[31m", "control characters"),
+        ] {
+            let mut pairs: Vec<(&str, &str)> = good
+                .iter()
+                .copied()
+                .filter(|(k, _)| *k != variable)
+                .collect();
+            pairs.push((variable, dirty));
+            let err = Config::builder()
+                .load_env(&HUAWEI)
+                .build_with_lookup(env(&pairs))
+                .expect_err("a dirty value is refused");
+            let text = err.to_string();
+            assert!(
+                matches!(err, ConfigError::DirtyVariable { variable: v, .. } if v == variable),
+                "{variable} {dirty:?}: {text}"
+            );
+            assert!(
+                text.starts_with(variable) && text.contains(needle),
+                "{text}"
+            );
+            assert!(!text.contains("secret"), "the value is never shown: {text}");
+        }
+    }
+    // Clean values still build.
+    Config::builder()
+        .load_env(&HUAWEI)
+        .build_with_lookup(env(&good))
+        .expect("clean values");
+}
+
+/// No scale factor makes the limiter compute an impossible window (1e-300 used to panic).
+#[test]
+fn rate_limit_scales_outside_a_sane_range_are_refused() {
+    for factor in [
+        1e-300,
+        1e-7,
+        1e7,
+        1e300,
+        f64::MIN_POSITIVE,
+        0.0,
+        -1.0,
+        f64::NAN,
+    ] {
+        let err = Config::builder()
+            .rate_limit_scale(factor)
+            .build()
+            .expect_err("refused");
+        assert!(err.to_string().contains("rate_limit"), "{factor}: {err}");
+    }
+    for factor in [1e-6, 0.5, 1.0, 50.0, 1e6] {
+        Config::builder()
+            .rate_limit_scale(factor)
+            .build()
+            .unwrap_or_else(|e| panic!("{factor}: {e}"));
+    }
+}
+
+#[test]
+fn an_endpoint_error_never_shows_its_password() {
+    for url in [
+        "ftp://admin:hunter2@127.0.0.1:8790",
+        "http://admin:hunter2@127.0.0.1:8790",
+        "https://admin:hunter2@/path",
+    ] {
+        let err = Config::builder()
+            .endpoint_url(url)
+            .build()
+            .expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            !text.contains("hunter2") && !text.contains("admin"),
+            "{text}"
+        );
+        assert!(text.contains("***@"), "{text}");
+    }
 }

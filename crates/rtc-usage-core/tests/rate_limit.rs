@@ -16,6 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const TWO_PER_SECOND: RateLimit = RateLimit {
     requests: 2,
     per: Duration::from_secs(1),
+    scope: rtc_usage_core::descriptor::RateScope::Operation,
 };
 
 #[tokio::test(start_paused = true)]

@@ -5,6 +5,7 @@ use std::fmt;
 
 use rtc_usage_core::AuthScheme;
 use rtc_usage_core::credentials::Credentials;
+use rtc_usage_core::signing::verify::decode_query;
 use rtc_usage_core::signing::{self, HeaderList, SigningInput};
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -66,6 +67,8 @@ struct Input {
     action: String,
     version: String,
     token: Option<String>,
+    /// The signature nonce (Alibaba's vectors).
+    nonce: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +92,9 @@ fn check(name: &str, json: &str) {
         "volcengine" | "byteplus" => AuthScheme::VolcengineHmacSha256,
         "tencent" => AuthScheme::Tc3HmacSha256,
         "huawei" => AuthScheme::HuaweiSdkHmacSha256,
+        // Agora's Console RESTful API: HTTP Basic, nothing signed (signing-more.md).
+        "agora" => AuthScheme::HttpBasic,
+        "alibaba" => AuthScheme::Acs3HmacSha256,
         other => panic!("unknown vendor {other}"),
     };
     let mut credentials = Credentials::new(input.ak.as_str(), input.sk.as_str());
@@ -107,6 +113,7 @@ fn check(name: &str, json: &str) {
         version: &input.version,
         timestamp: input.timestamp,
         request_client: expected.set_headers.get("X-TC-RequestClient"),
+        nonce: input.nonce.as_deref(),
     };
     let mut headers: HeaderList = input.headers.0.clone();
 
@@ -138,8 +145,34 @@ fn check(name: &str, json: &str) {
         url.push('?');
         url.push_str(&signed.query_string);
     }
+    if scheme == AuthScheme::HttpBasic {
+        // Nothing is signed: no canonical request, no string to sign; the URL is the
+        // vector's, the query in the caller's order.
+        assert_eq!(signed.canonical_request, "", "{name}: canonical request");
+        assert_eq!(signed.string_to_sign, "", "{name}: string to sign");
+        assert_eq!(url, expected.url, "{name}: url");
+        let mut again: HeaderList = input.headers.0.clone();
+        let signed_again = signing::sign(scheme, &signing_input, &mut again, &credentials).unwrap();
+        assert_eq!(signed_again, signed, "{name}: deterministic");
+        return;
+    }
     let canonical_query_line = signed.canonical_request.split('\n').nth(2).unwrap();
-    if scheme == AuthScheme::VolcengineHmacSha256 {
+    if scheme == AuthScheme::Acs3HmacSha256 {
+        // The Alibaba SDK sends `urlencode(query)` (`quote_plus`: a space as `+`) and signs
+        // `quote` (`%20`); we send the canonical query itself. The server decodes both into
+        // the same pairs, in the same (sorted) order for these vectors.
+        assert_eq!(
+            signed.query_string, canonical_query_line,
+            "{name}: query string"
+        );
+        let (base, query) = expected.url.split_once('?').unwrap_or((&expected.url, ""));
+        assert_eq!(url.split('?').next(), Some(base), "{name}: url");
+        assert_eq!(
+            decode_query(&signed.query_string),
+            decode_query(query),
+            "{name}: query pairs as the server reads them"
+        );
+    } else if scheme == AuthScheme::VolcengineHmacSha256 {
         // The Volcengine SDK sends `urlencode(query)` in insertion order with `quote_plus`,
         // which is not the string it signs; we send the canonical query itself, so that the
         // bytes sent are the bytes signed. So check that instead of the SDK's URL ...
@@ -202,6 +235,19 @@ vector_tests! {
     byteplus_list_usages_sdk_json => "byteplus-list-usages-sdk-json",
     byteplus_list_usages_token => "byteplus-list-usages-token",
     byteplus_doc_get_record_task => "byteplus-doc-get-record-task",
+    agora_get_usage => "agora-get-usage",
+    agora_get_usage_cn => "agora-get-usage-cn",
+    agora_get_projects => "agora-get-projects",
+    alibaba_describe_live_grtn_duration => "alibaba-describe-live-grtn-duration",
+    alibaba_describe_live_grtn_duration_minimal => "alibaba-describe-live-grtn-duration-minimal",
+    alibaba_describe_live_grtn_duration_app_list => "alibaba-describe-live-grtn-duration-app-list",
+    alibaba_describe_live_grtn_duration_escaping => "alibaba-describe-live-grtn-duration-escaping",
+    alibaba_describe_live_grtn_duration_sts => "alibaba-describe-live-grtn-duration-sts",
+    alibaba_describe_live_grtn_duration_user_agent => "alibaba-describe-live-grtn-duration-user-agent",
+    alibaba_describe_live_rtc_record_usage_data => "alibaba-describe-live-rtc-record-usage-data",
+    alibaba_signer_minimal_headers => "alibaba-signer-minimal-headers",
+    alibaba_doc_v3_runinstances => "alibaba-doc-v3-runinstances",
+    alibaba_doc_v3_runinstances_2 => "alibaba-doc-v3-runinstances-2",
 }
 
 /// Every vector file in `tests/vectors/` has a test above.
@@ -217,6 +263,19 @@ fn every_vector_file_is_tested() {
     assert_eq!(
         files,
         [
+            "agora-get-projects.json",
+            "agora-get-usage-cn.json",
+            "agora-get-usage.json",
+            "alibaba-describe-live-grtn-duration-app-list.json",
+            "alibaba-describe-live-grtn-duration-escaping.json",
+            "alibaba-describe-live-grtn-duration-minimal.json",
+            "alibaba-describe-live-grtn-duration-sts.json",
+            "alibaba-describe-live-grtn-duration-user-agent.json",
+            "alibaba-describe-live-grtn-duration.json",
+            "alibaba-describe-live-rtc-record-usage-data.json",
+            "alibaba-doc-v3-runinstances-2.json",
+            "alibaba-doc-v3-runinstances.json",
+            "alibaba-signer-minimal-headers.json",
             "byteplus-doc-get-record-task.json",
             "byteplus-list-usages-sdk-json.json",
             "byteplus-list-usages-token.json",

@@ -17,6 +17,9 @@ pub const DEMO_HUAWEI_ACCESS_KEY: &str = "EMULATORDEMOHUAWEIAK";
 pub const DEMO_HUAWEI_SECRET_KEY: &str = "emulator-demo-huawei-secret";
 /// The only project the Huawei emulator serves (path and `X-Project-Id`).
 pub const DEMO_HUAWEI_PROJECT_ID: &str = "0e1d2c3b4a5968778695a4b3c2d1e0f0";
+/// An AccessKey id in the shape of Alibaba Cloud's (`LTAI...`).
+pub const DEMO_ALIBABA_ACCESS_KEY_ID: &str = "LTAI5tEmulatorDemoAlibaba";
+pub const DEMO_ALIBABA_ACCESS_KEY_SECRET: &str = "emulator-demo-alibaba-secret";
 
 /// The demo vendors' credentials: vendor id, access key, secret key, project id.
 const DEMO: &[(&str, &str, &str, Option<&str>)] = &[
@@ -37,6 +40,12 @@ const DEMO: &[(&str, &str, &str, Option<&str>)] = &[
         DEMO_HUAWEI_ACCESS_KEY,
         DEMO_HUAWEI_SECRET_KEY,
         Some(DEMO_HUAWEI_PROJECT_ID),
+    ),
+    (
+        "alibaba",
+        DEMO_ALIBABA_ACCESS_KEY_ID,
+        DEMO_ALIBABA_ACCESS_KEY_SECRET,
+        None,
     ),
 ];
 
@@ -80,6 +89,32 @@ pub(crate) fn credentials(vendor: Vendor) -> Credentials {
     } else {
         credentials
     }
+}
+
+/// The key a looked-up app parameter takes for `app` of the vendor `vendor` (its id), where its
+/// usage names apps by another key (`usage.app.lookup`: Agora's project id for an App ID): ten
+/// lowercase letters and digits made from the vendor and the app, like Agora's project ids.
+/// The emulator's listing operation answers each app with it, and its usage operation takes it.
+pub fn demo_app_key(vendor: &str, app: &str) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut h = vendor
+        .bytes()
+        .chain([0xff])
+        .chain(app.bytes())
+        .fold(0x4b1d_u64, |h, b| splitmix64(h ^ u64::from(b)));
+    (0..10)
+        .map(|_| {
+            h = splitmix64(h);
+            char::from(DIGITS[(h % 36) as usize])
+        })
+        .collect()
+}
+
+/// The app of `apps` whose key ([`demo_app_key`]) is `key`.
+pub(crate) fn app_of_key(vendor: Vendor, apps: &[String], key: &str) -> Option<String> {
+    apps.iter()
+        .find(|app| demo_app_key(vendor.id(), app) == key)
+        .cloned()
 }
 
 /// The environment variables that make `Client::from_env()` of every vendor call the
@@ -164,5 +199,14 @@ mod tests {
             .map(|id| 3 + usize::from(demo_credentials(id).unwrap().project_id().is_some()));
         assert_eq!(demo_vendors.iter().sum::<usize>(), 10);
         assert_eq!(shell_quote("a b'c"), r"'a b'\''c'");
+        // App keys: ten characters, distinct per app and vendor, found back from the apps.
+        let apps: Vec<String> = ["a1", "a2", "a3"].map(String::from).to_vec();
+        let keys: Vec<String> = apps.iter().map(|a| demo_app_key("agora", a)).collect();
+        assert!(keys.iter().all(|k| k.len() == 10), "{keys:?}");
+        assert!(keys[0] != keys[1] && keys[1] != keys[2]);
+        assert_ne!(demo_app_key("agora", "a1"), demo_app_key("other", "a1"));
+        let agora = Vendor::get("agora").unwrap();
+        assert_eq!(app_of_key(agora, &apps, &keys[2]).as_deref(), Some("a3"));
+        assert_eq!(app_of_key(agora, &apps, "nope"), None);
     }
 }

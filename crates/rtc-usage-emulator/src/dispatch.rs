@@ -12,6 +12,8 @@ use hyper::body::{Bytes, Incoming};
 
 use crate::answer;
 use crate::auth;
+use crate::data;
+use crate::demo;
 use crate::faults::{Fault, Target};
 use crate::limits;
 use crate::problem::Problem;
@@ -108,8 +110,21 @@ async fn serve(
     shape.complete_range(op, &mut call.range, now);
     let days = limits::days(op, &call.range)?;
     let apps = state.apps(vendor);
-    if let Some(app) = call.app.as_ref().filter(|app| !apps.contains(app)) {
-        return Err(Problem::UnknownApp(app.clone()).into());
+    // An app named by the key its lookup finds (Agora's project id, never the App ID itself):
+    // the demo app of that key.
+    if data::usage_spec(op).is_some_and(|u| u.app.lookup.is_some())
+        && let Some(key) = call.app.take()
+    {
+        let app = demo::app_of_key(vendor, apps, &key).ok_or(Problem::UnknownApp(key))?;
+        call.app = Some(app);
+    }
+    if let Some(app) = call
+        .apps()
+        .into_iter()
+        .flatten()
+        .find(|app| !apps.iter().any(|a| a == app))
+    {
+        return Err(Problem::UnknownApp(app.to_owned()).into());
     }
     let target = Target {
         vendor,
@@ -133,13 +148,13 @@ async fn serve(
     }
     let payload = match &call.input {
         Input::Usage(measure) => {
-            let asked: Vec<&str> = match &call.app {
-                Some(app) => vec![app.as_str()],
+            let asked: Vec<&str> = match call.apps() {
+                Some(listed) => listed,
                 None => apps.iter().map(String::as_str).collect(),
             };
             answer::usage(measure, &asked, &days)?
         }
-        Input::Bespoke(bespoke) => (bespoke.answer)(&call, &days)?,
+        Input::Bespoke(bespoke) => (bespoke.answer)(&call, &days, apps)?,
     };
     Ok(reply::encoded(shapes::success(shape, &payload, meta)))
 }

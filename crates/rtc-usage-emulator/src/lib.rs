@@ -75,8 +75,9 @@ mod stats;
 pub use builder::{DEFAULT_MAX_BODY_BYTES, EmulatorBuilder};
 pub use data::{default_apps, distribution, truth, truth_buckets, truth_buckets_for, truth_for};
 pub use demo::{
-    DEMO_HUAWEI_ACCESS_KEY, DEMO_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECRET_KEY, DEMO_TENCENT_SECRET_ID,
-    DEMO_TENCENT_SECRET_KEY, DEMO_VOLCENGINE_ACCESS_KEY, DEMO_VOLCENGINE_SECRET_KEY,
+    DEMO_ALIBABA_ACCESS_KEY_ID, DEMO_ALIBABA_ACCESS_KEY_SECRET, DEMO_HUAWEI_ACCESS_KEY,
+    DEMO_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECRET_KEY, DEMO_TENCENT_SECRET_ID,
+    DEMO_TENCENT_SECRET_KEY, DEMO_VOLCENGINE_ACCESS_KEY, DEMO_VOLCENGINE_SECRET_KEY, demo_app_key,
     demo_credentials, demo_env, export_lines,
 };
 pub use faults::{Fault, FaultRule};

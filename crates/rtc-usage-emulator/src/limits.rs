@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, Utc};
 use rtc_usage_core::OperationDescriptor;
-use rtc_usage_core::descriptor::{Enforcement, Limits};
+use rtc_usage_core::descriptor::{Enforcement, Limits, RateScope};
 use rtc_usage_core::validate::{self, TimePoint, TimeRange};
 
 use crate::problem::Problem;
@@ -26,7 +26,8 @@ const JITTER_ALLOWANCE: f64 = 0.1;
 type OperationKey = (&'static str, &'static str, &'static str);
 
 /// At most `requests` requests of an operation in any window of `per / rate_scale`, each
-/// descriptor (vendor, operation and version) with its own window and its own rate.
+/// descriptor (vendor, operation and version) with its own window and its own rate, except
+/// that the operations of an account-scoped limit share the vendor's one window.
 #[derive(Debug)]
 pub(crate) struct RateWindows {
     enabled: bool,
@@ -55,9 +56,12 @@ impl RateWindows {
             .admitted
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let times = admitted
-            .entry((op.vendor, op.name, op.version))
-            .or_default();
+        // An account-scoped limit is one window for the vendor's account.
+        let key = match rate.scope {
+            RateScope::Account => (op.vendor, "", ""),
+            RateScope::Operation => (op.vendor, op.name, op.version),
+        };
+        let times = admitted.entry(key).or_default();
         while times
             .front()
             .is_some_and(|t| now.duration_since(*t) >= window)
@@ -149,7 +153,15 @@ pub(crate) fn days(op: &OperationDescriptor, range: &TimeRange) -> Result<Vec<Na
             } else {
                 s.date().succ_opt().unwrap_or(s.date())
             };
-            (first, local(e, offset)?.date())
+            // An end the spec reads as exclusive leaves out the day that starts at it.
+            let e = local(e, offset)?;
+            let exclusive = op.limits.span.is_some_and(|span| !span.end_inclusive);
+            let last = if exclusive && e.time() == chrono::NaiveTime::MIN {
+                e.date().pred_opt().unwrap_or(e.date())
+            } else {
+                e.date()
+            };
+            (first, last)
         }
         _ => return Ok(Vec::new()),
     };
@@ -219,6 +231,16 @@ mod tests {
         let windows = RateWindows::new(true, 1.0);
         assert_eq!((0..4).filter(|_| windows.admit(old)).count(), 2);
         assert_eq!((0..4).filter(|_| windows.admit(new)).count(), 2);
+    }
+
+    #[test]
+    fn account_scoped_operations_share_the_vendors_window() {
+        let usage = &rtc_usage::agora::get_usage::DESCRIPTOR;
+        let projects = &rtc_usage::agora::list_projects::DESCRIPTOR;
+        let windows = RateWindows::new(true, 1.0);
+        let admitted = (0..8).filter(|_| windows.admit(usage)).count()
+            + (0..8).filter(|_| windows.admit(projects)).count();
+        assert_eq!(admitted, 10);
     }
 
     #[test]

@@ -77,6 +77,36 @@ const SERIES: &[SeriesRow] = &[
         "huawei/TranscodeDuration",
         0.15,
     ),
+    // Alibaba's recording, single-stream (RecordMode 0) and mixed (1), a share of the calls.
+    (
+        "alibaba",
+        "DescribeLiveRtcRecordUsageData",
+        Some("0"),
+        "alibaba/recording/single",
+        0.3,
+    ),
+    (
+        "alibaba",
+        "DescribeLiveRtcRecordUsageData",
+        Some("1"),
+        "alibaba/recording/mixed",
+        0.1,
+    ),
+    // Agora: cloud recording and transcoding, a share of the calls.
+    (
+        "agora",
+        "GetUsage",
+        Some("cloudRecording"),
+        "agora/cloudRecording",
+        0.3,
+    ),
+    (
+        "agora",
+        "GetUsage",
+        Some("transcodeDuration"),
+        "agora/transcodeDuration",
+        0.15,
+    ),
 ];
 
 /// Mean concurrent users of vendor tiers whose load is not their common tier's

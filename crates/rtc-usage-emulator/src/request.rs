@@ -8,7 +8,7 @@ use rtc_usage::Vendor;
 use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::api::{ApiOperation, ValueKind};
 use rtc_usage_core::descriptor::Location;
-use rtc_usage_core::usage::UsageSpec;
+use rtc_usage_core::usage::{AppKind, UsageSpec};
 use rtc_usage_core::validate::{TimePoint, TimeRange};
 use serde_json::{Map, Value};
 
@@ -27,6 +27,26 @@ pub(crate) struct Call {
     /// The request's parameters, keyed by wire name (of the generated request type).
     pub fields: Value,
     pub input: Input,
+}
+
+impl Call {
+    /// The apps asked about: the app parameter's id, or each id of a comma-separated one
+    /// (`AppKind::CommaSeparated`, Alibaba's `AppId` list); `None`: every app of the account.
+    pub fn apps(&self) -> Option<Vec<&str>> {
+        let app = self.app.as_deref()?;
+        let listed = self
+            .op
+            .usage
+            .is_some_and(|u| u.app.kind == AppKind::CommaSeparated);
+        Some(if listed {
+            app.split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .collect()
+        } else {
+            vec![app]
+        })
+    }
 }
 
 /// What a call asks for.

@@ -39,6 +39,12 @@ fn input(
         ),
     };
     let mut input = Map::new();
+    // An app parameter that takes a looked-up key (Agora's project id) takes the app's key.
+    let key = spec
+        .app
+        .lookup
+        .map(|_| rtc_usage_emulator::demo_app_key(op.vendor, app));
+    let app = key.as_deref().unwrap_or(app);
     input.insert(
         spec.app.param.to_owned(),
         match spec.app.kind {
@@ -48,7 +54,12 @@ fn input(
         },
     );
     input.insert(span.start_param.to_owned(), time(first));
-    input.insert(span.end_param.to_owned(), time(last));
+    // A date-time end the spec reads as exclusive is the start of the day after the last.
+    let end = match spec.range {
+        TimeFormat::Rfc3339 if !span.end_inclusive => last.succ_opt().unwrap(),
+        _ => last,
+    };
+    input.insert(span.end_param.to_owned(), time(end));
     if let (Some(param), Some(variant)) = (spec.variant_param, variant) {
         input.insert(param.to_owned(), json!(variant));
     }

@@ -64,6 +64,11 @@ impl AppRef {
                 usage.app.example
             )));
         }
+        // One app, one spelling: `01400000001` and `+1400000001` are 1400000001, asked once.
+        let id = match (integer, id.parse::<u64>()) {
+            (Some(_), Ok(n)) => n.to_string(),
+            _ => id,
+        };
         Ok(Self {
             vendor,
             app: AppId::Id(id),
@@ -179,6 +184,26 @@ mod tests {
             "Huawei:abc".parse::<AppRef>().unwrap().vendor(),
             vendor("huawei")
         );
+    }
+
+    #[test]
+    fn one_integer_app_spelled_three_ways_is_one_app() {
+        let spellings = [
+            "tencent:1400000001",
+            "tencent:01400000001",
+            "tencent:+1400000001",
+        ];
+        let apps: std::collections::BTreeSet<AppRef> =
+            spellings.iter().map(|s| s.parse().unwrap()).collect();
+        assert_eq!(apps.len(), 1, "{apps:?}");
+        assert_eq!(apps.first().unwrap().app_label(), "1400000001");
+        let query =
+            crate::UsageQuery::new("2026-11-01".parse().unwrap(), "2026-11-02".parse().unwrap())
+                .apps(spellings.iter().map(|s| s.parse().unwrap()));
+        assert_eq!(query.app_refs().count(), 1);
+        // String app ids are kept as spelled.
+        let a: AppRef = "volcengine:0abc".parse().unwrap();
+        assert_eq!(a.app_label(), "0abc");
     }
 
     #[test]

@@ -22,6 +22,17 @@ pub enum QueryError {
     NoApps,
     #[error("no categories to report: name at least one of call, recording, transcoding")]
     NoCategories,
+    #[error(
+        "the range starts on {from}, before any vendor reports usage ({earliest}): check the year"
+    )]
+    TooEarly {
+        from: NaiveDate,
+        earliest: NaiveDate,
+    },
+    #[error(
+        "the query plans {calls} calls, more than the {max} allowed; narrow the range or the apps, or allow more (UsageQuery::max_calls, --max-calls)"
+    )]
+    PlanTooLarge { calls: usize, max: usize },
     #[error("the range starts on {from}, after it ends on {to}: swap the dates")]
     DatesSwapped { from: NaiveDate, to: NaiveDate },
     #[error("{0} has no client: give the facade a {0} client (credentials and endpoint)")]

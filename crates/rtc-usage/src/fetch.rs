@@ -186,6 +186,12 @@ impl UsageClient {
                                 source,
                             }
                         })?;
+                        if plan.calls.len() >= query.get_max_calls() {
+                            return Err(QueryError::PlanTooLarge {
+                                calls: planned_calls(query, &self.sources),
+                                max: query.get_max_calls(),
+                            });
+                        }
                         plan.calls.push(PlannedCall {
                             app: app.clone(),
                             window,
@@ -351,6 +357,28 @@ impl UsageClient {
         report.calls = stats.into_values().collect();
         report
     }
+}
+
+/// How many calls `query` would plan: counted, not made, for the message of a plan too large.
+fn planned_calls(query: &UsageQuery, sources: &[Arc<Source>]) -> usize {
+    let Ok(days) = query.days() else {
+        return 0;
+    };
+    let mut calls = 0;
+    for app in query.app_refs() {
+        for category in query.get_categories() {
+            for source in sources
+                .iter()
+                .filter(|s| s.vendor == app.vendor() && s.category == category)
+            {
+                let op = source.op;
+                let max_days = window::max_days_per_call(op.limits.span.as_ref());
+                let fine = op.limits.granularity.and_then(|g| g.fine);
+                calls += window::split(days, max_days, fine).len();
+            }
+        }
+    }
+    calls
 }
 
 /// How many calls of one vendor may be in flight: the rate limit's burst (at least 4), so the

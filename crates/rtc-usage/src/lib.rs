@@ -47,7 +47,7 @@ pub use distribution::{DistributionError, DistributionQuery, DistributionRecord}
 pub use error::QueryError;
 pub use fetch::{Plan, PlannedCall, UsageClient, UsageClientBuilder};
 pub use generated::registry::*;
-pub use query::{Granularity, UsageQuery};
+pub use query::{DEFAULT_MAX_CALLS, EARLIEST_DAY, Granularity, UsageQuery};
 pub use record::{Bucket, Category, Tier, UsageRecord};
 pub use report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
 pub use vendor::{UnknownVendor, Vendor};

@@ -2,7 +2,7 @@
 //! block: the layout says where the buckets are, the unit what a figure is worth, the time
 //! format and zone where a bucket starts, the tier table what each vendor tier is.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Timelike};
 use rtc_usage_core::usage::{Layout, UsageSpec, member};
 use rtc_usage_core::{Error, ErrorKind, OperationDescriptor};
 use serde_json::Value;
@@ -190,6 +190,12 @@ fn text(value: Option<&Value>) -> String {
     }
 }
 
+/// The largest figure kept: 2^53 ms (about 285,000 years), beyond which seconds are no longer
+/// exact in the records' `f64`; no bucket of a real answer comes near it.
+const MAX_EXACT_MILLIS: i64 = 1 << 53;
+
+const TOO_LARGE: &str = "too large to be a usage figure (more than 2^53 ms)";
+
 struct Reader<'a> {
     vendor: Vendor,
     op: &'static OperationDescriptor,
@@ -243,6 +249,36 @@ impl Reader<'_> {
                     time_format_text(self.usage)
                 ))
             })
+            .and_then(|start| self.aligned(start, rows, index, time, value))
+    }
+
+    /// A bucket must start where the answer's buckets start: 00:00 of a day in the vendor's
+    /// calendar for daily buckets, a multiple of the bucket from 00:00 for finer ones. A day
+    /// stamped 08:00 beside one stamped 00:00, or 5-minute buckets in a daily answer, would
+    /// otherwise become several records for one day.
+    fn aligned(
+        &self,
+        start: DateTime<FixedOffset>,
+        rows: &str,
+        index: usize,
+        time: &str,
+        value: Option<&Value>,
+    ) -> Result<DateTime<FixedOffset>, Error> {
+        let since_midnight = i64::from(start.time().num_seconds_from_midnight());
+        let step = match self.bucket {
+            Bucket::Day => 86_400,
+            Bucket::Minutes(m) => i64::from(m.max(1)) * 60,
+        };
+        if since_midnight % step == 0 {
+            return Ok(start);
+        }
+        Err(self.error(format!(
+            "{rows}[{index}]: {time} {} does not start a {} bucket of the answer (buckets start at 00:00 UTC{} and every {} minutes after); refusing to count it",
+            text(value),
+            self.bucket,
+            self.calendar,
+            step / 60
+        )))
     }
 
     /// A figure in the spec's unit, as milliseconds.
@@ -256,13 +292,32 @@ impl Reader<'_> {
         let Value::Number(n) = value else {
             return Err(not_a_number());
         };
+        let refused = |why: &str| {
+            self.error(format!(
+                "{rows}[{index}]: the value of {what} is {}, {why}",
+                text(Some(value))
+            ))
+        };
         if let Some(whole) = n.as_i64() {
-            return Ok(Millis::from_whole_units(whole, per));
+            if whole < 0 {
+                return Err(refused("a negative figure: usage cannot be negative"));
+            }
+            return whole
+                .checked_mul(per)
+                .filter(|ms| *ms <= MAX_EXACT_MILLIS)
+                .map(Millis)
+                .ok_or_else(|| refused(TOO_LARGE));
         }
         let float = n
             .as_f64()
             .filter(|f| f.is_finite())
             .ok_or_else(not_a_number)?;
+        if float < 0.0 {
+            return Err(refused("a negative figure: usage cannot be negative"));
+        }
+        if float * per as f64 > MAX_EXACT_MILLIS as f64 {
+            return Err(refused(TOO_LARGE));
+        }
         Ok(Millis::from_units(float, per))
     }
 

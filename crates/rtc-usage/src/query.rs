@@ -35,8 +35,8 @@ impl std::str::FromStr for Granularity {
 
 /// Usage of some apps over an inclusive range of billing days.
 ///
-/// Days are each vendor's own billing days: 00:00 Beijing time for Volcengine and Tencent,
-/// 00:00 UTC for Huawei, so one query asks every vendor about the days it bills.
+/// Days are each vendor's own billing days (in the time zone of its spec's `day_offset`), so
+/// one query asks every vendor about the days it bills.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageQuery {
     apps: BTreeSet<AppRef>,
@@ -44,7 +44,18 @@ pub struct UsageQuery {
     to: NaiveDate,
     granularity: Granularity,
     categories: BTreeSet<Category>,
+    max_calls: usize,
 }
+
+/// No vendor of RTC usage reports days before this one: a range starting earlier is a typo
+/// (`0001-01-01`) that would plan tens of thousands of calls.
+pub const EARLIEST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2010, 1, 1) {
+    Some(day) => day,
+    None => panic!("a valid date"),
+};
+
+/// The most calls a query plans unless [`UsageQuery::max_calls`] allows more.
+pub const DEFAULT_MAX_CALLS: usize = 10_000;
 
 impl UsageQuery {
     /// Days `from` to `to`, both included; add apps with [`UsageQuery::app`].
@@ -55,6 +66,7 @@ impl UsageQuery {
             to,
             granularity: Granularity::Day,
             categories: BTreeSet::from([Category::Call]),
+            max_calls: DEFAULT_MAX_CALLS,
         }
     }
 
@@ -77,6 +89,17 @@ impl UsageQuery {
     pub fn apps(mut self, apps: impl IntoIterator<Item = AppRef>) -> Self {
         self.apps.extend(apps);
         self
+    }
+
+    /// The most calls the query may plan (default [`DEFAULT_MAX_CALLS`]); a larger plan is
+    /// refused before any call, naming its size.
+    pub fn max_calls(mut self, max_calls: usize) -> Self {
+        self.max_calls = max_calls;
+        self
+    }
+
+    pub(crate) fn get_max_calls(&self) -> usize {
+        self.max_calls
     }
 
     pub fn granularity(mut self, granularity: Granularity) -> Self {
@@ -112,6 +135,12 @@ impl UsageQuery {
             return Err(QueryError::DatesSwapped {
                 from: self.from,
                 to: self.to,
+            });
+        }
+        if self.from < EARLIEST_DAY {
+            return Err(QueryError::TooEarly {
+                from: self.from,
+                earliest: EARLIEST_DAY,
             });
         }
         Ok(DayWindow::new(self.from, self.to))

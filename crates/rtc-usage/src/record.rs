@@ -137,11 +137,6 @@ impl Millis {
         Self((amount * unit_millis as f64).round() as i64)
     }
 
-    /// A whole number of units, exactly (saturating).
-    pub fn from_whole_units(amount: i64, unit_millis: i64) -> Self {
-        Self(amount.saturating_mul(unit_millis))
-    }
-
     pub fn seconds(self) -> f64 {
         self.0 as f64 / 1_000.0
     }

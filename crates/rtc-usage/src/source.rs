@@ -2,15 +2,19 @@
 //! operation's request (as JSON keyed by wire names, from its `usage:` block and span), and
 //! how its answer becomes normalized records ([`crate::normalize`]). Nothing here names a
 //! vendor: everything comes from the generated descriptors.
+//!
+//! An app parameter that takes another key than the app id a user names (Agora's project id
+//! for an App ID, the usage block's `app.lookup`) is filled from the vendor's listing
+//! operation, called once per client and run ([`AppKeys`]) and shared by every window.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use rtc_usage_core::api::ApiOperation;
 use rtc_usage_core::registry::DynClient;
-use rtc_usage_core::usage::{AppKind, TimeFormat, UsageSpec};
-use rtc_usage_core::{BoxFuture, Error, OperationDescriptor};
+use rtc_usage_core::usage::{AppKind, AppLookup, TimeFormat, UsageSpec};
+use rtc_usage_core::{BoxFuture, Error, ErrorKind, OperationDescriptor};
 use serde_json::{Map, Value};
 
 use crate::app::{ALL_APPS, AppId};
@@ -29,6 +33,111 @@ pub(crate) struct Source {
     variant: Option<&'static str>,
     pub category: Category,
     client: Arc<dyn DynClient>,
+    /// The looked-up app keys of the vendor's client, shared by all its sources.
+    keys: Arc<AppKeys>,
+}
+
+/// The app id → key tables of one vendor client, one per lookup (`usage.app.lookup`), each
+/// made by one call of its listing operation, when a window first needs it, and shared by
+/// every window of the run. A failed listing is kept too: every window that needs it fails
+/// with that error instead of calling again.
+#[derive(Default)]
+pub(crate) struct AppKeys {
+    tables: Mutex<Vec<(AppLookup, Arc<KeyTable>)>>,
+}
+
+type KeyTable = tokio::sync::OnceCell<Result<Arc<[(String, String)]>, Error>>;
+
+impl AppKeys {
+    /// The key of app `id` by `lookup` (calling the listing through `client` if this is the
+    /// first need of it); an app id the listing does not have is an error naming it and how
+    /// many apps the account has.
+    async fn key(
+        &self,
+        vendor: Vendor,
+        usage_op: &'static OperationDescriptor,
+        lookup: AppLookup,
+        client: &dyn DynClient,
+        id: &str,
+    ) -> Result<String, Error> {
+        let cell = {
+            let mut tables = self
+                .tables
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match tables.iter().find(|(l, _)| *l == lookup) {
+                Some((_, cell)) => Arc::clone(cell),
+                None => {
+                    let cell = Arc::new(KeyTable::new());
+                    tables.push((lookup, Arc::clone(&cell)));
+                    cell
+                }
+            }
+        };
+        let table = cell
+            .get_or_init(|| list(vendor, usage_op, lookup, client))
+            .await
+            .clone()?;
+        table
+            .iter()
+            .find(|(app, _)| app == id)
+            .map(|(_, key)| key.clone())
+            .ok_or_else(|| {
+                Error::service(
+                    usage_op,
+                    ErrorKind::NotFound,
+                    None,
+                    format!(
+                        "the {} account has no app `{id}`: {} lists {} app{} (`{}`), none of them `{id}`",
+                        vendor.display_name(),
+                        lookup.operation,
+                        table.len(),
+                        if table.len() == 1 { "" } else { "s" },
+                        lookup.key,
+                    ),
+                )
+            })
+    }
+}
+
+/// One call of `lookup`'s listing operation, read as app id → key pairs.
+async fn list(
+    vendor: Vendor,
+    usage_op: &'static OperationDescriptor,
+    lookup: AppLookup,
+    client: &dyn DynClient,
+) -> Result<Arc<[(String, String)]>, Error> {
+    let listing = vendor
+        .entry()
+        .operations
+        .iter()
+        .copied()
+        .find(|op| op.name == lookup.operation)
+        .ok_or_else(|| {
+            Error::invalid_input(
+                usage_op,
+                format!("{} has no operation {}", vendor.id(), lookup.operation),
+            )
+        })?;
+    let payload = client.call_json(listing, Value::Object(Map::new())).await?;
+    let table = lookup.table(&payload).ok_or_else(|| {
+        Error::service(
+            listing,
+            ErrorKind::Decode,
+            None,
+            format!(
+                "the answer of {} has no array `{}`",
+                listing.name, lookup.rows
+            ),
+        )
+    })?;
+    tracing::debug!(
+        vendor = vendor.id(),
+        operation = listing.name,
+        apps = table.len(),
+        "app keys listed"
+    );
+    Ok(table.into())
 }
 
 impl fmt::Debug for Source {
@@ -46,6 +155,7 @@ impl fmt::Debug for Source {
 /// variant parameter, all through `client`.
 pub(crate) fn sources(vendor: Vendor, client: Arc<dyn DynClient>) -> Vec<Arc<Source>> {
     let entry = vendor.entry();
+    let keys = Arc::new(AppKeys::default());
     let mut out = Vec::new();
     for (op, usage) in vendor.usage_operations() {
         let Some(api) = entry.api.iter().find(|a| std::ptr::eq(a.descriptor, op)) else {
@@ -60,6 +170,7 @@ pub(crate) fn sources(vendor: Vendor, client: Arc<dyn DynClient>) -> Vec<Arc<Sou
                 variant,
                 category,
                 client: Arc::clone(&client),
+                keys: Arc::clone(&keys),
             }));
         }
     }
@@ -68,8 +179,20 @@ pub(crate) fn sources(vendor: Vendor, client: Arc<dyn DynClient>) -> Vec<Arc<Sou
 
 impl Source {
     /// The request of one window: the app, the span's start and end, the variant and the
-    /// usage block's fixed parameters, keyed by wire names.
+    /// usage block's fixed parameters, keyed by wire names. Where the app parameter is looked
+    /// up (`usage.app.lookup`), the app id stands in for its key (same JSON type): enough for
+    /// the checks before any call; [`Source::fetch`] sends the key.
     pub fn request(&self, app: &AppId, window: DayWindow) -> Result<Value, Error> {
+        self.request_with_key(app, None, window)
+    }
+
+    /// [`Source::request`] with the looked-up `key` of the app, where there is one.
+    fn request_with_key(
+        &self,
+        app: &AppId,
+        key: Option<&str>,
+        window: DayWindow,
+    ) -> Result<Value, Error> {
         let op = self.op;
         let mut input = Map::new();
         let param = &self.usage.app;
@@ -82,12 +205,15 @@ impl Source {
                 ));
             }
             (AppId::Id(id), AppKind::Integer) => {
+                let id = key.unwrap_or(id.as_str());
                 Some(Value::from(id.parse::<u64>().map_err(|_| {
                     Error::invalid_input(op, format!("{} `{id}` is not an integer", param.param))
                 })?))
             }
-            (AppId::Id(id), AppKind::List) => Some(Value::Array(vec![Value::from(id.as_str())])),
-            (AppId::Id(id), _) => Some(Value::from(id.as_str())),
+            (AppId::Id(id), AppKind::List) => {
+                Some(Value::Array(vec![Value::from(key.unwrap_or(id.as_str()))]))
+            }
+            (AppId::Id(id), _) => Some(Value::from(key.unwrap_or(id.as_str()))),
         };
         if let Some(value) = app_value {
             input.insert(param.param.to_owned(), value);
@@ -136,7 +262,15 @@ impl Source {
         window: DayWindow,
     ) -> BoxFuture<'static, Result<Normalized, Error>> {
         Box::pin(async move {
-            let input = self.request(&app, window)?;
+            let key = match (self.usage.app.lookup, &app) {
+                (Some(lookup), AppId::Id(id)) => Some(
+                    self.keys
+                        .key(self.vendor, self.op, lookup, self.client.as_ref(), id)
+                        .await?,
+                ),
+                _ => None,
+            };
+            let input = self.request_with_key(&app, key.as_deref(), window)?;
             let payload = self.client.call_json(self.op, input).await?;
             let label = match &app {
                 AppId::Id(id) => id.as_str(),

@@ -79,6 +79,37 @@ pub fn render(spec: &OperationSpec, krate: &CrateContext) -> Result<RenderedOper
         None => quote!(),
     };
     let write_request = write_request(&fields);
+    // typify writes the empty builder of a request without parameters with a hand-written
+    // `Default` (`Self {}`), which clippy would rather see derived.
+    let empty_request_allow = if fields.is_empty() {
+        quote!(#![allow(clippy::derivable_impls)])
+    } else {
+        quote!()
+    };
+    // The setters' helper; an operation without caller-set parameters has no setter.
+    let into_fields = if fields.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl #fluent_input {
+                fn into_fields(self) -> builder::#request {
+                    match self {
+                        Self::Fields(fields) => fields,
+                        Self::Request(request) => request.into(),
+                    }
+                }
+            }
+        }
+    };
+    let secret_paths = types::secret_paths(spec)?;
+    let secrets = if secret_paths.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            #[doc = " The payload's secrets (`x-secret` in the spec), redacted wherever the answer is shown."]
+            const SECRETS: &'static [&'static str] = &[#(#secret_paths),*];
+        }
+    };
     let time_range = time_range(spec, &fields)?;
     let setters = fields.iter().map(|f| setter(spec, f, &fluent_input));
     let tests = example_tests(spec, &marker, &request, &response);
@@ -121,6 +152,7 @@ pub fn render(spec: &OperationSpec, krate: &CrateContext) -> Result<RenderedOper
     );
     let tokens = quote! {
         #(#docs)*
+        #empty_request_allow
         #type_tokens
 
         #[doc = "What the runtime knows about this operation, from its spec."]
@@ -150,6 +182,8 @@ pub fn render(spec: &OperationSpec, krate: &CrateContext) -> Result<RenderedOper
             fn time_range(input: &Self::Input) -> ::rtc_usage_core::validate::TimeRange {
                 #time_range
             }
+
+            #secrets
         }
 
         #(#[doc = #builder_doc])*
@@ -166,14 +200,7 @@ pub fn render(spec: &OperationSpec, krate: &CrateContext) -> Result<RenderedOper
             Request(#request),
         }
 
-        impl #fluent_input {
-            fn into_fields(self) -> builder::#request {
-                match self {
-                    Self::Fields(fields) => fields,
-                    Self::Request(request) => request.into(),
-                }
-            }
-        }
+        #into_fields
 
         impl #builder {
             #[doc(hidden)]
@@ -524,15 +551,19 @@ fn descriptor(spec: &OperationSpec) -> Result<TokenStream, String> {
         AuthScheme::VolcengineHmacSha256 => quote!(VolcengineHmacSha256),
         AuthScheme::Tc3HmacSha256 => quote!(Tc3HmacSha256),
         AuthScheme::HuaweiSdkHmacSha256 => quote!(HuaweiSdkHmacSha256),
+        AuthScheme::Acs3HmacSha256 => quote!(Acs3HmacSha256),
+        AuthScheme::HttpBasic => quote!(HttpBasic),
     };
     let envelope = match spec.envelope {
         EnvelopeKind::VolcengineResult => quote!(VolcengineResult),
         EnvelopeKind::TencentResponse => quote!(TencentResponse),
         EnvelopeKind::HuaweiPlain => quote!(HuaweiPlain),
+        EnvelopeKind::AlibabaRpc => quote!(AlibabaRpc),
+        EnvelopeKind::AgoraPlain => quote!(AgoraPlain),
     };
     let endpoints = spec.endpoints.regions.iter().map(|r| {
-        let (region, url) = (&r.region, &r.url);
-        quote!(#d::Endpoint { region: #region, url: #url })
+        let (region, url, failover) = (&r.region, &r.url, &r.failover);
+        quote!(#d::Endpoint { region: #region, url: #url, failover: &[#(#failover),*] })
     });
     let default_region = &spec.endpoints.default_region;
     let constants = spec.parameters.iter().filter_map(|p| {
@@ -551,7 +582,13 @@ fn descriptor(spec: &OperationSpec) -> Result<TokenStream, String> {
     let limits = &spec.limits;
     let rate = option(limits.rate.as_ref(), |r| {
         let (n, per) = (r.requests, u64::from(r.per_seconds));
-        quote!(#d::RateLimit { requests: #n, per: ::std::time::Duration::from_secs(#per) })
+        let scope = match r.scope {
+            crate::spec::RateScope::Operation => quote!(#d::RateScope::Operation),
+            crate::spec::RateScope::Account => quote!(#d::RateScope::Account),
+        };
+        quote!(#d::RateLimit {
+            requests: #n, per: ::std::time::Duration::from_secs(#per), scope: #scope,
+        })
     });
     let span = option(limits.span.as_ref(), |s| {
         let (start, end, max, inclusive) = (&s.start, &s.end, s.max_days, s.end_inclusive);
@@ -635,6 +672,12 @@ fn write_request(fields: &[Field]) -> TokenStream {
         let (name, ident) = (&f.param, &f.ident);
         let push = match f.location {
             Location::Path => quote!(push_path),
+            // A UTC date-time goes in the query as `...Z`, as the vendors write it.
+            Location::Query
+                if f.schema.get("format").and_then(Value::as_str) == Some("date-time") =>
+            {
+                quote!(push_query_time)
+            }
             Location::Query => quote!(push_query),
             Location::Header => quote!(push_header),
             Location::Body => continue,
@@ -673,6 +716,10 @@ fn write_request(fields: &[Field]) -> TokenStream {
             #wire::json_body(request, &Body { #(#inits,)* })?;
         });
     }
+    if statements.is_empty() {
+        // Nothing of the call's own goes on the wire.
+        return quote! { let _ = (input, request); Ok(()) };
+    }
     quote! { #(#statements)* Ok(()) }
 }
 
@@ -684,7 +731,10 @@ fn time_range(spec: &OperationSpec, fields: &[Field]) -> Result<TokenStream, Str
                 let start = time_point(spec, fields, p)?;
                 quote!(::rtc_usage_core::validate::TimeRange { start: #start, end: ::std::option::Option::None })
             }
-            None => quote!(::rtc_usage_core::validate::TimeRange::default()),
+            None => quote!({
+                let _ = input;
+                ::rtc_usage_core::validate::TimeRange::default()
+            }),
         });
     };
     let start = time_point(spec, fields, &span.start)?;

@@ -45,6 +45,16 @@ pub fn type_name(name: &str) -> String {
     heck::ToUpperCamelCase::to_upper_camel_case(name)
 }
 
+/// The variant of an open set's known value: its [`type_name`], with a `V` in front when it
+/// would start with a digit (`0` → `V0`, `480P` → `V480p`, `86400` → `V86400`).
+pub fn variant_name(value: &str) -> String {
+    let mut name = type_name(value);
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    name
+}
+
 /// Spec prose as rustdoc Markdown that says what the spec says: bare URLs become autolinks
 /// (`<https://…>`), and outside code spans `[`, `]` (intra-doc links) and `<` (HTML tags) are
 /// escaped. Backtick code spans are kept as written.
@@ -108,7 +118,16 @@ pub fn doc_descriptions(schema: &mut serde_json::Value) {
 
 #[cfg(test)]
 mod tests {
-    use super::doc_text;
+    use super::{doc_text, variant_name};
+
+    #[test]
+    fn known_values_that_start_with_a_digit_name_a_variant() {
+        assert_eq!(variant_name("0"), "V0");
+        assert_eq!(variant_name("480P"), "V480p");
+        assert_eq!(variant_name("86400"), "V86400");
+        assert_eq!(variant_name("OverSeas"), "OverSeas");
+        assert_eq!(variant_name("single"), "Single");
+    }
 
     #[test]
     fn prose_becomes_markdown_that_says_the_same() {

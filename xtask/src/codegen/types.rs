@@ -57,8 +57,15 @@ pub fn build(spec: &OperationSpec, module: &str) -> Result<OperationTypes, Strin
     let request_name = format!("{base}Request");
     let response_name = format!("{base}Response");
     let mut definitions = spec.definitions.clone();
+    // A secret of the answer (`x-secret`) has no field in the typed answer: it cannot be
+    // printed or logged from there (`secret_paths` redacts it from the raw JSON).
+    for def in definitions.values_mut() {
+        strip_secrets(def);
+    }
+    let mut response_schema = spec.response.schema.clone();
+    strip_secrets(&mut response_schema);
     definitions.insert(request_name.clone(), request_schema(spec));
-    definitions.insert(response_name.clone(), spec.response.schema.clone());
+    definitions.insert(response_name.clone(), response_schema);
     // typify copies each `description` into rustdoc: as Markdown that says what the spec says.
     for def in definitions.values_mut() {
         super::rust::doc_descriptions(def);
@@ -114,6 +121,77 @@ pub fn build(spec: &OperationSpec, module: &str) -> Result<OperationTypes, Strin
     })
 }
 
+/// Whether a schema is marked `x-secret: true`.
+fn is_secret(schema: &Value) -> bool {
+    schema.get(crate::schema_check::X_SECRET) == Some(&Value::Bool(true))
+}
+
+/// Removes every property marked `x-secret` (and its `required` entry) from `schema`, at any
+/// depth.
+fn strip_secrets(schema: &mut Value) {
+    let Value::Object(map) = schema else { return };
+    let mut removed = Vec::new();
+    if let Some(Value::Object(props)) = map.get_mut("properties") {
+        props.retain(|name, prop| {
+            let keep = !is_secret(prop);
+            if !keep {
+                removed.push(name.clone());
+            }
+            keep
+        });
+    }
+    if let Some(Value::Array(required)) = map.get_mut("required") {
+        required.retain(|name| !removed.iter().any(|r| name.as_str() == Some(r)));
+    }
+    for value in map.values_mut() {
+        strip_secrets(value);
+    }
+}
+
+/// The paths of the answer's secrets, from the payload (`projects[].sign_key`: member names
+/// joined with `.`, `[]` after an array's), as `rtc_usage_core::Operation::SECRETS` reads them.
+pub fn secret_paths(spec: &OperationSpec) -> Result<Vec<String>, String> {
+    fn walk(
+        spec: &OperationSpec,
+        schema: &Value,
+        at: &str,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) -> Result<(), String> {
+        if depth > 32 {
+            return Err("key `response.schema`: its `$ref`s do not end".into());
+        }
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .strip_prefix("#/definitions/")
+                .and_then(|name| spec.definitions.get(name))
+                .ok_or_else(|| format!("key `response.schema`: no definition for `{r}`"))?,
+            None => schema,
+        };
+        if let Some(items) = schema.get("items") {
+            walk(spec, items, &format!("{at}[]"), depth + 1, out)?;
+        }
+        if let Some(Value::Object(props)) = schema.get("properties") {
+            for (name, prop) in props {
+                let path = if at.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{at}.{name}")
+                };
+                if is_secret(prop) {
+                    out.push(path);
+                } else {
+                    walk(spec, prop, &path, depth + 1, out)?;
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(spec, &spec.response.schema, "", 0, &mut out)?;
+    Ok(out)
+}
+
 /// The request type's schema: one property per caller-set parameter.
 fn request_schema(spec: &OperationSpec) -> Value {
     let mut properties = Map::new();
@@ -129,12 +207,18 @@ fn request_schema(spec: &OperationSpec) -> Value {
             required.push(json!(p.name));
         }
     }
-    json!({
+    let mut schema = json!({
         "type": "object",
         "description": format!("The parameters of `{}` a caller sets.", spec.operation),
         "properties": properties,
         "required": required,
-    })
+    });
+    // An operation without caller-set parameters: typify makes an empty object a map unless
+    // it is closed; closed, it is an empty struct like every other request type.
+    if spec.parameters.iter().all(|p| p.schema.is_none()) {
+        schema["additionalProperties"] = json!(false);
+    }
+    schema
 }
 
 fn request_fields(
@@ -242,7 +326,7 @@ fn open_enum(rust: &str, def: &Value, values: &Value) -> Result<TokenStream, Str
                 ));
             }
         };
-        let variant = type_name(&value);
+        let variant = super::rust::variant_name(&value);
         if variant.is_empty() || variant == "Unknown" || !seen.insert(variant.clone()) {
             return Err(format!(
                 "`{rust}`: known value `{value}` has no distinct variant name"

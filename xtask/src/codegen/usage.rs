@@ -143,11 +143,34 @@ impl<'a> Schemas<'a> {
             .map(|i| self.resolve(i))
     }
 
-    /// The row schema of the array at `path` of the payload.
+    /// Each member on the way to `path` is `required` by its parent: an answer without it
+    /// is malformed (a payload nested one level too deep, say), never "no usage".
+    fn required(&self, payload: &'a Value, path: &str, key: &str) -> Result<(), String> {
+        let mut parent = self.resolve(payload);
+        for segment in path.split('.') {
+            let listed = parent
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(segment)));
+            if !listed {
+                return Err(format!(
+                    "key `usage.layout.{key}`: `{segment}` of `{path}` must be `required` in the response schema, so that an answer without it is refused rather than read as no usage"
+                ));
+            }
+            match self.member(parent, segment) {
+                Some(next) => parent = next,
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// The row schema of the array at `path` of the payload, which must be required.
     fn rows(&self, payload: &'a Value, path: &str, key: &str) -> Result<&'a Value, String> {
         let array = self.member(payload, path).ok_or_else(|| {
             format!("key `usage.layout.{key}`: the payload has no member `{path}`")
         })?;
+        self.required(payload, path, key)?;
         self.items(array)
             .ok_or_else(|| format!("key `usage.layout.{key}`: `{path}` is not an array"))
     }
@@ -206,6 +229,7 @@ fn layout<'a>(
             time_epoch,
             values,
         } => {
+            schemas.required(payload, keys, "keys")?;
             let key_schema = schemas
                 .member(payload, keys)
                 .and_then(|k| schemas.items(k))
@@ -262,7 +286,17 @@ fn layout<'a>(
 
 /// The bucket time field's schema agrees with the block's format.
 fn check_time(schema: &Value, format: TimeFormat, path: &str) -> Result<(), String> {
-    let ty = schema.get("type").and_then(Value::as_str);
+    // `type: [string, integer]`: the string of the format, or a number (Unix seconds, which
+    // every format reads; Agora documents a number and shows a string).
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let either = types.len() == 2 && types.contains(&"string") && types.contains(&"integer");
+    let ty = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .or(either.then_some("string"));
     let f = schema.get("format").and_then(Value::as_str);
     let ok = match format {
         TimeFormat::Rfc3339 => ty == Some("string") && f == Some("date-time"),
@@ -350,9 +384,23 @@ fn app_param(spec: &OperationSpec, usage: &Usage) -> Result<TokenStream, String>
         ));
     }
     let (param, all, example) = (&app.param, app.all_when_omitted, &app.example);
-    Ok(
-        quote!(#u::AppParam { param: #param, kind: #kind, all_when_omitted: #all, example: #example }),
-    )
+    let lookup = match &app.lookup {
+        Some(l) => {
+            if app.all_when_omitted {
+                return Err(
+                    "key `usage.app.lookup`: a looked-up parameter cannot also mean every app when omitted".into(),
+                );
+            }
+            let (operation, rows, key, value) = (&l.operation, &l.rows, &l.key, &l.value);
+            quote!(::std::option::Option::Some(#u::AppLookup {
+                operation: #operation, rows: #rows, key: #key, value: #value,
+            }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    Ok(quote!(#u::AppParam {
+        param: #param, kind: #kind, all_when_omitted: #all, example: #example, lookup: #lookup,
+    }))
 }
 
 fn variants(

@@ -18,6 +18,7 @@
 //! - **errors-on-every-status** (`envelope`): The two revisions of docs-69828 disagree: the older says every response is HTTP 200 and success is judged from ResponseMetadata.Error; the newer says a non-200 status means failure (for versions 2023-11-01 and 2023-07-20 only). *Reading:* ResponseMetadata.Error is read on every status, 200 included, which the volcengine-result envelope does.
 //! - **http-scheme** (`endpoints`): The SDK example's scheme is http (ServiceInfo's default); the docs say HTTP and HTTPS both work and recommend HTTPS. *Reading:* HTTPS.
 //! - **timestamp-required** (`definitions.Usage.TimeStamp`): The SDK models every field of Usage as optional. *Reading:* TimeStamp is required: a bucket without its time cannot be placed on a day (as for Volcengine, spec-audit.md D2).
+//! - **rows-required** (`response.schema.Usages`): The document's example always carries `Usages`, but the document does not say it is required and the SDK models it as optional; whether an answer without usage carries an empty list or leaves the member out is UNCONFIRMED. *Reading:* Required: an answer without `Usages` (for example a payload nested one level too deep) is refused as malformed, naming the member, instead of being read as "no usage". Should the vendor leave it out when there is no usage, the call fails loudly rather than silently reporting zero.
 ///The parameters of `ListUsages` a caller sets.
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -39,14 +40,10 @@ impl ListUsagesRequest {
 }
 ///The `Result` member of the response envelope.
 #[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListUsagesResponse {
     ///One entry per day.
-    #[serde(
-        rename = "Usages",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "Usages")]
     pub usages: ::std::vec::Vec<Usage>,
 }
 impl ListUsagesResponse {
@@ -169,7 +166,7 @@ pub mod builder {
     impl ::std::default::Default for ListUsagesResponse {
         fn default() -> Self {
             Self {
-                usages: Ok(Default::default()),
+                usages: Err("no value supplied for usages".to_string()),
             }
         }
     }
@@ -322,6 +319,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         ::rtc_usage_core::descriptor::Endpoint {
             region: "ap-singapore-1",
             url: "https://open.byteplusapi.com",
+            failover: &[],
         },
     ],
     default_region: "ap-singapore-1",
@@ -342,6 +340,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         rate: ::std::option::Option::Some(::rtc_usage_core::descriptor::RateLimit {
             requests: 2u32,
             per: ::std::time::Duration::from_secs(1u64),
+            scope: ::rtc_usage_core::descriptor::RateScope::Operation,
         }),
         span: ::std::option::Option::Some(::rtc_usage_core::descriptor::SpanLimit {
             start_param: "StartTime",
@@ -379,6 +378,7 @@ pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::
         kind: ::rtc_usage_core::usage::AppKind::String,
         all_when_omitted: false,
         example: "Your_AppId",
+        lookup: ::std::option::Option::None,
     },
     variant_param: ::std::option::Option::None,
     variants: &[],

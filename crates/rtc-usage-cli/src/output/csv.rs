@@ -21,7 +21,8 @@ fn write_row<'a>(out: &mut dyn Write, cells: impl Iterator<Item = &'a str>) -> i
         if i > 0 {
             out.write_all(b",")?;
         }
-        out.write_all(quote(cell).as_bytes())?;
+        // Control characters a server sent (a terminal escape in a tier key) are escaped.
+        out.write_all(quote(&rtc_usage::core::error::printable(cell)).as_bytes())?;
     }
     out.write_all(b"\n")
 }

@@ -23,8 +23,13 @@ impl Table {
         }
     }
 
+    /// Adds a row; server text in it (a vendor's tier key) cannot reach the terminal raw.
     pub fn push(&mut self, row: Vec<String>) {
-        self.rows.push(row);
+        self.rows.push(
+            row.iter()
+                .map(|c| rtc_usage::core::error::printable(c))
+                .collect(),
+        );
     }
 
     pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {

@@ -7,6 +7,8 @@
 //! | `VolcengineResult` | [`volcengine_result`] | 2xx, `{"ResponseMetadata": {..}, "Result": payload}` | `ResponseMetadata.Error` `{Code, CodeN?, Message}`, any status (usually 4xx/5xx) |
 //! | `TencentResponse` | [`tencent_response`] | 200, `{"Response": {payload.., "RequestId"}}` | `Response.Error` `{Code, Message}` **with HTTP 200**; a non-200 status is a gateway fault |
 //! | `HuaweiPlain` | [`huawei_plain`] | 2xx, the payload bare | non-2xx, `{error_code, error_msg}` or `{code, message}` |
+//! | `AlibabaRpc` | [`alibaba_rpc`] | 2xx, the payload bare (with its `RequestId`) | non-2xx `{RequestId, HostId, Code, Message, Recommend}`; a `Code` on 2xx too |
+//! | `AgoraPlain` | [`agora_plain`] | any 2xx (201 included), the payload bare | non-2xx, `{message}`; the code is the HTTP status |
 //!
 //! A vendor code is classified by the spec's table ([`OperationDescriptor::classify_code`]),
 //! else by the HTTP status. The request id comes from the envelope, else from the
@@ -25,6 +27,8 @@ use serde_json::Value;
 use crate::descriptor::{Envelope, OperationDescriptor};
 use crate::error::{Error, ErrorKind, body_excerpt};
 
+pub mod agora_plain;
+pub mod alibaba_rpc;
 pub mod huawei_plain;
 pub mod tencent_response;
 pub mod volcengine_result;
@@ -55,6 +59,8 @@ pub fn check(
         Envelope::VolcengineResult => volcengine_result::check(op, status, request_id_header, body),
         Envelope::TencentResponse => tencent_response::check(op, status, request_id_header, body),
         Envelope::HuaweiPlain => huawei_plain::check(op, status, request_id_header, body),
+        Envelope::AgoraPlain => agora_plain::check(op, status, request_id_header, body),
+        Envelope::AlibabaRpc => alibaba_rpc::check(op, status, request_id_header, body),
     }
 }
 
@@ -71,6 +77,8 @@ pub fn payload<T: DeserializeOwned>(
         Envelope::VolcengineResult => volcengine_result::payload(op, body),
         Envelope::TencentResponse => tencent_response::payload(op, body),
         Envelope::HuaweiPlain => huawei_plain::payload(op, body),
+        Envelope::AgoraPlain => agora_plain::payload(op, body),
+        Envelope::AlibabaRpc => alibaba_rpc::payload(op, body),
     }
 }
 
@@ -139,6 +147,11 @@ pub fn encode_success(envelope: Envelope, payload: &Value, meta: &AnswerMeta<'_>
             huawei_plain::success(payload, meta),
             huawei_plain::headers(meta),
         ),
+        Envelope::AgoraPlain => (
+            agora_plain::success(payload, meta),
+            agora_plain::headers(meta),
+        ),
+        Envelope::AlibabaRpc => (alibaba_rpc::success(payload, meta), Vec::new()),
     };
     Encoded {
         status: 200,
@@ -163,6 +176,11 @@ pub fn encode_error(
             huawei_plain::error(error, meta),
             huawei_plain::headers(meta),
         ),
+        Envelope::AgoraPlain => (agora_plain::error(error, meta), agora_plain::headers(meta)),
+        Envelope::AlibabaRpc => (
+            alibaba_rpc::error(error, meta),
+            alibaba_rpc::headers_for(error.kind),
+        ),
     };
     Encoded {
         status,
@@ -178,6 +196,8 @@ pub fn error_status(envelope: Envelope, kind: ErrorKind) -> u16 {
         Envelope::VolcengineResult => volcengine_result::error_status(kind),
         Envelope::TencentResponse => tencent_response::error_status(kind),
         Envelope::HuaweiPlain => huawei_plain::error_status(kind),
+        Envelope::AgoraPlain => agora_plain::error_status(kind),
+        Envelope::AlibabaRpc => alibaba_rpc::error_status(kind),
     }
 }
 

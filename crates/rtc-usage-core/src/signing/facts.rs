@@ -26,10 +26,11 @@ pub struct SchemeFacts {
     /// The algorithm that opens `Authorization` and the string to sign (`ALGORITHM key=...`).
     pub algorithm: &'static str,
     /// The `Authorization` field that holds the access key id, followed by the credential
-    /// scope when the scheme has one (`Credential`, `Access`).
+    /// scope when the scheme has one (`Credential`, `Access`); `""` for a scheme whose
+    /// `Authorization` is `ALGORITHM <credential>` without fields (HTTP Basic).
     pub credential_field: &'static str,
     /// The header that carries the signing time; its value is also the string to sign's
-    /// second line.
+    /// second line. `""` for a scheme that sends no time (HTTP Basic).
     pub date_header: &'static str,
     /// How [`Self::date_header`] writes the time.
     pub date_format: DateFormat,
@@ -37,7 +38,8 @@ pub struct SchemeFacts {
     pub scope: Option<Scope>,
     /// What the secret key is prefixed with before the key derivation (`""` for none).
     pub secret_prefix: &'static str,
-    /// The header a session token is sent (and signed) in.
+    /// The header a session token is sent (and signed) in; `""` for a scheme without session
+    /// tokens (HTTP Basic).
     pub token_header: &'static str,
     /// The header the signing region is sent in, for schemes that send it besides (or
     /// instead of) the scope.
@@ -78,6 +80,8 @@ pub enum DateFormat {
     Basic,
     /// Unix seconds in decimal (`str(int(time.time()))`).
     UnixSeconds,
+    /// `YYYY-MM-DDTHH:MM:SSZ`, UTC (`strftime("%Y-%m-%dT%H:%M:%SZ")`).
+    Extended,
 }
 
 impl DateFormat {
@@ -86,6 +90,7 @@ impl DateFormat {
         match self {
             Self::Basic => time.basic(),
             Self::UnixSeconds => timestamp.to_string(),
+            Self::Extended => time.extended(),
         }
     }
 
@@ -95,6 +100,7 @@ impl DateFormat {
     pub fn parse(self, value: &str) -> Option<i64> {
         match self {
             Self::Basic => UtcTime::parse_basic(value).and_then(|t| t.unix()),
+            Self::Extended => UtcTime::parse_extended(value).and_then(|t| t.unix()),
             Self::UnixSeconds => {
                 if value.bytes().all(|b| b.is_ascii_digit()) {
                     value.parse().ok()
@@ -335,7 +341,11 @@ mod tests {
     fn date_formats_round_trip() {
         let ts = 1_641_081_600;
         let time = UtcTime::from_unix(ts).unwrap();
-        for format in [DateFormat::Basic, DateFormat::UnixSeconds] {
+        for format in [
+            DateFormat::Basic,
+            DateFormat::UnixSeconds,
+            DateFormat::Extended,
+        ] {
             assert_eq!(
                 format.parse(&format.write(ts, &time)),
                 Some(ts),
@@ -344,6 +354,10 @@ mod tests {
         }
         assert_eq!(DateFormat::Basic.write(ts, &time), "20220102T000000Z");
         assert_eq!(DateFormat::UnixSeconds.write(ts, &time), "1641081600");
+        assert_eq!(
+            DateFormat::Extended.write(ts, &time),
+            "2022-01-02T00:00:00Z"
+        );
         for bad in ["", "-5", "+5", " 5", "99999999999999999999", "1.5"] {
             assert_eq!(DateFormat::UnixSeconds.parse(bad), None, "{bad:?}");
         }

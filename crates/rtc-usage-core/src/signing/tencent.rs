@@ -272,6 +272,7 @@ mod tests {
             version: "2019-07-22",
             timestamp: 1_641_081_600,
             request_client: None,
+            nonce: None,
         }
     }
 

@@ -110,6 +110,36 @@ impl UtcTime {
         out
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ` (`strftime("%Y-%m-%dT%H:%M:%SZ")`).
+    pub(crate) fn extended(&self) -> String {
+        let mut out = String::with_capacity(20);
+        self.push_dashed_date(&mut out);
+        out.push('T');
+        push_digits(&mut out, self.hour, 2);
+        out.push(':');
+        push_digits(&mut out, self.minute, 2);
+        out.push(':');
+        push_digits(&mut out, self.second, 2);
+        out.push('Z');
+        out
+    }
+
+    /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`, with the checks of [`Self::parse_basic`].
+    pub(crate) fn parse_extended(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+        if b.len() != 20 || separators.iter().any(|&(i, c)| b[i] != c) {
+            return None;
+        }
+        // Without its separators it is the basic form.
+        let basic: String = s
+            .char_indices()
+            .filter(|(i, _)| !separators.iter().any(|&(at, _)| at == *i))
+            .map(|(_, c)| c)
+            .collect();
+        Self::parse_basic(&basic)
+    }
+
     /// Unix seconds of this time.
     pub(crate) fn unix(&self) -> Option<i64> {
         let date = NaiveDate::from_ymd_opt(i32::try_from(self.year).ok()?, self.month, self.day)?;
@@ -173,6 +203,8 @@ mod tests {
             assert_eq!(ours, expected, "{ts}");
             assert_eq!(ours.basic(), dt.format("%Y%m%dT%H%M%SZ").to_string());
             assert_eq!(UtcTime::parse_basic(&ours.basic()), Some(ours));
+            assert_eq!(ours.extended(), dt.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            assert_eq!(UtcTime::parse_extended(&ours.extended()), Some(ours));
             let mut dashed = String::new();
             ours.push_dashed_date(&mut dashed);
             assert_eq!(dashed, dt.format("%Y-%m-%d").to_string());
@@ -205,6 +237,20 @@ mod tests {
         }
         assert!(UtcTime::parse_basic("20240229T235959Z").is_some());
         assert!(UtcTime::parse_basic("20230229T000000Z").is_none());
+        for bad in [
+            "",
+            "2022-01-02T00:00:00",
+            "2022-01-02 00:00:00Z",
+            "2022-01-02T00:00:00+00:00",
+            "20220102T000000Z",
+            "2022-13-02T00:00:00Z",
+            "2022-01-02T24:00:00Z",
+            "2022/01/02T00:00:00Z",
+            "2022-01-0２T00:00:0Z",
+        ] {
+            assert_eq!(UtcTime::parse_extended(bad), None, "{bad:?}");
+        }
+        assert!(UtcTime::parse_extended("2024-02-29T23:59:59Z").is_some());
     }
 
     #[test]

@@ -52,8 +52,10 @@ pub fn header<'r>(request: &'r Request, name: &str) -> &'r str {
 /// The `key=` part of an `Authorization` value (`Credential`, `Access`, `SignedHeaders`...).
 pub fn auth_part<'a>(authorization: &'a str, key: &str) -> &'a str {
     let (_, params) = authorization.split_once(' ').expect("`ALGORITHM params`");
+    // `, ` between the parts, or `,` alone (ACS3).
     params
-        .split(", ")
+        .split(',')
+        .map(str::trim_start)
         .find_map(|p| p.strip_prefix(key).and_then(|p| p.strip_prefix('=')))
         .unwrap_or_else(|| panic!("no `{key}=` in {authorization:?}"))
 }

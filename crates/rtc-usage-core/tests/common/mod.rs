@@ -124,10 +124,12 @@ pub static VOLC_LIST_USAGES: OperationDescriptor = OperationDescriptor {
         Endpoint {
             region: "cn-north-1",
             url: "https://rtc.volcengineapi.com",
+            failover: &[],
         },
         Endpoint {
             region: "ap-singapore-1",
             url: "https://open-ap-singapore-1.volcengineapi.com",
+            failover: &[],
         },
     ],
     default_region: "cn-north-1",
@@ -147,6 +149,7 @@ pub static VOLC_LIST_USAGES: OperationDescriptor = OperationDescriptor {
     limits: limits(Some(RateLimit {
         requests: 2,
         per: Duration::from_secs(1),
+        scope: rtc_usage_core::descriptor::RateScope::Operation,
     })),
     error_codes: &[
         rule("FlowLimitExceeded*", ErrorKind::Throttled),
@@ -227,6 +230,7 @@ pub static TENCENT_DESCRIBE: OperationDescriptor = OperationDescriptor {
     endpoints: &[Endpoint {
         region: "ap-guangzhou",
         url: "https://trtc.tencentcloudapi.com",
+        failover: &[],
     }],
     default_region: "ap-guangzhou",
     constants: &[],
@@ -234,6 +238,7 @@ pub static TENCENT_DESCRIBE: OperationDescriptor = OperationDescriptor {
     limits: limits(Some(RateLimit {
         requests: 5,
         per: Duration::from_secs(1),
+        scope: rtc_usage_core::descriptor::RateScope::Operation,
     })),
     error_codes: &[
         rule("RequestLimitExceeded", ErrorKind::Throttled),
@@ -338,6 +343,7 @@ pub static HUAWEI_HISTORY: OperationDescriptor = OperationDescriptor {
     endpoints: &[Endpoint {
         region: "cn-north-4",
         url: "https://rtc-api.myhuaweicloud.com",
+        failover: &[],
     }],
     default_region: "cn-north-4",
     // As the Huawei specs have it: the SDK sends this Content-Type even on GET.
@@ -361,6 +367,7 @@ pub static HUAWEI_HISTORY: OperationDescriptor = OperationDescriptor {
     limits: limits(Some(RateLimit {
         requests: 30,
         per: Duration::from_secs(60),
+        scope: rtc_usage_core::descriptor::RateScope::Operation,
     })),
     error_codes: &[
         rule("APIGW.0308", ErrorKind::Throttled),

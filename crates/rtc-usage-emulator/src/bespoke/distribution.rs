@@ -53,7 +53,7 @@ fn check(fields: &Value) -> Result<(), Problem> {
 }
 
 /// The distinct users of the app over the calendar days of `StartTime..=EndTime`.
-fn answer(call: &Call, _days: &[NaiveDate]) -> Result<Value, Problem> {
+fn answer(call: &Call, _days: &[NaiveDate], _apps: &[String]) -> Result<Value, Problem> {
     let request = request(&call.fields)?;
     let offset = day_offset(call.op);
     let first = local(request.start_time, offset)?.date();

@@ -2,7 +2,8 @@
 //! code, keyed by its operation's descriptor: Volcengine's `ListOperationDistribution` (users
 //! by region), Huawei's `ListRtcHistoryScale` (counts and durations) and Tencent's
 //! `DescribeRelayUsage` (whose spec has no `usage:` block: its one key, `Bandwidth`, has no
-//! stated unit; the emulator answers it through a `usage:` block of its own).
+//! stated unit; the emulator answers it through a `usage:` block of its own), and Agora's
+//! `ListProjects` (the account's apps with their project ids, which its usage takes).
 //!
 //! Every other operation the emulator answers is a usage operation, served from its spec
 //! alone ([`crate::answer`]); an operation neither here nor usage is an unknown action.
@@ -17,11 +18,16 @@ use crate::problem::Problem;
 use crate::request::Call;
 
 pub(crate) mod distribution;
+pub(crate) mod projects;
 pub(crate) mod relay;
 pub(crate) mod scale;
 
 /// Figures per key (vendor tier or metric), as [`crate::truth_for`] gives them.
 pub(crate) type Figures = Vec<(&'static str, u64)>;
+
+/// The payload of a bespoke answer to a call, covering its billing days, for an account with
+/// its apps.
+pub(crate) type AnswerFn = fn(&Call, &[NaiveDate], &[String]) -> Result<Value, Problem>;
 
 /// An operation answered by its own code.
 pub(crate) struct Bespoke {
@@ -29,13 +35,14 @@ pub(crate) struct Bespoke {
     /// Checks the request's fields (already of the request type) for values the emulator
     /// serves.
     pub check: fn(&Value) -> Result<(), Problem>,
-    /// The payload of the answer to `call`, covering the billing `days`.
-    pub answer: fn(&Call, &[NaiveDate]) -> Result<Value, Problem>,
+    /// The payload of the answer to `call`, covering the billing `days`, for an account with
+    /// the `apps`.
+    pub answer: AnswerFn,
     /// The ground truth of `app` on `day` for `variant` ([`crate::truth_for`]).
     pub truth: fn(&str, NaiveDate, Option<&str>) -> Figures,
 }
 
-static BESPOKE: [&Bespoke; 2] = [&distribution::BESPOKE, &scale::BESPOKE];
+static BESPOKE: [&Bespoke; 3] = [&distribution::BESPOKE, &scale::BESPOKE, &projects::BESPOKE];
 
 /// The bespoke answer of `op`, if it has one.
 pub(crate) fn find(op: &OperationDescriptor) -> Option<&'static Bespoke> {

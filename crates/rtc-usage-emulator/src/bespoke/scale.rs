@@ -49,7 +49,7 @@ fn check(fields: &Value) -> Result<(), Problem> {
 
 /// One `scale[]` entry per day: the date and the metrics asked for, each under its field (the
 /// metric in snake case), the others absent.
-fn answer(call: &Call, days: &[NaiveDate]) -> Result<Value, Problem> {
+fn answer(call: &Call, days: &[NaiveDate], _apps: &[String]) -> Result<Value, Problem> {
     let asked = metrics(&call.fields)?;
     let app = call.app.as_deref().unwrap_or_default();
     let entries: Vec<Value> = days

@@ -25,6 +25,8 @@ use crate::demo;
 use crate::problem::Problem;
 use crate::reply::RequestHead;
 
+mod agora_plain;
+mod alibaba_rpc;
 mod huawei_plain;
 mod tencent_response;
 mod volcengine_result;
@@ -117,9 +119,11 @@ impl Wording {
 
 /// Every shape, in the order requests are tried: path-routed shapes first (their requests
 /// may carry any query and header), then header-routed, then query-routed.
-static SHAPES: [&dyn Shape; 3] = [
+static SHAPES: [&dyn Shape; 5] = [
     &huawei_plain::HuaweiPlain,
+    &agora_plain::AgoraPlain,
     &tencent_response::TencentResponse,
+    &alibaba_rpc::AlibabaRpc,
     &volcengine_result::VolcengineResult,
 ];
 
@@ -173,10 +177,15 @@ fn operations(vendor: Vendor, envelope: Envelope) -> Vec<&'static OperationDescr
 /// Whether an `Authorization` value names `access_key` as one of its parts (every scheme
 /// writes it between `=`, `/`, `,` or spaces: `Credential=AK/...`, `Access=AK, ...`).
 fn names_access_key(authorization: &str, access_key: &str) -> bool {
+    // HTTP Basic names it inside its base64 credential.
+    let basic = authorization
+        .split_once(' ')
+        .and_then(|(_, credential)| rtc_usage_core::signing::agora::credential_id(credential));
     !access_key.is_empty()
-        && authorization
+        && (authorization
             .split([' ', ',', '=', '/'])
             .any(|part| part == access_key)
+            || basic.as_deref() == Some(access_key))
 }
 
 /// The vendor's error table as `scope` reads it: the gateway's (vendor-wide) codes first, or
@@ -407,6 +416,7 @@ mod tests {
             "HMAC-SHA256 Credential=AKLT1/20260101/cn-north-1/rtc/request, SignedHeaders=x, Signature=y",
             "TC3-HMAC-SHA256 Credential=AKLT1/2026-01-01/trtc/tc3_request, SignedHeaders=x, Signature=y",
             "SDK-HMAC-SHA256 Access=AKLT1, SignedHeaders=x, Signature=y",
+            "Basic QUtMVDE6c2VjcmV0", // base64("AKLT1:secret")
         ];
         for authorization in cases {
             assert!(names_access_key(authorization, "AKLT1"), "{authorization}");

@@ -81,6 +81,7 @@ impl Raw {
             .as_str()
             .or_else(|| self.body["Response"]["Error"]["Code"].as_str())
             .or_else(|| self.body["error_code"].as_str())
+            .or_else(|| self.body["Code"].as_str())
     }
 }
 
@@ -107,6 +108,7 @@ pub async fn send_raw(
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
+    let nonce = signing::new_nonce();
     let input = SigningInput {
         method: op.method,
         host: &host,
@@ -119,6 +121,7 @@ pub async fn send_raw(
         version: op.version,
         timestamp: Utc::now().timestamp(),
         request_client: None,
+        nonce: Some(&nonce),
     };
     let signed = signing::sign(op.auth, &input, &mut headers, credentials).expect("signable");
     let mut url = format!("{}{path}", emu.url());

@@ -571,6 +571,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         ::rtc_usage_core::descriptor::Endpoint {
             region: "cn-north-4",
             url: "https://rtc-api.myhuaweicloud.com",
+            failover: &[],
         },
     ],
     default_region: "cn-north-4",
@@ -597,6 +598,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         rate: ::std::option::Option::Some(::rtc_usage_core::descriptor::RateLimit {
             requests: 30u32,
             per: ::std::time::Duration::from_secs(60u64),
+            scope: ::rtc_usage_core::descriptor::RateScope::Operation,
         }),
         span: ::std::option::Option::Some(::rtc_usage_core::descriptor::SpanLimit {
             start_param: "start_date",

@@ -31,6 +31,7 @@
 //! - **error-statuses** (`errors`): The document lists only status codes 200 and 400 and refers to Error Codes; the gateway and RTC codes in vendor.yaml (401 for APIGW.0301, 500 for RTC.00002xxx, an unconfirmed status for the APIGW.0308 throttling) come from vendor-facts.md. *Reading:* Codes decide the kind; the HTTP status is the fallback for codes no rule names. The SDK also accepts {code, message} error bodies, which the envelope handles (see note error-body-shapes for the other shapes).
 //! - **error-body-shapes** (`envelope`): The document shows {error_code, error_msg} only; vendor-facts.md adds {code, message}. The SDK also accepts {errorCode, errorMsg} and a code/message pair nested inside another object (spec-audit.md D16; huaweicloud-sdk-go-v3 core/sdkerr/errors.go, processServiceResponseError, which looks into nested objects when the top level has no pair). *Reading:* Recorded for the huawei-plain envelope: an error body in any of these shapes should yield its code and message, so that the rules of vendor.yaml apply; a shape the envelope does not read falls back to the HTTP status. The envelope code is not part of this spec.
 //! - **rtc-00001001-auth** (`errors`): vendor-facts.md lists RTC.00001001 with status 400 and no meaning; Huawei's error-code page gives OperationUnauthorized, "get DomainID fail please check X-Auth-Token" (spec-audit.md D3). *Reading:* Classified as auth in vendor.yaml (an authorization failure, not an invalid parameter), with that message; its status 400 is kept.
+//! - **rows-required** (`response.schema.usage`): The document's example always carries `usage`, but the document does not say it is required and the SDK models it as optional; whether an answer without usage carries an empty list or leaves the member out is UNCONFIRMED. *Reading:* Required: an answer without `usage` (for example a payload nested one level too deep) is refused as malformed, naming the member, instead of being read as "no usage". Should the vendor leave it out when there is no usage, the call fails loudly rather than silently reporting zero.
 ///Type of data to be queried. An open set: the document lists CommunicationDuration; the SDK comment adds TranscodeDuration and RecordDuration; any other string is sent as given.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -132,10 +133,9 @@ impl ListRtcHistoryUsageRequest {
 }
 ///The answer body (bare, no envelope).
 #[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListRtcHistoryUsageResponse {
     ///Timestamp and metric value list at the corresponding time (one entry per UTC day).
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub usage: ::std::vec::Vec<RtcHistoryUsage>,
 }
 impl ListRtcHistoryUsageResponse {
@@ -279,7 +279,7 @@ pub mod builder {
     impl ::std::default::Default for ListRtcHistoryUsageResponse {
         fn default() -> Self {
             Self {
-                usage: Ok(Default::default()),
+                usage: Err("no value supplied for usage".to_string()),
             }
         }
     }
@@ -448,6 +448,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         ::rtc_usage_core::descriptor::Endpoint {
             region: "cn-north-4",
             url: "https://rtc-api.myhuaweicloud.com",
+            failover: &[],
         },
     ],
     default_region: "cn-north-4",
@@ -474,6 +475,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         rate: ::std::option::Option::Some(::rtc_usage_core::descriptor::RateLimit {
             requests: 30u32,
             per: ::std::time::Duration::from_secs(60u64),
+            scope: ::rtc_usage_core::descriptor::RateScope::Operation,
         }),
         span: ::std::option::Option::Some(::rtc_usage_core::descriptor::SpanLimit {
             start_param: "start_date",
@@ -507,6 +509,7 @@ pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::
         kind: ::rtc_usage_core::usage::AppKind::String,
         all_when_omitted: false,
         example: "5fa682b34a974f7ad24d223b",
+        lookup: ::std::option::Option::None,
     },
     variant_param: ::std::option::Option::Some("metric"),
     variants: &[

@@ -443,10 +443,12 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         ::rtc_usage_core::descriptor::Endpoint {
             region: "ap-guangzhou",
             url: "https://trtc.tencentcloudapi.com",
+            failover: &[],
         },
         ::rtc_usage_core::descriptor::Endpoint {
             region: "ap-singapore",
             url: "https://trtc.tencentcloudapi.com",
+            failover: &[],
         },
     ],
     default_region: "ap-guangzhou",
@@ -456,6 +458,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         rate: ::std::option::Option::Some(::rtc_usage_core::descriptor::RateLimit {
             requests: 5u32,
             per: ::std::time::Duration::from_secs(1u64),
+            scope: ::rtc_usage_core::descriptor::RateScope::Operation,
         }),
         span: ::std::option::Option::Some(::rtc_usage_core::descriptor::SpanLimit {
             start_param: "StartTime",
@@ -537,6 +540,7 @@ pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::
         kind: ::rtc_usage_core::usage::AppKind::Integer,
         all_when_omitted: true,
         example: "1400000001",
+        lookup: ::std::option::Option::None,
     },
     variant_param: ::std::option::Option::Some("MixType"),
     variants: &[

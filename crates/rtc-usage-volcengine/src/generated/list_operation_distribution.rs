@@ -555,10 +555,12 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         ::rtc_usage_core::descriptor::Endpoint {
             region: "cn-north-1",
             url: "https://rtc.volcengineapi.com",
+            failover: &[],
         },
         ::rtc_usage_core::descriptor::Endpoint {
             region: "ap-singapore-1",
             url: "https://open-ap-singapore-1.volcengineapi.com",
+            failover: &[],
         },
     ],
     default_region: "cn-north-1",
@@ -579,6 +581,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         rate: ::std::option::Option::Some(::rtc_usage_core::descriptor::RateLimit {
             requests: 2u32,
             per: ::std::time::Duration::from_secs(1u64),
+            scope: ::rtc_usage_core::descriptor::RateScope::Operation,
         }),
         span: ::std::option::Option::Some(::rtc_usage_core::descriptor::SpanLimit {
             start_param: "StartTime",

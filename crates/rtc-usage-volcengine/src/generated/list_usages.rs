@@ -19,6 +19,7 @@
 //! - **missing-tier-values** (`response.definitions.Usage`): The document does not say whether a tier with no usage is 0 or absent. *Reading:* Absent tiers decode as 0 (the Go SDK's int64 fields do the same); only TimeStamp is required.
 //! - **example-times** (`examples`): The parameter table's example times are 00:00+08:00 while the request example uses 08:00+08:00; both are valid RFC 3339. *Reading:* The request example is kept verbatim.
 //! - **timestamp-required** (`response.definitions.Usage.TimeStamp`): The 2020-12-01 Go SDK model (volc-sdk-golang service/rtc/v20201201/model.go) declares TimeStamp optional, like every field of Usage; the document's table and example always give it (spec-audit.md D2). *Reading:* Kept required, unlike the SDK: a bucket without its time cannot be placed on a day, so an entry without TimeStamp is a malformed answer and fails to decode rather than being silently dropped or assigned to some day.
+//! - **rows-required** (`response.schema.Usages`): The document's example always carries `Usages`, but the document does not say it is required and the SDK models it as optional; whether an answer without usage carries an empty list or leaves the member out is UNCONFIRMED. *Reading:* Required: an answer without `Usages` (for example a payload nested one level too deep) is refused as malformed, naming the member, instead of being read as "no usage". Should the vendor leave it out when there is no usage, the call fails loudly rather than silently reporting zero.
 ///The parameters of `ListUsages` a caller sets.
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -40,14 +41,10 @@ impl ListUsagesRequest {
 }
 ///The `Result` member of the response envelope.
 #[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListUsagesResponse {
     ///具体的通话时长数据 (one entry per day).
-    #[serde(
-        rename = "Usages",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "Usages")]
     pub usages: ::std::vec::Vec<Usage>,
 }
 impl ListUsagesResponse {
@@ -170,7 +167,7 @@ pub mod builder {
     impl ::std::default::Default for ListUsagesResponse {
         fn default() -> Self {
             Self {
-                usages: Ok(Default::default()),
+                usages: Err("no value supplied for usages".to_string()),
             }
         }
     }
@@ -323,10 +320,12 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         ::rtc_usage_core::descriptor::Endpoint {
             region: "cn-north-1",
             url: "https://rtc.volcengineapi.com",
+            failover: &[],
         },
         ::rtc_usage_core::descriptor::Endpoint {
             region: "ap-singapore-1",
             url: "https://open-ap-singapore-1.volcengineapi.com",
+            failover: &[],
         },
     ],
     default_region: "cn-north-1",
@@ -347,6 +346,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         rate: ::std::option::Option::Some(::rtc_usage_core::descriptor::RateLimit {
             requests: 2u32,
             per: ::std::time::Duration::from_secs(1u64),
+            scope: ::rtc_usage_core::descriptor::RateScope::Operation,
         }),
         span: ::std::option::Option::Some(::rtc_usage_core::descriptor::SpanLimit {
             start_param: "StartTime",
@@ -390,6 +390,7 @@ pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::
         kind: ::rtc_usage_core::usage::AppKind::String,
         all_when_omitted: false,
         example: "661e4f8a2b3c4d5e6f708192",
+        lookup: ::std::option::Option::None,
     },
     variant_param: ::std::option::Option::None,
     variants: &[],

@@ -21,6 +21,7 @@
 //! - **missing-tier-values** (`response.definitions.Usage`): The document does not say whether a tier with no usage is 0 or absent. *Reading:* Absent tiers decode as 0; only TimeStamp is required.
 //! - **timestamp-required** (`response.definitions.Usage.TimeStamp`): The 2023-11-01 Go SDK model (volc-sdk-golang service/rtc/v20231101/model.go) declares TimeStamp optional, as the 2020-12-01 one does (spec-audit.md D2). *Reading:* Kept required, unlike the SDK: a bucket without its time cannot be placed on a day, so an entry without TimeStamp is a malformed answer and fails to decode rather than being silently dropped or assigned to some day.
 //! - **sdk-restates-span** (`limits.span`): The 2023-11-01 ListUsages model of the Go SDK (volc-sdk-golang service/rtc/v20231101/model.go, EndTime) restates the 30-day span itself (spec-audit.md, cosmetic); note same-shape-as-2020-12-01 took the span as carried over from seed 000 only. *Reading:* The 30-day span at this version has its own source, the SDK model, besides seed 000; it is enforced as before. The look-back stays unconfirmed.
+//! - **rows-required** (`response.schema.Usages`): The document's example always carries `Usages`, but the document does not say it is required and the SDK models it as optional; whether an answer without usage carries an empty list or leaves the member out is UNCONFIRMED. *Reading:* Required: an answer without `Usages` (for example a payload nested one level too deep) is refused as malformed, naming the member, instead of being read as "no usage". Should the vendor leave it out when there is no usage, the call fails loudly rather than silently reporting zero.
 ///The parameters of `ListUsages` a caller sets.
 #[non_exhaustive]
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -42,14 +43,10 @@ impl ListUsages20231101Request {
 }
 ///The `Result` member of the response envelope.
 #[non_exhaustive]
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ListUsages20231101Response {
     ///具体的通话时长数据 (one entry per day).
-    #[serde(
-        rename = "Usages",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
+    #[serde(rename = "Usages")]
     pub usages: ::std::vec::Vec<Usage>,
 }
 impl ListUsages20231101Response {
@@ -174,7 +171,7 @@ pub mod builder {
     impl ::std::default::Default for ListUsages20231101Response {
         fn default() -> Self {
             Self {
-                usages: Ok(Default::default()),
+                usages: Err("no value supplied for usages".to_string()),
             }
         }
     }
@@ -329,10 +326,12 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         ::rtc_usage_core::descriptor::Endpoint {
             region: "cn-north-1",
             url: "https://rtc.volcengineapi.com",
+            failover: &[],
         },
         ::rtc_usage_core::descriptor::Endpoint {
             region: "ap-singapore-1",
             url: "https://open-ap-singapore-1.volcengineapi.com",
+            failover: &[],
         },
     ],
     default_region: "cn-north-1",
@@ -353,6 +352,7 @@ pub static DESCRIPTOR: ::rtc_usage_core::OperationDescriptor = ::rtc_usage_core:
         rate: ::std::option::Option::Some(::rtc_usage_core::descriptor::RateLimit {
             requests: 2u32,
             per: ::std::time::Duration::from_secs(1u64),
+            scope: ::rtc_usage_core::descriptor::RateScope::Operation,
         }),
         span: ::std::option::Option::Some(::rtc_usage_core::descriptor::SpanLimit {
             start_param: "StartTime",
@@ -396,6 +396,7 @@ pub static USAGE: ::rtc_usage_core::usage::UsageSpec = ::rtc_usage_core::usage::
         kind: ::rtc_usage_core::usage::AppKind::String,
         all_when_omitted: false,
         example: "661e4f8a2b3c4d5e6f708192",
+        lookup: ::std::option::Option::None,
     },
     variant_param: ::std::option::Option::None,
     variants: &[],

@@ -309,7 +309,7 @@ impl Arg<'_> {
                 })
             });
         if known {
-            let variant = format_ident!("{}", type_name(text));
+            let variant = format_ident!("{}", crate::codegen::rust::variant_name(text));
             quote!(#ty::#variant)
         } else {
             quote!(#ty::from(#text))
