@@ -73,20 +73,7 @@ pub fn payload<T: DeserializeOwned>(
     op: &'static OperationDescriptor,
     body: &[u8],
 ) -> Result<T, Error> {
-    if let Err(e) = serde_json::from_slice::<ObjectOnly>(body) {
-        return Err(Error::decode(
-            op,
-            format_args!("the payload of {} is not a JSON object: {e}", op.name),
-            body,
-        ));
-    }
-    serde_json::from_slice::<T>(body).map_err(|e| {
-        Error::decode(
-            op,
-            format_args!("the answer does not match {}'s response: {e}", op.name),
-            body,
-        )
-    })
+    super::wrapped_payload::<ObjectOnly, T, T>(op, body, "the answer", |t| t)
 }
 
 // ---- encoding -------------------------------------------------------------------------------

@@ -221,6 +221,34 @@ fn to_vec(value: &Value) -> Vec<u8> {
 
 // ---- shared decoding helpers ----------------------------------------------------------------
 
+/// The typed payload of an answer whose body is `Outer` (the payload wrapped, or bare): the
+/// body is first read as `Probe` (the same wrapper around [`ObjectOnly`]) so that a payload
+/// that is not a JSON object is refused, then as `Outer`, and `unwrap` takes the payload out.
+/// `place` names where the payload sits in messages (`the `Result``, `the answer`).
+fn wrapped_payload<Probe: DeserializeOwned, Outer: DeserializeOwned, T>(
+    op: &'static OperationDescriptor,
+    body: &[u8],
+    place: &str,
+    unwrap: impl FnOnce(Outer) -> T,
+) -> Result<T, Error> {
+    if let Err(e) = serde_json::from_slice::<Probe>(body) {
+        return Err(Error::decode(
+            op,
+            format_args!("the payload of {} is not a JSON object: {e}", op.name),
+            body,
+        ));
+    }
+    serde_json::from_slice::<Outer>(body)
+        .map(unwrap)
+        .map_err(|e| {
+            Error::decode(
+                op,
+                format_args!("{place} does not match {}'s response: {e}", op.name),
+                body,
+            )
+        })
+}
+
 /// Accepts a JSON object, skipping its content, and nothing else.
 struct ObjectOnly;
 

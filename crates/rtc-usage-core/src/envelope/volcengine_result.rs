@@ -124,22 +124,7 @@ pub fn payload<T: DeserializeOwned>(
     op: &'static OperationDescriptor,
     body: &[u8],
 ) -> Result<T, Error> {
-    if let Err(e) = serde_json::from_slice::<Body<ObjectOnly>>(body) {
-        return Err(Error::decode(
-            op,
-            format_args!("the payload of {} is not a JSON object: {e}", op.name),
-            body,
-        ));
-    }
-    serde_json::from_slice::<Body<T>>(body)
-        .map(|b| b.result)
-        .map_err(|e| {
-            Error::decode(
-                op,
-                format_args!("the `Result` does not match {}'s response: {e}", op.name),
-                body,
-            )
-        })
+    super::wrapped_payload::<Body<ObjectOnly>, Body<T>, T>(op, body, "the `Result`", |b| b.result)
 }
 
 // ---- encoding -------------------------------------------------------------------------------
