@@ -7,6 +7,7 @@ pub mod load;
 pub mod prose_check;
 pub mod schema_check;
 pub mod spec;
+pub mod version;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

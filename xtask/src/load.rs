@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::spec::{Location, OperationSpec, VendorSpec};
+use crate::spec::{Location, OperationSpec, Source, VendorSpec};
+use crate::version::Version;
 
 /// A spec that cannot be used, with the file and the key at fault.
 #[derive(Debug)]
@@ -92,6 +93,10 @@ pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
             ),
         });
     }
+    check_vendor(&vendor).map_err(|message| SpecError {
+        file: vendor_file.clone(),
+        message,
+    })?;
     let mut operations = Vec::new();
     for path in sorted_entries(dir)? {
         let name = path
@@ -140,6 +145,33 @@ pub fn load_vendor(root: &Path, dir: &Path) -> Result<VendorSpecs, SpecError> {
         vendor_file,
         operations,
     })
+}
+
+/// The release keys of vendor.yaml: versions that parse, a full commit id.
+fn check_vendor(vendor: &VendorSpec) -> Result<(), String> {
+    if let Some(version) = &vendor.version {
+        Version::parse(version).map_err(|e| format!("key `version`: {e}"))?;
+    }
+    if let Some(released) = &vendor.released {
+        Version::parse(&released.version).map_err(|e| format!("key `released.version`: {e}"))?;
+        if released.rev.len() != 40 || !released.rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!(
+                "key `released.rev`: `{}` is not a full git commit id (40 hex digits)",
+                released.rev
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD`, digits only (the calendar is not checked further).
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
 }
 
 /// A usage block's `app.lookup` names an operation of the same vendor that a client can call
@@ -391,6 +423,18 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
     if note_ids.len() != spec.notes.len() {
         return Err("key `notes`: two notes share an id".into());
     }
+    if let Some(n) = spec
+        .notes
+        .iter()
+        .find(|n| n.reviewed.as_deref().is_some_and(|d| !is_date(d)))
+    {
+        return Err(format!(
+            "key `notes.{}.reviewed`: `{}` is not a date YYYY-MM-DD",
+            n.id,
+            n.reviewed.as_deref().unwrap_or_default()
+        ));
+    }
+    check_source(&spec.source)?;
     if spec.examples.is_empty() {
         return Err("key `examples`: a spec carries its document's examples".into());
     }
@@ -419,6 +463,23 @@ fn check_operation(spec: &OperationSpec, vendor: &VendorSpec) -> Result<(), Stri
                     .map_err(|e| format!("key `examples.{}.{key}` is not JSON: {e}", ex.name))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// A pinned source: an http(s) URL, a SHA-256 of 64 lowercase hex digits.
+fn check_source(source: &Source) -> Result<(), String> {
+    if let Some(url) = &source.url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(format!("key `source.url`: `{url}` is not an http(s) URL"));
+    }
+    if let Some(sha) = &source.sha256
+        && !(sha.len() == 64 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+    {
+        return Err(format!(
+            "key `source.sha256`: `{sha}` is not a SHA-256 in lowercase hex (64 digits)"
+        ));
     }
     Ok(())
 }

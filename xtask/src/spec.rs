@@ -24,6 +24,15 @@ pub struct VendorSpec {
     pub default_region: String,
     /// Position of the vendor in listings and reports (the vendor registry's order).
     pub order: u32,
+    /// The generated crate's version (`MAJOR.MINOR.PATCH`), written into its manifest.
+    /// `cargo xtask spec-diff --check` fails when the specs changed since `released` by more
+    /// than this version moved. Optional only so that trees from before it existed still load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The crate's last release: its version and the git commit whose `specs/` it was
+    /// generated from; the base of the version gate and of the changelog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub released: Option<Released>,
     /// JSON Schema definitions shared by several operations, referenced from an operation
     /// spec as `$ref: "vendor.yaml#/definitions/Name"` (copied into each operation).
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
@@ -31,6 +40,15 @@ pub struct VendorSpec {
     /// Error codes every operation of this vendor may return.
     #[serde(default)]
     pub errors: Vec<ErrorRule>,
+}
+
+/// A release of a vendor crate: the version and the commit of the specs it was made from.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Released {
+    pub version: String,
+    /// The full git commit id (40 hex digits) whose `specs/` the release was generated from.
+    pub rev: String,
 }
 
 /// The vendor's conventional credential environment variables, each list tried in order.
@@ -101,6 +119,14 @@ pub struct Source {
     pub published: Option<String>,
     /// When this spec was written from it (`YYYY-MM-DD`).
     pub retrieved: String,
+    /// Where the vendor publishes the document, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// SHA-256 (lowercase hex, as `sha256sum` prints it) of the bytes of the document file
+    /// named by `document`, as retrieved; absent when that text is not at hand, which
+    /// `cargo xtask source-check` reports as not pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
     /// Other sources a spec relies on.
     #[serde(default)]
     pub also: Vec<String>,
@@ -390,6 +416,11 @@ pub struct Note {
     pub about: String,
     pub text: String,
     pub reading: String,
+    /// The date (`YYYY-MM-DD`) a maintainer reviewed the normalization after a change that
+    /// risks silently wrong figures (a unit, a time zone, a bucket layout): a note that adds
+    /// or moves this date acknowledges the data-risk changes of its spec in `spec-diff --check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<String>,
 }
 
 /// An operation's `usage:` block: how its answer becomes normalized usage. The unit is not

@@ -79,7 +79,7 @@ pub fn render(vendors: &[VendorSpecs]) -> Result<Vec<GeneratedFile>, Error> {
         registry,
         GeneratedFile {
             path: PathBuf::from(FACADE).join("Cargo.toml"),
-            contents: manifest(&sorted),
+            contents: manifest(&sorted)?,
         },
     ])
 }
@@ -88,7 +88,7 @@ fn crate_ident(v: &VendorSpecs) -> syn::Ident {
     format_ident!("{}", v.vendor.crate_name.replace('-', "_"))
 }
 
-fn manifest(vendors: &[&VendorSpecs]) -> String {
+fn manifest(vendors: &[&VendorSpecs]) -> Result<String, Error> {
     let names: Vec<String> = vendors
         .iter()
         .map(|v| format!("\"{}\"", v.vendor.vendor))
@@ -101,16 +101,15 @@ fn manifest(vendors: &[&VendorSpecs]) -> String {
         .iter()
         .map(|v| format!("{} = [\"dep:{}\"]\n", v.vendor.vendor, v.vendor.crate_name))
         .collect();
-    let deps: String = vendors
-        .iter()
-        .map(|v| {
-            format!(
-                "{name} = {{ path = \"../{name}\", version = \"0.1.0\", default-features = false, optional = true }}\n",
-                name = v.vendor.crate_name
-            )
-        })
-        .collect();
-    format!(
+    let mut deps = String::new();
+    for v in vendors {
+        deps.push_str(&format!(
+            "{name} = {{ path = \"../{name}\", version = \"{version}\", default-features = false, optional = true }}\n",
+            name = v.vendor.crate_name,
+            version = super::vendor::crate_version(v)?,
+        ));
+    }
+    Ok(format!(
         r#"{header}
 [package]
 name = "rtc-usage"
@@ -160,7 +159,7 @@ harness = false
         header = header("#", "specs/*/vendor.yaml"),
         display = list(&display),
         names = names.join(", "),
-    )
+    ))
 }
 
 /// `A, B and C`.

@@ -56,7 +56,7 @@ pub fn render(v: &VendorSpecs) -> Result<Vec<GeneratedFile>, Error> {
     }
     files.push(GeneratedFile {
         path: crate_dir.join("Cargo.toml"),
-        contents: manifest(v),
+        contents: manifest(v, crate_version(v)?),
     });
     Ok(files)
 }
@@ -354,7 +354,16 @@ fn client(v: &VendorSpecs, ops: &[RenderedOperation]) -> TokenStream {
     }
 }
 
-fn manifest(v: &VendorSpecs) -> String {
+/// The crate's version: vendor.yaml's `version`, which the release gate of
+/// `cargo xtask spec-diff --check` compares with the spec changes since `released`.
+pub fn crate_version(v: &VendorSpecs) -> Result<&str, Error> {
+    v.vendor.version.as_deref().ok_or_else(|| Error::Generate {
+        file: v.vendor_file.clone(),
+        message: "key `version`: missing; the crate's version (e.g. \"0.1.0\") lives here".into(),
+    })
+}
+
+fn manifest(v: &VendorSpecs, version: &str) -> String {
     let vendor = &v.vendor;
     let source = format!(
         "{} and the operation specs beside it",
@@ -365,7 +374,7 @@ fn manifest(v: &VendorSpecs) -> String {
 [package]
 name = "{name}"
 description = "{display}: typed, signed usage client generated from hand-written specs."
-version.workspace = true
+version = "{version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -392,6 +401,7 @@ wiremock.workspace = true
         header = header("#", &source),
         name = vendor.crate_name,
         display = vendor.display_name,
+        version = version,
         vendor = vendor.vendor,
     )
 }
