@@ -94,6 +94,11 @@ pub struct UsageArgs {
     #[arg(long, value_name = "N", default_value_t = rtc_usage::DEFAULT_MAX_CALLS)]
     pub max_calls: usize,
 
+    /// Ask each vendor only the days it still keeps (Alibaba: the last 90), with a warning
+    /// naming the days left out; without it, such a range is refused before any call.
+    #[arg(long)]
+    pub within_lookback: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 

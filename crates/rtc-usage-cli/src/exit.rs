@@ -59,6 +59,11 @@ pub fn refused(error: rtc_usage::QueryError) -> ExitError {
         QueryError::DatesSwapped { from, to } => {
             format!("--from {from} is after --to {to}: swap the two dates")
         }
+        QueryError::OutOfRange { source, .. } if source.message().contains("days back") => {
+            format!(
+                "--from/--to: {error}; choose later days, or pass --within-lookback to ask each vendor only the days it keeps"
+            )
+        }
         QueryError::OutOfRange { .. } => {
             format!("--from/--to: {error}; choose days within that limit")
         }

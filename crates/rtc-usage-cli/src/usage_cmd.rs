@@ -19,7 +19,8 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
         .apps(args.apps)
         .granularity(granularity)
         .categories(args.category.0)
-        .max_calls(args.max_calls);
+        .max_calls(args.max_calls)
+        .within_lookback(args.within_lookback);
     let plan = session.client.plan(&query).map_err(exit::refused)?;
     tracing::info!(calls = plan.calls.len(), "planned");
 

@@ -554,7 +554,8 @@ impl Client {
         };
         let span = tracing::Span::current();
         span.record("status", raw.status);
-        let checked = envelope::check(op, raw.status, raw.request_id.as_deref(), &raw.body);
+        let checked = envelope::check(op, raw.status, raw.request_id.as_deref(), &raw.body)
+            .map_err(|e| e.with_retry_after(raw.retry_after));
         let request_id = match &checked {
             Ok(id) => id.as_deref(),
             Err(e) => e.request_id(),
@@ -691,8 +692,8 @@ mod tests {
         let (a, b) = (a.unwrap(), b.unwrap());
         assert!(Arc::ptr_eq(&a, &b), "one limiter for the account");
         let start = tokio::time::Instant::now();
-        a.acquire().await;
-        b.acquire().await;
+        drop(a.acquire().await);
+        drop(b.acquire().await);
         assert!(
             start.elapsed() >= std::time::Duration::from_secs(1),
             "B waited for A"
@@ -704,8 +705,8 @@ mod tests {
         );
         assert!(!Arc::ptr_eq(&c, &d), "one limiter per operation");
         let start = tokio::time::Instant::now();
-        c.acquire().await;
-        d.acquire().await;
+        drop(c.acquire().await);
+        drop(d.acquire().await);
         assert!(start.elapsed() < std::time::Duration::from_millis(10));
     }
 

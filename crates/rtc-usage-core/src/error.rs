@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::descriptor::OperationDescriptor;
 
@@ -78,6 +79,8 @@ struct Inner {
     message: String,
     request_id: Option<String>,
     http_status: Option<u16>,
+    /// How long the server asked the client to wait before trying again.
+    retry_after: Option<Duration>,
     attempts: u32,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
@@ -171,6 +174,7 @@ impl Error {
                 message: printable(&message),
                 request_id: None,
                 http_status: None,
+                retry_after: None,
                 attempts: 0,
                 source: None,
             }),
@@ -238,6 +242,14 @@ impl Error {
         self
     }
 
+    /// The wait the server asked for (`Retry-After`, or the vendor's own header), if any.
+    pub fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        if wait.is_some() {
+            self.inner.retry_after = wait;
+        }
+        self
+    }
+
     pub fn with_attempts(mut self, attempts: u32) -> Self {
         self.inner.attempts = attempts;
         self
@@ -264,6 +276,10 @@ impl Error {
     }
     pub fn http_status(&self) -> Option<u16> {
         self.inner.http_status
+    }
+    /// How long the server asked to wait before another attempt, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
     }
     /// How many attempts were made (0 when refused locally).
     pub fn attempts(&self) -> u32 {
@@ -345,6 +361,7 @@ impl fmt::Debug for Error {
             .field("message", &i.message)
             .field("request_id", &i.request_id)
             .field("http_status", &i.http_status)
+            .field("retry_after", &i.retry_after)
             .field("attempts", &i.attempts)
             .finish()
     }

@@ -34,7 +34,7 @@ pub use credentials::{Credentials, SecretString};
 pub use descriptor::{AuthScheme, Envelope, OperationDescriptor, VendorInfo};
 pub use error::{Error, ErrorKind};
 pub use operation::{Operation, RequestParts};
-pub use rate_limit::{RateLimiter, SlidingWindow};
+pub use rate_limit::{Permit, RateLimiter, SlidingWindow};
 pub use retry::{RetryBudget, RetryConfig};
 
 /// A boxed future, as the generated stub traits return.

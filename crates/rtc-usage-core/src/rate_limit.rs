@@ -1,38 +1,95 @@
 //! Client-side rate limiting, so a client stays inside the vendor's documented rate instead of
 //! learning it from throttling errors.
 //!
-//! A [`crate::Client`] keeps one limiter per (vendor, operation), shared by all its clones and
-//! calls, and takes a permit before every attempt (retries included).
+//! A [`crate::Client`] keeps one limiter per (vendor, operation) — per vendor for an
+//! account-scoped limit — shared by all its clones and calls, and holds a [`Permit`] over
+//! every attempt (retries included).
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::descriptor::RateLimit;
 
 /// Grants permission to send one request.
 pub trait RateLimiter: Send + Sync + fmt::Debug {
-    /// Resolves when one more request may be sent; that request counts from then on.
+    /// Resolves when one more request may be sent. The request counts until the returned
+    /// permit is dropped, and its window is counted from then (see [`SlidingWindow`]).
     ///
     /// Dropping the future before it resolves must not use up a permit.
-    fn acquire(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    fn acquire(&self) -> Pin<Box<dyn Future<Output = Permit<'_>> + Send + '_>>;
 }
 
-/// At most `permits` requests in any window of length `per`.
+/// Permission to send one request, held for as long as the attempt lasts.
 ///
-/// The limiter remembers when it granted its last `permits` permits; the next one waits until
-/// the oldest of them is `per` (plus a small safety margin) old. So the first `permits` calls go
-/// at once, and no window of length `per` anywhere in time ever holds more than `permits`
-/// grants: stricter than a token bucket, whose refill would allow up to twice the number
-/// across a window boundary.
+/// Dropping it says the attempt is over (its answer is in, or it failed): the limiter then
+/// knows the latest moment the request can have reached the vendor.
+#[must_use = "the request counts as in flight until the permit is dropped"]
+pub struct Permit<'a> {
+    on_drop: Option<Box<dyn FnOnce() + Send + 'a>>,
+}
+
+impl<'a> Permit<'a> {
+    /// A permit that runs `on_drop` when the attempt is over.
+    pub fn new(on_drop: impl FnOnce() + Send + 'a) -> Self {
+        Self {
+            on_drop: Some(Box::new(on_drop)),
+        }
+    }
+
+    /// A permit that records nothing (for limiters that count grants only).
+    pub fn untracked() -> Self {
+        Self { on_drop: None }
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if let Some(on_drop) = self.on_drop.take() {
+            on_drop();
+        }
+    }
+}
+
+impl fmt::Debug for Permit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permit")
+            .field("tracked", &self.on_drop.is_some())
+            .finish()
+    }
+}
+
+/// One of a window's `permits` slots.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Free,
+    /// Granted, its attempt not over yet.
+    InFlight,
+    /// Its attempt ended then.
+    Done(Instant),
+}
+
+/// At most `permits` requests in any window of length `per`, **as the vendor counts them**:
+/// by arrival.
 ///
-/// The safety margin absorbs scheduling and network jitter between the grant here and the
-/// request's arrival at the vendor: 1 % of the mean interval `per / permits`, and at least
-/// 1 ms (2 requests/s: 5 ms; 30 requests/min: 20 ms).
+/// A vendor's gateway counts a request when it arrives, and the client cannot see that
+/// moment: it lies somewhere between the grant and the answer. So each of the `permits`
+/// slots is busy from its grant until `per` (plus a small margin) after its attempt *ended*,
+/// the latest moment its request can have arrived. Then no `permits + 1` requests can ever
+/// arrive within `per` of each other, whatever the network delays: counting from the grant
+/// instead (as a plain sliding window does), a request delayed on the way and one of the next
+/// window sent promptly arrive closer than `per`, and the vendor throttles.
+///
+/// The first `permits` calls go at once. Each slot's cycle is `per` plus the attempt's
+/// latency, so a limiter of N per T runs at `N / (T + latency)`: a few percent below the
+/// documented rate on a fast network.
+///
+/// The margin (0.1 % of `per`) covers a vendor that rounds its timestamps to the millisecond.
 ///
 /// Waiters are served first come, first served (a fair `tokio::sync::Mutex` is held while
 /// waiting). Time is `tokio::time`, so tests can run it with paused time.
@@ -40,7 +97,11 @@ pub struct SlidingWindow {
     permits: usize,
     per: Duration,
     margin: Duration,
-    grants: tokio::sync::Mutex<VecDeque<Instant>>,
+    /// Held by the waiter whose turn it is.
+    turn: tokio::sync::Mutex<()>,
+    slots: Mutex<Vec<Slot>>,
+    /// Signalled when an attempt ends (a slot starts counting down).
+    ended: Notify,
 }
 
 impl fmt::Debug for SlidingWindow {
@@ -56,12 +117,14 @@ impl fmt::Debug for SlidingWindow {
 impl SlidingWindow {
     /// At most `permits` (at least 1) requests in any window of `per`.
     pub fn new(permits: u32, per: Duration) -> Self {
-        let permits = permits.max(1);
+        let permits = permits.max(1) as usize;
         Self {
-            permits: permits as usize,
+            permits,
             per,
-            margin: Self::margin_for(permits, per),
-            grants: tokio::sync::Mutex::new(VecDeque::with_capacity(permits as usize)),
+            margin: Self::margin_for(per),
+            turn: tokio::sync::Mutex::new(()),
+            slots: Mutex::new(vec![Slot::Free; permits]),
+            ended: Notify::new(),
         }
     }
 
@@ -82,9 +145,9 @@ impl SlidingWindow {
         Self::new(limit.requests, limit.per.div_f64(factor))
     }
 
-    /// The safety margin added to `per` for a limit of `permits` per `per`.
-    pub fn margin_for(permits: u32, per: Duration) -> Duration {
-        (per / permits.max(1) / 100).max(Duration::from_millis(1))
+    /// The safety margin added to a window of `per`: 0.1 % of it (1 ms of a second).
+    pub fn margin_for(per: Duration) -> Duration {
+        per / 1000
     }
 
     pub fn permits(&self) -> u32 {
@@ -98,20 +161,61 @@ impl SlidingWindow {
     pub fn margin(&self) -> Duration {
         self.margin
     }
+
+    fn slots(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+        // Every update is one assignment: a panic elsewhere cannot leave a slot half-written.
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes a slot that is free at `now`, or says when the first one will be (`None`: only
+    /// when an attempt in flight ends).
+    fn try_take(&self, now: Instant) -> Result<usize, Option<Instant>> {
+        let mut slots = self.slots();
+        let cycle = self.per + self.margin;
+        let free = slots.iter().position(|slot| match slot {
+            Slot::Free => true,
+            Slot::InFlight => false,
+            Slot::Done(ended) => *ended + cycle <= now,
+        });
+        match free {
+            Some(index) => {
+                slots[index] = Slot::InFlight;
+                Ok(index)
+            }
+            None => Err(slots
+                .iter()
+                .filter_map(|slot| match slot {
+                    Slot::Done(ended) => Some(*ended + cycle),
+                    _ => None,
+                })
+                .min()),
+        }
+    }
+
+    fn end(&self, index: usize) {
+        self.slots()[index] = Slot::Done(Instant::now());
+        self.ended.notify_waiters();
+    }
 }
 
 impl RateLimiter for SlidingWindow {
-    fn acquire(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+    fn acquire(&self) -> Pin<Box<dyn Future<Output = Permit<'_>> + Send + '_>> {
         Box::pin(async move {
-            let mut grants = self.grants.lock().await;
-            if grants.len() >= self.permits {
-                if let Some(&oldest) = grants.front() {
-                    // Cancel-safe: nothing is recorded until the wait is over.
-                    tokio::time::sleep_until(oldest + self.per + self.margin).await;
+            let _turn = self.turn.lock().await;
+            loop {
+                // Registered before looking, so an attempt that ends meanwhile wakes us.
+                let ended = self.ended.notified();
+                tokio::pin!(ended);
+                ended.as_mut().enable();
+                // Cancel-safe: nothing is taken until a slot is free.
+                match self.try_take(Instant::now()) {
+                    Ok(index) => return Permit::new(move || self.end(index)),
+                    Err(Some(at)) => {
+                        let _ = tokio::time::timeout_at(at, ended).await;
+                    }
+                    Err(None) => ended.await,
                 }
-                grants.pop_front();
             }
-            grants.push_back(Instant::now());
         })
     }
 }

@@ -30,6 +30,7 @@ pub struct RetryConfig {
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
+    max_retry_after: Duration,
     budget_capacity: u32,
 }
 
@@ -47,6 +48,9 @@ impl RetryConfig {
     pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
     /// The largest backoff ceiling (AWS standard mode).
     pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(20);
+    /// The longest wait a server's `Retry-After` is honoured for; a longer one ends the call
+    /// (a fetch of many windows should report it rather than stall).
+    pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
 
     /// 3 attempts, 500 ms initial backoff ceiling, 20 s cap, a budget of
     /// [`RetryBudget::DEFAULT_CAPACITY`] tokens.
@@ -55,6 +59,7 @@ impl RetryConfig {
             max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
             initial_backoff: Self::DEFAULT_INITIAL_BACKOFF,
             max_backoff: Self::DEFAULT_MAX_BACKOFF,
+            max_retry_after: Self::DEFAULT_MAX_RETRY_AFTER,
             budget_capacity: RetryBudget::DEFAULT_CAPACITY,
         }
     }
@@ -85,6 +90,12 @@ impl RetryConfig {
         self
     }
 
+    /// The longest `Retry-After` wait honoured (see [`Self::DEFAULT_MAX_RETRY_AFTER`]).
+    pub const fn with_max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
     /// Tokens in the client's retry budget (see [`RetryBudget`]).
     pub const fn with_budget_capacity(mut self, tokens: u32) -> Self {
         self.budget_capacity = tokens;
@@ -101,6 +112,10 @@ impl RetryConfig {
 
     pub const fn max_backoff(&self) -> Duration {
         self.max_backoff
+    }
+
+    pub const fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
     }
 
     pub const fn budget_capacity(&self) -> u32 {
@@ -272,14 +287,14 @@ where
     let mut number = 0u32;
     loop {
         number += 1;
-        if let Some(limiter) = setup.limiter {
-            match deadline {
-                None => limiter.acquire().await,
-                Some(deadline) => {
-                    if tokio::time::timeout_at(deadline, limiter.acquire())
-                        .await
-                        .is_err()
-                    {
+        // Held over the attempt: the limiter counts the request's window from its end.
+        let permit = match (setup.limiter, deadline) {
+            (None, _) => None,
+            (Some(limiter), None) => Some(limiter.acquire().await),
+            (Some(limiter), Some(deadline)) => {
+                match tokio::time::timeout_at(deadline, limiter.acquire()).await {
+                    Ok(permit) => Some(permit),
+                    Err(_) => {
                         return Err(operation_timeout_error(
                             op,
                             timeout,
@@ -289,7 +304,7 @@ where
                     }
                 }
             }
-        }
+        };
         let now = tokio::time::Instant::now();
         let deadline = *deadline.get_or_insert(now + timeout);
         let remaining = deadline.saturating_duration_since(now);
@@ -308,6 +323,7 @@ where
         let result = attempt(Attempt { number, remaining })
             .instrument(span.clone())
             .await;
+        drop(permit);
         let error = match result {
             Ok(value) => {
                 setup.budget.on_success(last_retry_cost);
@@ -342,7 +358,16 @@ fn plan_retry(
         }
         return None;
     }
-    let backoff = retry.backoff(attempt);
+    // A wait the server asked for is honoured up to a bound; a longer one is final
+    // (the caller sees the error, and the server's wait, rather than a stalled fetch).
+    let backoff = match error.retry_after() {
+        Some(asked) if asked > retry.max_retry_after => {
+            tracing::warn!(error = %error, retry_after_ms = asked.as_millis() as u64, "giving up: the server asks for a longer wait than the bound (RetryConfig::max_retry_after)");
+            return None;
+        }
+        Some(asked) => retry.backoff(attempt).max(asked),
+        None => retry.backoff(attempt),
+    };
     if tokio::time::Instant::now() + backoff >= deadline {
         tracing::warn!(error = %error, "giving up: the operation timeout would pass before the next attempt");
         return None;
@@ -545,13 +570,105 @@ pub(crate) mod tests {
         );
     }
 
+    /// An attempt that is throttled with a `Retry-After` of `wait` the first time, then
+    /// succeeds.
+    fn throttled_asking<'c>(
+        wait: Duration,
+        calls: &'c Cell<u32>,
+    ) -> impl FnMut(Attempt) -> std::future::Ready<Result<&'static str, Error>> + 'c {
+        move |_| {
+            calls.set(calls.get() + 1);
+            std::future::ready(if calls.get() == 1 {
+                Err(failure(ErrorKind::Throttled).with_retry_after(Some(wait)))
+            } else {
+                Ok("answer")
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_the_server_asks_for_is_honoured_within_its_bound() {
+        let (retry, budget) = (RetryConfig::standard(), RetryBudget::new(500));
+        for wait in [
+            Duration::from_millis(1),
+            Duration::from_secs(3),
+            retry.max_retry_after(),
+        ] {
+            let calls = Cell::new(0);
+            let start = Instant::now();
+            let outcome = run(setup(&retry, &budget), throttled_asking(wait, &calls)).await;
+            assert_eq!(outcome.unwrap(), ("answer", 2), "{wait:?}");
+            let waited = start.elapsed();
+            assert!(waited >= wait, "{wait:?}: retried after {waited:?}");
+            assert!(
+                waited <= wait.max(retry.backoff_ceiling(1)),
+                "{wait:?}: {waited:?}"
+            );
+        }
+        // Longer than the cap: final at once, the wait kept on the error.
+        let calls = Cell::new(0);
+        let start = Instant::now();
+        let asked = retry.max_retry_after() + Duration::from_secs(1);
+        let err = run(setup(&retry, &budget), throttled_asking(asked, &calls))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.kind(), err.attempts(), calls.get()),
+            (ErrorKind::Throttled, 1, 1)
+        );
+        assert_eq!(err.retry_after(), Some(asked));
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    /// A limiter that records whether a permit is out while the attempt runs.
+    #[derive(Debug, Default)]
+    struct Watching(std::sync::atomic::AtomicBool);
+
+    impl RateLimiter for Watching {
+        fn acquire(
+            &self,
+        ) -> std::pin::Pin<Box<dyn Future<Output = crate::rate_limit::Permit<'_>> + Send + '_>>
+        {
+            self.0.store(true, Ordering::SeqCst);
+            Box::pin(std::future::ready(crate::rate_limit::Permit::new(|| {
+                self.0.store(false, Ordering::SeqCst)
+            })))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_permit_is_held_over_the_attempt_and_returned_before_the_backoff() {
+        let (retry, budget) = (RetryConfig::standard(), RetryBudget::new(500));
+        let limiter = Watching::default();
+        let mut loop_setup = setup(&retry, &budget);
+        loop_setup.limiter = Some(&limiter);
+        let held = Cell::new(Vec::new());
+        let outcome = run(loop_setup, |attempt: Attempt| {
+            let mut seen = held.take();
+            seen.push(limiter.0.load(Ordering::SeqCst));
+            held.set(seen);
+            std::future::ready(if attempt.number == 1 {
+                Err(failure(ErrorKind::Server))
+            } else {
+                Ok("ok")
+            })
+        })
+        .await;
+        assert_eq!(outcome.unwrap(), ("ok", 2));
+        assert_eq!(held.take(), [true, true], "a permit during each attempt");
+        assert!(!limiter.0.load(Ordering::SeqCst), "returned after the last");
+    }
+
     #[derive(Debug, Default)]
     struct Counting(AtomicU32);
 
     impl RateLimiter for Counting {
-        fn acquire(&self) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        fn acquire(
+            &self,
+        ) -> std::pin::Pin<Box<dyn Future<Output = crate::rate_limit::Permit<'_>> + Send + '_>>
+        {
             self.0.fetch_add(1, Ordering::SeqCst);
-            Box::pin(std::future::ready(()))
+            Box::pin(std::future::ready(crate::rate_limit::Permit::untracked()))
         }
     }
 

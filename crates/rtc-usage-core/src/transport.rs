@@ -106,11 +106,14 @@ impl fmt::Display for TimeoutError {
 
 impl std::error::Error for TimeoutError {}
 
-/// An answer as read off the wire: status, `X-Request-Id`, and the whole (bounded) body.
+/// An answer as read off the wire: status, `X-Request-Id`, the wait it asks for, and the
+/// whole (bounded) body.
 #[derive(Debug)]
 pub(crate) struct RawAnswer {
     pub status: u16,
     pub request_id: Option<String>,
+    /// `Retry-After` or the vendor's own header ([`crate::envelope::retry_after`]).
+    pub retry_after: Option<Duration>,
     pub body: Vec<u8>,
 }
 
@@ -131,6 +134,17 @@ pub(crate) async fn exchange(
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let headers = response.headers();
+    let retry_after = crate::envelope::retry_after(
+        op.envelope,
+        |name| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        },
+        chrono::Utc::now(),
+    );
     let too_large = |what: String| {
         Error::service(
             op,
@@ -164,6 +178,7 @@ pub(crate) async fn exchange(
     Ok(RawAnswer {
         status,
         request_id,
+        retry_after,
         body,
     })
 }

@@ -595,3 +595,58 @@ fn execute_futures_are_send() {
     let future = client.execute::<VolcListUsages>(&input);
     assert_send(&future);
 }
+
+/// HTTP's `Retry-After` on a throttling answer is honoured: the retry waits at least that
+/// long (beyond the configured backoff); a wait beyond the bound is not waited out: the error is final and carries it.
+#[tokio::test]
+async fn retry_after_is_honoured_within_its_bound() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            json(
+                429,
+                volc_error_body("FlowLimitExceeded.QPSOverLimit", "r-1"),
+            )
+            .insert_header("Retry-After", "1"),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(json(200, volc_ok_body()))
+        .mount(&server)
+        .await;
+    let client = volc_client(&server).await;
+    let started = std::time::Instant::now();
+    client
+        .execute::<VolcListUsages>(&volc_input())
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            json(
+                429,
+                volc_error_body("FlowLimitExceeded.QPSOverLimit", "r-2"),
+            )
+            .insert_header("Retry-After", "3600"),
+        )
+        .mount(&server)
+        .await;
+    let err = volc_client(&server)
+        .await
+        .execute::<VolcListUsages>(&volc_input())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Throttled);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(err.attempts(), 1, "not waited out");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

@@ -467,3 +467,82 @@ async fn a_200_carrying_an_error_fails_once_and_names_it() {
     assert_eq!(err.attempts(), 1);
     assert_eq!(err.vendor(), "alibaba");
 }
+
+/// The wait an answer asks for: Alibaba's own header first (milliseconds), then HTTP's
+/// `Retry-After` (seconds or a date); anything else is none.
+#[test]
+fn the_wait_an_answer_asks_for() {
+    use rtc_usage_core::descriptor::Envelope;
+    use rtc_usage_core::envelope::retry_after;
+    let now: chrono::DateTime<chrono::Utc> = "2026-12-02T00:00:00Z".parse().unwrap();
+    let headers = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    let ms = Duration::from_millis;
+    let cases: [(Envelope, &'static [(&str, &str)], Option<Duration>); 9] = [
+        (
+            Envelope::AlibabaRpc,
+            &[("x-acs-retry-after", "250")],
+            Some(ms(250)),
+        ),
+        (
+            Envelope::AlibabaRpc,
+            &[("x-acs-retry-after", "250"), ("retry-after", "9")],
+            Some(ms(250)),
+        ),
+        (
+            Envelope::AlibabaRpc,
+            &[("x-acs-retry-after", "soon"), ("retry-after", "2")],
+            Some(ms(2000)),
+        ),
+        // Another vendor's own header means nothing.
+        (
+            Envelope::VolcengineResult,
+            &[("x-acs-retry-after", "250")],
+            None,
+        ),
+        (
+            Envelope::AgoraPlain,
+            &[("retry-after", "3")],
+            Some(ms(3000)),
+        ),
+        (
+            Envelope::HuaweiPlain,
+            &[("retry-after", "Wed, 02 Dec 2026 00:00:05 GMT")],
+            Some(ms(5000)),
+        ),
+        // A date in the past, a negative or garbled value: no wait asked.
+        (
+            Envelope::HuaweiPlain,
+            &[("retry-after", "Tue, 01 Dec 2026 00:00:05 GMT")],
+            None,
+        ),
+        (Envelope::TencentResponse, &[("retry-after", "-1")], None),
+        (
+            Envelope::TencentResponse,
+            &[("retry-after", "\u{1b}[31m")],
+            None,
+        ),
+    ];
+    for (envelope, pairs, want) in cases {
+        assert_eq!(
+            retry_after(envelope, headers(pairs), now),
+            want,
+            "{envelope:?} {pairs:?}"
+        );
+    }
+    assert_eq!(
+        alibaba_rpc::retry_after_header(Duration::from_micros(1500)),
+        ("x-acs-retry-after", "2".to_owned())
+    );
+    assert_eq!(
+        alibaba_rpc::retry_after_header(Duration::ZERO).1,
+        "1",
+        "never 0, which the SDK would not read"
+    );
+}

@@ -22,17 +22,54 @@ const TWO_PER_SECOND: RateLimit = RateLimit {
 #[tokio::test(start_paused = true)]
 async fn two_per_second_lets_two_through_and_the_third_waits_a_second() {
     let limiter = SlidingWindow::from_limit(TWO_PER_SECOND);
-    assert_eq!(limiter.margin(), Duration::from_millis(5));
+    assert_eq!(limiter.margin(), Duration::from_millis(1));
     let start = Instant::now();
-    limiter.acquire().await;
-    limiter.acquire().await;
+    drop(limiter.acquire().await);
+    drop(limiter.acquire().await);
     assert_eq!(start.elapsed(), Duration::ZERO, "the first two go at once");
-    limiter.acquire().await;
-    assert_eq!(start.elapsed(), Duration::from_millis(1005));
-    limiter.acquire().await;
-    assert_eq!(start.elapsed(), Duration::from_millis(1005));
-    limiter.acquire().await;
-    assert_eq!(start.elapsed(), Duration::from_millis(2010));
+    drop(limiter.acquire().await);
+    assert_eq!(start.elapsed(), Duration::from_millis(1001));
+    drop(limiter.acquire().await);
+    assert_eq!(start.elapsed(), Duration::from_millis(1001));
+    drop(limiter.acquire().await);
+    assert_eq!(start.elapsed(), Duration::from_millis(2002));
+}
+
+/// The window of a request counts from the end of its attempt, the latest moment it can have
+/// reached the vendor: a slow attempt holds its slot longer.
+#[tokio::test(start_paused = true)]
+async fn a_window_counts_from_the_end_of_the_attempt() {
+    let limiter = SlidingWindow::new(1, Duration::from_secs(1));
+    let start = Instant::now();
+    let permit = limiter.acquire().await;
+    // The attempt takes 300 ms (the request may have arrived at its very end).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(permit);
+    drop(limiter.acquire().await);
+    assert_eq!(start.elapsed(), Duration::from_millis(1301));
+}
+
+/// While every permit is out, nobody is let through, however long the attempts take; the
+/// first to end frees its slot a window later.
+#[tokio::test(start_paused = true)]
+async fn permits_in_flight_hold_their_slots() {
+    let limiter = Arc::new(SlidingWindow::new(2, Duration::from_secs(1)));
+    let start = Instant::now();
+    let first = limiter.acquire().await;
+    let second = limiter.acquire().await;
+    let waiter = {
+        let limiter = limiter.clone();
+        tokio::spawn(async move {
+            drop(limiter.acquire().await);
+            start.elapsed()
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(!waiter.is_finished(), "both slots are in flight");
+    drop(second);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    drop(first);
+    assert_eq!(waiter.await.unwrap(), Duration::from_millis(6001));
 }
 
 #[tokio::test(start_paused = true)]
@@ -40,31 +77,34 @@ async fn a_concurrent_burst_never_exceeds_the_limit_in_any_window() {
     let limiter = Arc::new(SlidingWindow::from_limit(TWO_PER_SECOND));
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..11 {
+    for i in 0..11u64 {
         let limiter = limiter.clone();
         tasks.push(tokio::spawn(async move {
-            limiter.acquire().await;
-            start.elapsed()
+            let permit = limiter.acquire().await;
+            let granted = start.elapsed();
+            // Attempts of different lengths: the request arrives at any moment of them.
+            tokio::time::sleep(Duration::from_millis(37 * (i % 4))).await;
+            drop(permit);
+            (granted, start.elapsed())
         }));
     }
-    let mut grants = Vec::new();
+    let mut attempts = Vec::new();
     for t in tasks {
-        grants.push(t.await.unwrap());
+        attempts.push(t.await.unwrap());
     }
-    grants.sort();
-    assert_eq!(grants.iter().filter(|g| g.is_zero()).count(), 2);
-    // Any window of 1 s holds at most 2 grants: grant i+2 is more than 1 s after grant i.
-    for w in grants.windows(3) {
-        assert!(w[2] - w[0] > Duration::from_secs(1), "{grants:?}");
+    attempts.sort();
+    assert_eq!(attempts.iter().filter(|(g, _)| g.is_zero()).count(), 2);
+    // Whenever each request arrived within its attempt, no window of 1 s holds 3 arrivals:
+    // the grant of attempt i+2 is more than 1 s after the end of attempt i.
+    for w in attempts.windows(3) {
+        assert!(w[2].0 - w[0].1 > Duration::from_secs(1), "{attempts:?}");
     }
-    // And the limiter does not hold back more than it must: 11 grants in 5 windows.
-    assert_eq!(*grants.last().unwrap(), Duration::from_millis(5 * 1005));
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_dropped_wait_uses_no_permit() {
     let limiter = SlidingWindow::new(1, Duration::from_secs(10));
-    limiter.acquire().await;
+    drop(limiter.acquire().await);
     let start = Instant::now();
     // Give up waiting after 1 s.
     assert!(
@@ -72,7 +112,7 @@ async fn a_dropped_wait_uses_no_permit() {
             .await
             .is_err()
     );
-    limiter.acquire().await;
+    drop(limiter.acquire().await);
     // The abandoned wait took no permit: the next one comes 10 s (+ margin) after the first.
     assert_eq!(start.elapsed(), Duration::from_secs(10) + limiter.margin());
 }
@@ -82,26 +122,27 @@ async fn a_scaled_limit_shortens_the_window() {
     let limiter = SlidingWindow::from_limit_scaled(TWO_PER_SECOND, 20.0);
     assert_eq!(limiter.permits(), 2);
     assert_eq!(limiter.per(), Duration::from_millis(50));
-    assert_eq!(limiter.margin(), Duration::from_millis(1));
+    assert_eq!(limiter.margin(), Duration::from_micros(50));
     let start = Instant::now();
     for _ in 0..6 {
-        limiter.acquire().await;
+        drop(limiter.acquire().await);
     }
-    assert_eq!(start.elapsed(), Duration::from_millis(2 * 51));
+    // Two more windows of 50.05 ms; the paused clock wakes on whole milliseconds.
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_micros(2 * 50_050) && elapsed <= Duration::from_millis(102),
+        "{elapsed:?}"
+    );
 }
 
 #[test]
 fn margins() {
     assert_eq!(
-        SlidingWindow::margin_for(30, Duration::from_secs(60)),
-        Duration::from_millis(20)
+        SlidingWindow::margin_for(Duration::from_secs(60)),
+        Duration::from_millis(60)
     );
     assert_eq!(
-        SlidingWindow::margin_for(5, Duration::from_secs(1)),
-        Duration::from_millis(2)
-    );
-    assert_eq!(
-        SlidingWindow::margin_for(1000, Duration::from_secs(1)),
+        SlidingWindow::margin_for(Duration::from_secs(1)),
         Duration::from_millis(1)
     );
 }
@@ -111,9 +152,12 @@ fn margins() {
 struct Counting(AtomicUsize);
 
 impl RateLimiter for Counting {
-    fn acquire(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+    fn acquire(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = rtc_usage_core::Permit<'_>> + Send + '_>>
+    {
         self.0.fetch_add(1, Ordering::SeqCst);
-        Box::pin(async {})
+        Box::pin(async { rtc_usage_core::Permit::untracked() })
     }
 }
 

@@ -102,8 +102,8 @@ async fn serve(
     meta.region = verified.region;
     shape.authorize(op, head)?;
     shapes::authorize_context(vendor, op, head)?;
-    if !state.rates.admit(op) {
-        return Err(Problem::Throttled.into());
+    if let Err(wait) = state.rates.admit(op) {
+        return Err(Problem::Throttled(Some(wait)).into());
     }
     let mut call = request::parse(vendor, op, head, &body, now)?;
     limits::check_range(op, &call.range, now, state.enforce_unconfirmed)?;
@@ -140,7 +140,7 @@ async fn serve(
         *injected = true;
         match fault {
             Fault::ServerError(status) => return Err(Problem::ServerError(status).into()),
-            Fault::Throttle => return Err(Problem::Throttled.into()),
+            Fault::Throttle => return Err(Problem::Throttled(None).into()),
             Fault::Disconnect => return Err(Stop::Disconnect),
             Fault::MalformedBody => return Err(Stop::Malformed),
             Fault::Latency(delay) => tokio::time::sleep(delay).await,

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, Utc};
 use rtc_usage_core::OperationDescriptor;
@@ -17,17 +17,14 @@ use crate::problem::Problem;
 /// enforced by default); a guard against answers of millions of days.
 pub(crate) const MAX_DAYS_PER_ANSWER: usize = 3_660;
 
-/// How much shorter than the documented window the emulator's window is: a client that paces
-/// itself exactly at the documented rate (as `rtc_usage_core`'s limiter does) sees its
-/// requests arrive with some jitter, which must not read as a burst.
-const JITTER_ALLOWANCE: f64 = 0.1;
-
 /// An operation's descriptor: vendor, name and version.
 type OperationKey = (&'static str, &'static str, &'static str);
 
-/// At most `requests` requests of an operation in any window of `per / rate_scale`, each
-/// descriptor (vendor, operation and version) with its own window and its own rate, except
-/// that the operations of an account-scoped limit share the vendor's one window.
+/// Exactly `requests` requests of an operation in any window of `per / rate_scale`, counted
+/// by arrival as a vendor's gateway counts them: each descriptor (vendor, operation and
+/// version) with its own window, except that the operations of an account-scoped limit share
+/// the vendor's one window. No allowance for jitter: a client must pace itself so that its
+/// requests *arrive* within the limit.
 #[derive(Debug)]
 pub(crate) struct RateWindows {
     enabled: bool,
@@ -44,13 +41,14 @@ impl RateWindows {
         }
     }
 
-    /// Whether one more request of `op` may be served now; an admitted request counts from
-    /// now on, a refused one not at all (as a vendor's window counts what it served).
-    pub fn admit(&self, op: &'static OperationDescriptor) -> bool {
+    /// Whether one more request of `op`, arriving now, may be served; an admitted request
+    /// counts from now on, a refused one not at all (as a vendor's window counts what it
+    /// served). A refusal says how long until a request would be admitted.
+    pub fn admit(&self, op: &'static OperationDescriptor) -> Result<(), Duration> {
         let Some(rate) = op.limits.rate.filter(|_| self.enabled) else {
-            return true;
+            return Ok(());
         };
-        let window = rate.per.div_f64(self.scale).mul_f64(1.0 - JITTER_ALLOWANCE);
+        let window = rate.per.div_f64(self.scale);
         let now = Instant::now();
         let mut admitted = self
             .admitted
@@ -69,10 +67,11 @@ impl RateWindows {
             times.pop_front();
         }
         if times.len() >= rate.requests.max(1) as usize {
-            return false;
+            let oldest = times.front().copied().unwrap_or(now);
+            return Err((oldest + window).saturating_duration_since(now));
         }
         times.push_back(now);
-        true
+        Ok(())
     }
 }
 
@@ -214,14 +213,19 @@ mod tests {
     fn window_admits_the_documented_number_then_refuses() {
         let op = &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR;
         let windows = RateWindows::new(true, 1.0);
-        let admitted = (0..8).filter(|_| windows.admit(op)).count();
+        let admitted = (0..8).filter(|_| windows.admit(op).is_ok()).count();
         assert_eq!(admitted, 5);
-        assert!(RateWindows::new(false, 1.0).admit(op));
-        // 20 times the rate: the window of 1 s is 50 ms (45 ms with the jitter allowance).
+        assert!(RateWindows::new(false, 1.0).admit(op).is_ok());
+        // 20 times the rate: the window of 1 s is 50 ms, and a refusal says how long is left.
         let fast = RateWindows::new(true, 20.0);
-        assert_eq!((0..8).filter(|_| fast.admit(op)).count(), 5);
-        std::thread::sleep(Duration::from_millis(50));
-        assert!(fast.admit(op));
+        assert_eq!((0..8).filter(|_| fast.admit(op).is_ok()).count(), 5);
+        let wait = fast.admit(op).unwrap_err();
+        assert!(
+            wait <= Duration::from_millis(50) && wait > Duration::from_millis(40),
+            "{wait:?}"
+        );
+        std::thread::sleep(wait);
+        assert!(fast.admit(op).is_ok());
     }
 
     #[test]
@@ -229,8 +233,8 @@ mod tests {
         let old = &rtc_usage::volcengine::list_usages::DESCRIPTOR;
         let new = &rtc_usage::volcengine::list_usages_2023_11_01::DESCRIPTOR;
         let windows = RateWindows::new(true, 1.0);
-        assert_eq!((0..4).filter(|_| windows.admit(old)).count(), 2);
-        assert_eq!((0..4).filter(|_| windows.admit(new)).count(), 2);
+        assert_eq!((0..4).filter(|_| windows.admit(old).is_ok()).count(), 2);
+        assert_eq!((0..4).filter(|_| windows.admit(new).is_ok()).count(), 2);
     }
 
     #[test]
@@ -238,8 +242,8 @@ mod tests {
         let usage = &rtc_usage::agora::get_usage::DESCRIPTOR;
         let projects = &rtc_usage::agora::list_projects::DESCRIPTOR;
         let windows = RateWindows::new(true, 1.0);
-        let admitted = (0..8).filter(|_| windows.admit(usage)).count()
-            + (0..8).filter(|_| windows.admit(projects)).count();
+        let admitted = (0..8).filter(|_| windows.admit(usage).is_ok()).count()
+            + (0..8).filter(|_| windows.admit(projects).is_ok()).count();
         assert_eq!(admitted, 10);
     }
 

@@ -17,8 +17,9 @@ pub(crate) enum Problem {
     ProjectMismatch,
     /// A region the operation is not offered in (Tencent's `X-TC-Region`).
     UnsupportedRegion(String),
-    /// Over the rate limit, or a throttling fault.
-    Throttled,
+    /// Over the rate limit (with the wait until a request would be admitted), or a
+    /// throttling fault (no wait).
+    Throttled(Option<std::time::Duration>),
     UnknownAction(String),
     UnknownVersion(String),
     MissingParameter(String),
@@ -42,7 +43,7 @@ impl Problem {
     pub fn outcome(&self) -> Outcome {
         match self {
             Self::Auth(_) | Self::ProjectMismatch => Outcome::AuthFailed,
-            Self::Throttled => Outcome::Throttled,
+            Self::Throttled(_) => Outcome::Throttled,
             Self::ServerError(_) | Self::Internal(_) => Outcome::ServerError,
             _ => Outcome::Rejected,
         }
@@ -57,7 +58,7 @@ impl fmt::Display for Problem {
                 f.write_str("the project id in the path is not the credentials' project")
             }
             Self::UnsupportedRegion(r) => write!(f, "the region `{r}` is not supported"),
-            Self::Throttled => f.write_str("the request rate is over the limit"),
+            Self::Throttled(_) => f.write_str("the request rate is over the limit"),
             Self::UnknownAction(a) => write!(f, "the action `{a}` does not exist"),
             Self::UnknownVersion(v) => write!(f, "the version `{v}` does not exist"),
             Self::MissingParameter(p) => write!(f, "the parameter `{p}` is missing"),

@@ -281,6 +281,45 @@ async fn unknown_actions_and_versions_are_not_found() {
     );
 }
 
+/// Over the documented rate (10 per second, exactly, by arrival), the throttling answer's
+/// `x-acs-retry-after` is the true wait until a request would be admitted.
+#[tokio::test]
+async fn over_the_rate_the_answer_says_how_long_to_wait() {
+    let emu = Emulator::builder().start().await.unwrap();
+    let creds = demo_credentials("alibaba").unwrap();
+    let start = utc_midnight(days_ago(3)).to_rfc3339();
+    let end = utc_midnight(days_ago(2)).to_rfc3339();
+    let q = [("StartTime", start.as_str()), ("EndTime", end.as_str())];
+    let rate = DESCRIBE_LIVE_GRTN_DURATION.limits.rate.unwrap();
+    let began = std::time::Instant::now();
+    let mut answers = Vec::new();
+    for _ in 0..=rate.requests {
+        answers.push(reqwest_raw(&emu, &creds, &q).await);
+    }
+    if began.elapsed() >= rate.per {
+        eprintln!("note: the burst took longer than one window; nothing to check");
+        return;
+    }
+    let statuses: Vec<u16> = answers.iter().map(|a| a.0).collect();
+    assert!(
+        statuses[..rate.requests as usize].iter().all(|s| *s == 200),
+        "{statuses:?}"
+    );
+    let last = answers.last().unwrap();
+    assert_eq!(
+        (last.0, &last.1["Code"]),
+        (429, &serde_json::json!("Throttling.User"))
+    );
+    // The window opens `per` after the first admission, which came after `began`.
+    let wait: u64 = last.2.as_deref().unwrap().parse().unwrap();
+    let per = rate.per.as_millis() as u64;
+    let at_least = per.saturating_sub(began.elapsed().as_millis() as u64 + 1);
+    assert!(
+        (at_least..=per).contains(&wait),
+        "waits {wait} ms; between {at_least} and {per} ms are left"
+    );
+}
+
 #[tokio::test]
 async fn throttling_is_answered_with_a_throttling_code_and_retried_by_the_client() {
     let emu = Emulator::builder()

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::clock::{SharedClock, SystemClock};
 use rtc_usage_core::registry::DynClient;
@@ -13,7 +13,7 @@ use rtc_usage_core::{Error, ErrorKind};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::app::AppRef;
+use crate::app::{AppId, AppRef};
 use crate::error::QueryError;
 use crate::normalize::Normalized;
 use crate::query::{Granularity, UsageQuery};
@@ -88,6 +88,20 @@ pub struct Plan {
     pub calls: Vec<PlannedCall>,
     /// Categories asked of a vendor that documents no operation for them.
     pub not_documented: Vec<(AppRef, Category)>,
+    /// Days left out because the vendor no longer keeps them
+    /// ([`UsageQuery::within_lookback`]).
+    pub beyond_lookback: Vec<BeyondLookback>,
+}
+
+/// Days of one app and category that its vendor no longer serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BeyondLookback {
+    pub app: AppRef,
+    pub category: Category,
+    pub days: DayWindow,
+    /// The operation's documented look-back, in days.
+    pub max_days: u32,
 }
 
 /// One call: one app over one window of days.
@@ -110,6 +124,21 @@ impl Plan {
             .filter(|c| c.app.vendor() == vendor)
             .count()
     }
+}
+
+/// The first day of `days` a call of `source` may still ask by the operation's enforced
+/// look-back at `now` (`None`: not one). Whether a day passes is monotonic in the day, so a
+/// binary search over the days finds it.
+fn first_kept_day(
+    source: &Source,
+    app: &AppId,
+    days: DayWindow,
+    now: DateTime<chrono::Utc>,
+) -> Option<NaiveDate> {
+    let all: Vec<NaiveDate> = days.first.iter_days().take(days.days() as usize).collect();
+    let kept = |day: NaiveDate| source.check(app, DayWindow::new(day, day), now).is_ok();
+    let index = all.partition_point(|day| !kept(*day));
+    all.get(index).copied()
 }
 
 /// Key of a merged record: sorts by vendor, app, bucket start, tier.
@@ -166,6 +195,7 @@ impl UsageClient {
         let mut plan = Plan {
             calls: Vec::new(),
             not_documented: Vec::new(),
+            beyond_lookback: Vec::new(),
         };
         for app in query.app_refs() {
             self.check_vendor(app.vendor())?;
@@ -179,6 +209,25 @@ impl UsageClient {
                     let op = source.op;
                     let max_days = window::max_days_per_call(op.limits.span.as_ref());
                     let fine = op.limits.granularity.and_then(|g| g.fine);
+                    let mut days = days;
+                    if query.get_within_lookback()
+                        && let Some(lookback) = op.limits.lookback
+                    {
+                        let first = first_kept_day(source, app.app(), days, now);
+                        if first != Some(days.first) {
+                            let last = first.and_then(|d| d.pred_opt()).unwrap_or(days.last);
+                            plan.beyond_lookback.push(BeyondLookback {
+                                app: app.clone(),
+                                category,
+                                days: DayWindow::new(days.first, last),
+                                max_days: lookback.max_days,
+                            });
+                        }
+                        match first {
+                            Some(first) => days = DayWindow::new(first, days.last),
+                            None => continue,
+                        }
+                    }
                     for window in window::split(days, max_days, fine) {
                         source.check(app.app(), window, now).map_err(|source| {
                             QueryError::OutOfRange {
@@ -268,6 +317,19 @@ impl UsageClient {
 
         let mut merged: BTreeMap<RecordKey, Millis> = BTreeMap::new();
         let mut report = UsageReport::default();
+        for gap in &plan.beyond_lookback {
+            report.warnings.push(Warning {
+                vendor: gap.app.vendor(),
+                app: gap.app.app_label().to_owned(),
+                message: format!(
+                    "{} keeps {} usage for {} days only: {} not fetched",
+                    gap.app.vendor(),
+                    gap.category,
+                    gap.max_days,
+                    gap.days
+                ),
+            });
+        }
         for (app, category) in &plan.not_documented {
             report.warnings.push(Warning {
                 vendor: app.vendor(),

@@ -45,7 +45,7 @@ pub use app::{ALL_APPS, AppId, AppRef};
 #[cfg(feature = "volcengine")]
 pub use distribution::{DistributionError, DistributionQuery, DistributionRecord};
 pub use error::QueryError;
-pub use fetch::{Plan, PlannedCall, UsageClient, UsageClientBuilder};
+pub use fetch::{BeyondLookback, Plan, PlannedCall, UsageClient, UsageClientBuilder};
 pub use generated::registry::*;
 pub use query::{DEFAULT_MAX_CALLS, EARLIEST_DAY, Granularity, UsageQuery};
 pub use record::{Bucket, Category, Tier, UsageRecord};

@@ -45,6 +45,7 @@ pub struct UsageQuery {
     granularity: Granularity,
     categories: BTreeSet<Category>,
     max_calls: usize,
+    within_lookback: bool,
 }
 
 /// No vendor of RTC usage reports days before this one: a range starting earlier is a typo
@@ -67,6 +68,7 @@ impl UsageQuery {
             granularity: Granularity::Day,
             categories: BTreeSet::from([Category::Call]),
             max_calls: DEFAULT_MAX_CALLS,
+            within_lookback: false,
         }
     }
 
@@ -100,6 +102,19 @@ impl UsageQuery {
 
     pub(crate) fn get_max_calls(&self) -> usize {
         self.max_calls
+    }
+
+    /// Ask each vendor only the days it still keeps: days before an operation's enforced
+    /// look-back (Alibaba's 90 days) are left out of the plan and named in its
+    /// [`Plan::beyond_lookback`](crate::Plan) and the report's warnings, instead of refusing
+    /// the whole query (the default, so that no asked day goes missing unnoticed).
+    pub fn within_lookback(mut self, on: bool) -> Self {
+        self.within_lookback = on;
+        self
+    }
+
+    pub fn get_within_lookback(&self) -> bool {
+        self.within_lookback
     }
 
     pub fn granularity(mut self, granularity: Granularity) -> Self {

@@ -172,6 +172,12 @@ pub fn error(error: &ErrorAnswer<'_>, meta: &AnswerMeta<'_>) -> Vec<u8> {
     to_vec(&Value::Object(fields))
 }
 
+/// [`RETRY_AFTER_HEADER`] asking for `wait`: whole milliseconds, rounded up, at least 1.
+pub fn retry_after_header(wait: Duration) -> (&'static str, String) {
+    let millis = wait.as_micros().div_ceil(1000).max(1);
+    (RETRY_AFTER_HEADER, millis.to_string())
+}
+
 /// The headers an error answer of `kind` adds: [`RETRY_AFTER_HEADER`] for throttling.
 pub fn headers_for(kind: ErrorKind) -> Vec<(&'static str, String)> {
     match kind {

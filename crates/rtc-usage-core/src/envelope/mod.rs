@@ -189,6 +189,49 @@ pub fn encode_error(
     }
 }
 
+/// The wait an answer asks for before another attempt: the vendor's own header where its
+/// shape has one ([`alibaba_rpc::RETRY_AFTER_HEADER`], milliseconds), else HTTP's
+/// `Retry-After` (delay-seconds, or an HTTP date after `now`). A value that is not one of
+/// those is no request to wait.
+pub fn retry_after(
+    envelope: Envelope,
+    header: impl Fn(&str) -> Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<std::time::Duration> {
+    let own = match envelope {
+        Envelope::AlibabaRpc => {
+            header(alibaba_rpc::RETRY_AFTER_HEADER).and_then(|v| alibaba_rpc::retry_after(&v))
+        }
+        _ => None,
+    };
+    own.or_else(|| header("retry-after").and_then(|v| http_retry_after(&v, now)))
+}
+
+/// HTTP's `Retry-After` (RFC 9110, 10.2.3): a number of seconds, or an HTTP date.
+fn http_retry_after(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<std::time::Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse().ok().map(std::time::Duration::from_secs);
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    (at.with_timezone(&chrono::Utc) - now).to_std().ok()
+}
+
+/// The header with which an answer of `envelope` asks the client to wait `wait`, where the
+/// shape has one (for emulators that know the wait); the other vendors document none.
+pub fn retry_after_header(
+    envelope: Envelope,
+    wait: std::time::Duration,
+) -> Option<(&'static str, String)> {
+    match envelope {
+        Envelope::AlibabaRpc => Some(alibaba_rpc::retry_after_header(wait)),
+        _ => None,
+    }
+}
+
 /// The HTTP status a vendor's API answers an error of `kind` with: Tencent's 200 for every API
 /// error; the others' [`status_by_kind`].
 pub fn error_status(envelope: Envelope, kind: ErrorKind) -> u16 {

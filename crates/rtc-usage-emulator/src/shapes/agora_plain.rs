@@ -80,7 +80,9 @@ impl Shape for AgoraPlain {
             Problem::ProjectMismatch => {
                 w(401, K::Auth, "401", Gateway).message("Invalid authentication credentials")
             }
-            Problem::Throttled => w(429, K::Throttled, "429", Gateway).message("Too Many Requests"),
+            Problem::Throttled(_) => {
+                w(429, K::Throttled, "429", Gateway).message("Too Many Requests")
+            }
             Problem::UnknownAction(_) | Problem::UnknownVersion(_) => {
                 w(404, K::NotFound, "404", Gateway).message("Not Found")
             }

@@ -105,7 +105,7 @@ impl Shape for AlibabaRpc {
                 .message("Specified signature is not matched with our calculation."),
             Problem::ProjectMismatch => w(403, K::Auth, "Forbidden.RAM", Gateway),
             // The table's first throttling code, with the envelope's status for throttling.
-            Problem::Throttled => Wording::new(K::Throttled, None, Gateway)
+            Problem::Throttled(_) => Wording::new(K::Throttled, None, Gateway)
                 .message("Request was denied due to user flow control."),
             Problem::UnknownAction(_) | Problem::UnknownVersion(_) => {
                 w(404, K::NotFound, "InvalidAction.NotFound", Gateway)

@@ -82,7 +82,7 @@ impl Shape for HuaweiPlain {
             Problem::ProjectMismatch => w(401, K::Auth, Some("APIGW.0301"), Gateway).message(
                 format_args!("Incorrect IAM authentication information: {problem}"),
             ),
-            Problem::Throttled => w(429, K::Throttled, None, Gateway)
+            Problem::Throttled(_) => w(429, K::Throttled, None, Gateway)
                 .message("The throttling threshold has been reached"),
             Problem::UnknownAction(_) | Problem::UnknownVersion(_) => {
                 w(404, K::NotFound, Some("APIGW.0101"), Gateway)

@@ -284,7 +284,18 @@ pub(crate) fn error(shape: &dyn Shape, problem: &Problem, meta: &Meta) -> Encode
         code_n: shape.code_n(&code),
         message: &message,
     };
-    envelope::encode_error(envelope, &answer, Some(status), &meta.answer_meta(envelope))
+    let mut encoded =
+        envelope::encode_error(envelope, &answer, Some(status), &meta.answer_meta(envelope));
+    // Over the rate: the true wait, in the vendor's own header where it has one.
+    if let Problem::Throttled(Some(wait)) = problem
+        && let Some((name, value)) = envelope::retry_after_header(envelope, *wait)
+    {
+        encoded
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        encoded.headers.push((name, value));
+    }
+    encoded
 }
 
 /// The success answer around `payload`.
@@ -480,7 +491,7 @@ mod tests {
                         if maps_skew { K::ClockSkew } else { K::Auth },
                     ),
                     (Problem::ProjectMismatch, K::Auth),
-                    (Problem::Throttled, K::Throttled),
+                    (Problem::Throttled(None), K::Throttled),
                     (
                         Problem::MissingParameter("AppId".into()),
                         K::InvalidParameter,

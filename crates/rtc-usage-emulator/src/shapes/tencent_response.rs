@@ -87,7 +87,7 @@ impl Shape for TencentResponse {
             Problem::Auth(_) => w(K::Auth, "AuthFailure.SignatureFailure", Gateway),
             Problem::ProjectMismatch => w(K::Auth, "AuthFailure.UnauthorizedOperation", Gateway),
             Problem::UnsupportedRegion(_) => w(K::InvalidParameter, "UnsupportedRegion", Gateway),
-            Problem::Throttled => Wording::new(K::Throttled, None, Gateway),
+            Problem::Throttled(_) => Wording::new(K::Throttled, None, Gateway),
             Problem::UnknownAction(_) => w(K::NotFound, "InvalidAction", Gateway),
             Problem::UnknownVersion(_) => w(K::NotFound, "NoSuchVersion", Gateway),
             Problem::MissingParameter(_) => w(K::InvalidParameter, "MissingParameter", Service),

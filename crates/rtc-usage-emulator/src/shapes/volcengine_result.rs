@@ -89,7 +89,7 @@ impl Shape for VolcengineResult {
             ) => w(400, K::ClockSkew, Some("InvalidTimestamp"), Gateway),
             Problem::Auth(_) => w(401, K::Auth, Some("SignatureDoesNotMatch"), Gateway),
             Problem::ProjectMismatch => w(403, K::Auth, Some("AccessDenied"), Gateway),
-            Problem::Throttled => w(429, K::Throttled, None, Gateway),
+            Problem::Throttled(_) => w(429, K::Throttled, None, Gateway),
             Problem::UnknownAction(_) | Problem::UnknownVersion(_) => {
                 w(404, K::NotFound, Some("InvalidActionOrVersion"), Gateway)
             }
