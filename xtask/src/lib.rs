@@ -6,7 +6,9 @@ pub mod ensure;
 pub mod load;
 pub mod prose_check;
 pub mod schema_check;
+pub mod source_check;
 pub mod spec;
+pub mod spec_diff;
 pub mod version;
 
 use std::fmt;

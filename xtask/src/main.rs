@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the project's own tooling.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
@@ -7,7 +8,9 @@ mod bench;
 const USAGE: &str = "usage: cargo xtask <command>
 
   codegen          regenerate the vendor crates and specs/spec.schema.json from specs/
-  codegen --check  write nothing; fail naming each stale file";
+  codegen --check  write nothing; fail naming each stale file
+  source-check DIR list the specs whose document in DIR (freshly retrieved) differs from the
+                   pinned source.sha256; fails when one does";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,8 +19,10 @@ fn main() -> ExitCode {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
         ["bench", options @ ..] => bench::main(options),
+        ["spec-diff", options @ ..] => run_spec_diff(options),
+        ["source-check", dir] => run_source_check(Path::new(dir)),
         _ => {
-            eprintln!("{USAGE}\n{}", bench::USAGE);
+            eprintln!("{USAGE}\n{}\n{}", xtask::spec_diff::USAGE, bench::USAGE);
             ExitCode::from(2)
         }
     }
@@ -63,6 +68,81 @@ fn run_codegen(check: bool) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace, or the error printed.
+fn root() -> Result<PathBuf, ExitCode> {
+    xtask::workspace_root().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::FAILURE
+    })
+}
+
+/// Exit 0 when every gate passes (or without `--check`), 1 when one fails or the specs do
+/// not load, 2 on bad input (flags, an unknown `--base`).
+fn run_spec_diff(args: &[&str]) -> ExitCode {
+    use xtask::spec_diff::{self, Error, Options};
+    let options = match Options::parse(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}\n\nusage:\n{}", spec_diff::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    if options.rules {
+        print!("{}", spec_diff::render::rules());
+        return ExitCode::SUCCESS;
+    }
+    let root = match root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
+    match spec_diff::run(&root, &options) {
+        Ok(report) => {
+            print!("{}", spec_diff::render(&report, options.format));
+            for file in &report.changelogs {
+                eprintln!("wrote {file}");
+            }
+            if options.check && !report.passed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e @ (Error::Usage(_) | Error::Rev { .. })) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Exit 1 when a pinned document changed.
+fn run_source_check(dir: &Path) -> ExitCode {
+    let root = match root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
+    match xtask::source_check::check(&root, dir) {
+        Ok(entries) => {
+            print!("{}", xtask::source_check::render(dir, &entries));
+            let changed = entries
+                .iter()
+                .any(|e| matches!(e.status, xtask::source_check::Status::Changed { .. }));
+            if changed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
 }
