@@ -380,7 +380,7 @@ fn environment_help() -> String {
          RTC_USAGE_RATE_LIMIT_SCALE   multiply the documented rate limits (e.g. against a fast emulator)\n  \
          RTC_USAGE_LOG                log level on stderr: off, error, warn, info, debug or trace\n\n\
          Exit status: 0 success; 1 a vendor call failed (what was fetched is still written); \
-         2 bad input, refused before any call; 130 interrupted.\n\n\
+         2 bad input, refused before any call; 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (an --output file is then as it was).\n\n\
          Try it without an account: rtc-usage usage --emulator --from 2026-11-01 --to 2026-11-03 --app tencent:1400000001",
     );
     text

@@ -32,8 +32,8 @@ pub async fn run(args: EmulatorArgs) -> Result<(), ExitError> {
     eprintln!(
         "Paste the export lines into another shell, then e.g.: rtc-usage usage --from DAY --to DAY --app tencent:1400000001"
     );
-    // Ctrl-C is how this command normally ends: status 0.
-    interrupt::until_ctrl_c(emulator.wait()).await;
+    // Ctrl-C (or SIGTERM) is how this command normally ends: status 0.
+    let _ = interrupt::until_signal(emulator.wait()).await;
     eprintln!("stopping the emulator");
     emulator.shutdown().await;
     Ok(())

@@ -9,8 +9,6 @@ use std::fmt;
 pub const BAD_INPUT: u8 = 2;
 /// A vendor call failed (after whatever was fetched was written), or output failed.
 pub const FAILED: u8 = 1;
-/// Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
-pub const INTERRUPTED: u8 = 130;
 
 /// A command that ended without success.
 #[derive(Debug)]
@@ -37,10 +35,11 @@ impl ExitError {
         }
     }
 
-    /// Ctrl-C: exit 130.
-    pub fn interrupted(message: impl Into<String>) -> Self {
+    /// Ended by a signal: exit 128 + its number, as shells report it (130 for Ctrl-C, 143
+    /// for SIGTERM).
+    pub fn signalled(signal: crate::interrupt::Signal, message: impl Into<String>) -> Self {
         Self {
-            code: INTERRUPTED,
+            code: signal.exit_code(),
             message: message.into(),
         }
     }

@@ -7,6 +7,7 @@ use rtc_usage::{AppRef, Granularity, UsageQuery};
 
 use crate::cli::UsageArgs;
 use crate::exit::{self, ExitError};
+use crate::output::Kept;
 use crate::progress::Bar;
 use crate::session::Session;
 
@@ -44,9 +45,8 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
             rtc_usage::core::error::printable(&warning.to_string())
         );
     }
-    session.destination.write(session.format, &report.records)?;
     if report.failures.is_empty() {
-        return Ok(());
+        return session.destination.write(session.format, &report.records);
     }
     for failure in &report.failures {
         eprintln!(
@@ -54,9 +54,21 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
             rtc_usage::core::error::printable(&failure.to_string())
         );
     }
-    Err(ExitError::failed(format!(
-        "{} of {} calls failed; the output holds only the records of the others",
+    let kept = session
+        .destination
+        .write_incomplete(session.format, &report.records)?;
+    let failed = format!(
+        "{} of {} calls failed",
         report.failures.len(),
         plan.calls.len()
-    )))
+    );
+    Err(ExitError::failed(match kept {
+        Kept::Written => format!("{failed}; the output holds only the records of the others"),
+        Kept::Beside(path) => format!(
+            "{failed}; --output is as it was, and the {} records fetched are in {}",
+            report.records.len(),
+            path.display()
+        ),
+        Kept::Nothing => format!("{failed}; nothing was fetched, and no output was written"),
+    }))
 }

@@ -371,10 +371,18 @@ fn emulator_distribution_is_one_row_per_province() {
     }
 }
 
-/// Ctrl-C while a call is in flight: exit 130, the old file intact, no temporary file.
+/// A signal while a call is in flight (Ctrl-C, timeout(1)'s SIGTERM, a closed terminal's
+/// SIGHUP): exit 128 + its number, the old file intact, no temporary file left.
 #[cfg(unix)]
 #[test]
-fn ctrl_c_exits_130_and_leaves_the_output_file_alone() {
+fn a_signal_ends_the_run_and_leaves_the_output_file_alone() {
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        ended_by(signal, code);
+    }
+}
+
+#[cfg(unix)]
+fn ended_by(signal: &str, code: i32) {
     use std::net::TcpListener;
     use std::sync::mpsc;
     use std::time::Duration;
@@ -406,13 +414,189 @@ fn ctrl_c_exits_130_and_leaves_the_output_file_alone() {
         "the temporary file exists during the run"
     );
     let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([format!("-{signal}"), child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
-    assert!(stderr(&out).contains("interrupted"));
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "SIG{signal}: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains(&format!("interrupted (SIG{signal})")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    assert_eq!(entries(scratch.path()), ["usage.csv"], "SIG{signal}");
+}
+
+/// `--output` naming a file that is not a regular file: a FIFO and a character device are
+/// written to in place (never replaced by a regular file), a socket is refused naming what it
+/// is, a directory that takes no new files (`/proc`) is refused for that reason, and a
+/// symbolic link stays a link to the file it names.
+#[cfg(unix)]
+#[test]
+fn special_files_as_output_are_written_in_place_or_refused() {
+    use std::os::unix::fs::FileTypeExt;
+
+    let tencent = [DEMO_APPS[1]];
+    // /dev/null stays the device.
+    let out = emulated("usage", &tencent, "-o /dev/null");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    // A FIFO: the reader gets the CSV, the FIFO stays a FIFO, no temporary file beside it.
+    let scratch = tempfile::tempdir().unwrap();
+    let fifo = scratch.path().join("usage.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = emulated("usage", &tencent, &format!("-o {}", fifo.display()));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let read = reader.join().unwrap();
+    assert_eq!(read.lines().next(), Some(JSON_KEYS), "{read}");
+    assert!(read.lines().count() > 3);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(entries(scratch.path()), ["usage.fifo"]);
+
+    // A socket is refused before any call.
+    let socket = scratch.path().join("usage.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let (from, to) = recent_days();
+    assert_bad_input(
+        &format!(
+            "usage --emulator --from {from} --to {to} --app tencent:1400000001 -o {}",
+            socket.display()
+        ),
+        &[],
+        &["--output", "a socket"],
+    );
+    // /proc takes no new files: said so, not "does not exist".
+    if Path::new("/proc/self").exists() {
+        assert_bad_input(
+            &format!(
+                "usage --emulator --from {from} --to {to} --app tencent:1400000001 -o /proc/rtc-usage.csv"
+            ),
+            &[],
+            &["--output /proc/rtc-usage.csv", "does not accept new files"],
+        );
+    }
+
+    // A symbolic link: the file it names is replaced, the link stays.
+    let real = scratch.path().join("real.csv");
+    let link = scratch.path().join("link.csv");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = emulated("usage", &tencent, &format!("-o {}", link.display()));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(&real).unwrap();
+    assert_eq!(written.lines().next(), Some(JSON_KEYS));
+}
+
+/// A run whose calls failed never replaces an existing `--output` file: when nothing was
+/// fetched, nothing is written (and no file is created); when some calls succeeded, the
+/// records fetched go beside it, in `NAME.partial.EXT`.
+#[test]
+fn a_failed_run_never_replaces_the_output_file() {
+    let scratch = tempfile::tempdir().unwrap();
+    let target = scratch.path().join("usage.csv");
+    std::fs::write(&target, "old").unwrap();
+    // Nothing listens on port 1: every call fails.
+    let out = tencent_usage_at("http://127.0.0.1:1", &format!("-o {}", target.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was fetched"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
     assert_eq!(entries(scratch.path()), ["usage.csv"]);
+    // No file to keep: none is created either.
+    let absent = scratch.path().join("new.json");
+    let out = tencent_usage_at("http://127.0.0.1:1", &format!("-o {}", absent.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(entries(scratch.path()), ["usage.csv"]);
+
+    // One app of two fails at the server: the other's records go beside the old file.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let emu = runtime.block_on(async {
+        rtc_usage_emulator::Emulator::builder()
+            .fault(
+                rtc_usage_emulator::FaultRule::new(rtc_usage_emulator::Fault::ServerError(500))
+                    .app("1400000002"),
+            )
+            .start()
+            .await
+            .unwrap()
+    });
+    let (from, to) = recent_days();
+    let out = Command::new(BIN)
+        .args([
+            "usage",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--app",
+            "tencent:1400000001",
+            "--app",
+            "tencent:1400000002",
+            "-o",
+        ])
+        .arg(&target)
+        .env_clear()
+        .env(
+            "TENCENTCLOUD_SECRET_ID",
+            rtc_usage_emulator::DEMO_TENCENT_SECRET_ID,
+        )
+        .env(
+            "TENCENTCLOUD_SECRET_KEY",
+            rtc_usage_emulator::DEMO_TENCENT_SECRET_KEY,
+        )
+        .env("RTC_USAGE_ENDPOINT_TENCENT", emu.url())
+        .output()
+        .unwrap();
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(message.contains("usage.partial.csv"), "{message}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    assert_eq!(entries(scratch.path()), ["usage.csv", "usage.partial.csv"]);
+    let partial = std::fs::read_to_string(scratch.path().join("usage.partial.csv")).unwrap();
+    assert_eq!(partial.lines().next(), Some(JSON_KEYS));
+    assert!(partial.lines().count() > 1);
+    assert!(
+        partial
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("tencent,1400000001,")),
+        "{partial}"
+    );
+    runtime.block_on(emu.shutdown());
 }

@@ -484,7 +484,8 @@ fn the_wait_an_answer_asks_for() {
         }
     };
     let ms = Duration::from_millis;
-    let cases: [(Envelope, &'static [(&str, &str)], Option<Duration>); 9] = [
+    type Headers = &'static [(&'static str, &'static str)];
+    let cases: [(Envelope, Headers, Option<Duration>); 9] = [
         (
             Envelope::AlibabaRpc,
             &[("x-acs-retry-after", "250")],

@@ -14,6 +14,8 @@ pub struct AtomicFile {
     temp: PathBuf,
     file: Option<File>,
     committed: bool,
+    /// Whether `target` was a file when this was created.
+    replaces: bool,
 }
 
 impl AtomicFile {
@@ -38,7 +40,8 @@ impl AtomicFile {
             ));
             match OpenOptions::new().write(true).create_new(true).open(&temp) {
                 Ok(file) => {
-                    if let Ok(old) = fs::metadata(target) {
+                    let old = fs::metadata(target).ok();
+                    if let Some(old) = &old {
                         // Best effort: a new file with default permissions is still correct.
                         let _ = file.set_permissions(old.permissions());
                     }
@@ -47,6 +50,7 @@ impl AtomicFile {
                         temp,
                         file: Some(file),
                         committed: false,
+                        replaces: old.is_some(),
                     });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -62,6 +66,11 @@ impl AtomicFile {
     /// The file being replaced.
     pub fn target(&self) -> &Path {
         &self.target
+    }
+
+    /// Whether a file existed at the target when this was created (a commit replaces it).
+    pub fn replaces_a_file(&self) -> bool {
+        self.replaces
     }
 
     /// Writes the new content with `write`, then syncs and renames it over the target. When

@@ -6,8 +6,9 @@ pub mod csv;
 pub mod json;
 pub mod table;
 
+use std::fs;
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rtc_usage::{DistributionRecord, UsageRecord};
 use serde::Serialize;
@@ -112,19 +113,57 @@ pub fn render<T: Row>(format: Format, records: &[T], out: &mut dyn Write) -> io:
 #[derive(Debug)]
 pub enum Destination {
     Stdout,
+    /// A regular file (or one to create), replaced only by a complete new version.
     File(AtomicFile),
+    /// A FIFO or a character device (`/dev/null`, a terminal): written to in place, as a
+    /// shell's `>` would; never replaced by a regular file.
+    InPlace(PathBuf),
+}
+
+/// What [`Destination::write_incomplete`] did with the records of a run that failed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// Written where the complete output would have gone (stdout, a new file, a device).
+    Written,
+    /// The existing `--output` file is as it was; the records are in this file beside it.
+    Beside(PathBuf),
+    /// Nothing was fetched: no file was written, and an `--output` file is as it was.
+    Nothing,
 }
 
 impl Destination {
     /// Stdout, or the temporary file beside `--output FILE` (created now: this is the check
-    /// that the directory exists and is writable).
+    /// that the directory exists and is writable). A symbolic link stays a link: the file it
+    /// points to is replaced.
     pub fn prepare(output: Option<&Path>) -> Result<Self, ExitError> {
         let Some(path) = output else {
             return Ok(Self::Stdout);
         };
-        AtomicFile::create(path).map(Self::File).map_err(|e| {
-            let dir = atomic::directory_of(path);
-            let why = match e.kind() {
+        let refuse =
+            |why: String| ExitError::bad_input(format!("--output {}: {why}", path.display()));
+        let mut target = path.to_owned();
+        if let Ok(meta) = fs::metadata(path) {
+            match special::kind(&meta) {
+                Some(special::Kind::Writable) => return Ok(Self::InPlace(path.to_owned())),
+                Some(special::Kind::Refused(what)) => {
+                    return Err(refuse(format!(
+                        "it is {what}, not a file; choose a regular file"
+                    )));
+                }
+                None => {}
+            }
+            if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                target = fs::canonicalize(path)
+                    .map_err(|e| refuse(format!("cannot follow the link: {e}")))?;
+            }
+        }
+        AtomicFile::create(&target).map(Self::File).map_err(|e| {
+            let dir = atomic::directory_of(&target);
+            refuse(match e.kind() {
+                io::ErrorKind::NotFound if dir.is_dir() => format!(
+                    "{} does not accept new files (a virtual file system such as /proc?); choose another directory",
+                    dir.display()
+                ),
                 io::ErrorKind::NotFound => format!(
                     "the directory {} does not exist; create it or choose another path",
                     dir.display()
@@ -134,13 +173,12 @@ impl Destination {
                     dir.display()
                 ),
                 _ => format!("{e}; choose another path"),
-            };
-            ExitError::bad_input(format!("--output {}: {why}", path.display()))
+            })
         })
     }
 
-    /// Writes `records`. A file is replaced only when complete; stdout is flushed. A reader
-    /// that stopped reading (a closed pipe) is not an error.
+    /// Writes `records`, the complete output. A file is replaced only when complete; stdout
+    /// is flushed. A reader that stopped reading (a closed pipe) is not an error.
     pub fn write<T: Row>(self, format: Format, records: &[T]) -> Result<(), ExitError> {
         match self {
             Self::Stdout => {
@@ -163,7 +201,94 @@ impl Destination {
                         ))
                     })
             }
+            Self::InPlace(path) => {
+                // No truncation (a device has no length) and no creation (it exists).
+                let written = fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .and_then(|file| {
+                        let mut out = io::BufWriter::new(file);
+                        render(format, records, &mut out)?;
+                        out.flush()
+                    });
+                match written {
+                    Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(ExitError::failed(
+                        format!("could not write to --output {}: {e}", path.display()),
+                    )),
+                    _ => Ok(()),
+                }
+            }
         }
+    }
+
+    /// Writes what a run that failed did fetch, without losing what was there: an existing
+    /// `--output` file is kept as it was and the records go to a file beside it
+    /// (`usage.partial.csv` for `usage.csv`); a run that fetched nothing writes no file.
+    pub fn write_incomplete<T: Row>(
+        self,
+        format: Format,
+        records: &[T],
+    ) -> Result<Kept, ExitError> {
+        match self {
+            // Stdout still gets its (empty) document: a pipeline reads valid CSV or JSON.
+            Self::File(_) if records.is_empty() => Ok(Kept::Nothing),
+            Self::File(file) if file.replaces_a_file() => {
+                let beside = partial_path(file.target());
+                drop(file);
+                let partial = AtomicFile::create(&beside).map_err(|e| {
+                    ExitError::failed(format!(
+                        "could not create {} for the records fetched: {e}",
+                        beside.display()
+                    ))
+                })?;
+                Self::File(partial).write(format, records)?;
+                Ok(Kept::Beside(beside))
+            }
+            other => other.write(format, records).map(|()| Kept::Written),
+        }
+    }
+}
+
+/// `usage.csv` → `usage.partial.csv`; `usage` → `usage.partial`.
+fn partial_path(target: &Path) -> PathBuf {
+    let stem = target.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match target.extension() {
+        Some(ext) => format!("{stem}.partial.{}", ext.to_string_lossy()),
+        None => format!("{stem}.partial"),
+    };
+    target.with_file_name(name)
+}
+
+/// Files that are not regular files.
+mod special {
+    /// What `--output` does with a file that is not a regular file.
+    pub enum Kind {
+        /// A FIFO or a character device: written to in place.
+        Writable,
+        /// Anything else (a socket, a block device): refused, with what it is.
+        Refused(&'static str),
+    }
+
+    #[cfg(unix)]
+    pub fn kind(meta: &std::fs::Metadata) -> Option<Kind> {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_file() || t.is_dir() {
+            None
+        } else if t.is_fifo() || t.is_char_device() {
+            Some(Kind::Writable)
+        } else if t.is_block_device() {
+            Some(Kind::Refused("a block device"))
+        } else if t.is_socket() {
+            Some(Kind::Refused("a socket"))
+        } else {
+            Some(Kind::Refused("a special file"))
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn kind(_meta: &std::fs::Metadata) -> Option<Kind> {
+        None
     }
 }
 
@@ -190,6 +315,19 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "vendor,app,start,granularity,category,tier,vendor_tier,seconds\n\
              tencent,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60\n"
+        );
+    }
+
+    #[test]
+    fn partial_files_sit_beside_the_output() {
+        assert_eq!(
+            partial_path(Path::new("/x/usage.csv")),
+            Path::new("/x/usage.partial.csv")
+        );
+        assert_eq!(partial_path(Path::new("usage")), Path::new("usage.partial"));
+        assert_eq!(
+            partial_path(Path::new("a.b.json")),
+            Path::new("a.b.partial.json")
         );
     }
 }
