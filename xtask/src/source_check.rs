@@ -128,7 +128,7 @@ pub fn render(dir: &Path, entries: &[Entry]) -> String {
                 unpinned += 1;
                 let fresh = fresh
                     .as_deref()
-                    .map(|f| format!("; the copy here hashes to {f} (record it as source.sha256 once reviewed)"))
+                    .map(|f| format!("; the file here hashes to {f} (pin it only if it is the vendor's own document text, not a summary)"))
                     .unwrap_or_default();
                 format!(
                     "  not pinned  {} ({}{url}): no source.sha256{fresh}",

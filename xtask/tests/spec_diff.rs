@@ -519,3 +519,24 @@ fn json_output_has_stable_field_names() {
         "{md}"
     );
 }
+
+#[test]
+fn source_check_lists_changed_missing_and_unpinned_documents() {
+    use xtask::source_check::{Status, check, sha256_hex};
+    let pinned = sha256_hex(b"the document\n");
+    let specs = Temp::new("sources");
+    let edit = serde_json::json!({"at": "source/sha256", "set": pinned});
+    vendor_tree(&specs.0, &fixtures().join("specs/acme"), "acme", &[&edit]);
+    let docs = Temp::new("documents");
+    let status = |docs: &Path| check(&specs.0, docs).unwrap()[0].status.clone();
+    assert_eq!(status(&docs.0), Status::Missing);
+    std::fs::write(docs.0.join("fixture"), "the document\n").unwrap();
+    assert_eq!(status(&docs.0), Status::Unchanged);
+    std::fs::write(docs.0.join("fixture"), "the document, edited\n").unwrap();
+    assert!(matches!(status(&docs.0), Status::Changed { .. }));
+    let unpinned = check(&fixtures(), &docs.0).unwrap();
+    assert!(matches!(
+        unpinned[0].status,
+        Status::NotPinned { fresh: Some(_) }
+    ));
+}

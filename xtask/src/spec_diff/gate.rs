@@ -128,7 +128,7 @@ pub fn version_verdict(
             })
             .unwrap_or_default();
         let zero = if base.major == 0 && verdict.impact == Semver::Major {
-            "; a breaking change of a 0.y crate bumps y"
+            " (a breaking change of a 0.y crate bumps y)"
         } else {
             ""
         };
