@@ -41,6 +41,8 @@ macro_rules! rows {
 rows!(
     throttled_then_ok,
     throttled_forever,
+    throttled_asking_to_wait_then_ok,
+    throttled_asking_to_wait_an_hour,
     throttling_body_with_http_200,
     vendor_internal_error_then_ok,
     http_500_then_ok,
@@ -154,8 +156,21 @@ fn verdict(cell: &Cell) -> Result<(), String> {
         };
     };
     match (&cell.case.expect, result) {
-        (Expect::Ok { requests, value }, Ok(out)) => {
+        (
+            Expect::Ok {
+                requests,
+                value,
+                waits,
+            },
+            Ok(out),
+        ) => {
             expect_requests(cell, *requests)?;
+            if cell.took < *waits {
+                return Err(format!(
+                    "took {:?}, less than the {waits:?} the server asked to wait",
+                    cell.took
+                ));
+            }
             check_output(op, *value, out)
         }
         (

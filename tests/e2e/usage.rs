@@ -260,7 +260,7 @@ async fn bad_input_exits_2_naming_the_problem_before_any_request() {
         bad(format!("{usage} --app tencent:1.5"), "SdkAppId"),
         bad(format!("{usage} --app volcengine:"), "empty"),
         bad(format!("{usage} --app volcengine"), "VENDOR:APP_ID"),
-        bad(format!("{usage} --app huawei:*"), "only tencent"),
+        bad(format!("{usage} --app huawei:*"), "only tencent, alibaba"),
         bad(
             "usage --from 2026-13-01 --to 2026-11-05 --app tencent:1",
             "--from",
@@ -636,4 +636,40 @@ async fn recording_and_transcoding_beside_calls_equal_the_ground_truth() {
         }
     }
     assert_eq!(got, expected);
+}
+
+/// `VENDOR:*` where the vendor's call-minutes operation answers for every app (Tencent and
+/// Alibaba leave the app parameter out): one record per day and tier labelled `*`, each the
+/// sum of every app of the account.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_app_of_an_account_is_the_sum_of_its_apps() {
+    let emu = Emulator::builder().start().await.expect("emulator");
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today - chrono::Days::new(12), today - chrono::Days::new(3));
+    let (from_arg, to_arg) = (from.to_string(), to.to_string());
+    for vendor in ["tencent", "alibaba"] {
+        let app = format!("{vendor}:*");
+        let output = run(
+            Some(&emu),
+            &[
+                "usage", "--from", &from_arg, "--to", &to_arg, "--format", "json", "--app", &app,
+            ],
+            &[],
+        )
+        .await;
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        // The truth of every app, summed per (start, vendor tier), labelled `*`.
+        let mut expected = Keyed::new();
+        for one in default_apps(vendor) {
+            for ((v, _, start, vendor_tier), (tier, granularity, seconds)) in
+                harness::truth(vendor, one, from, to)
+            {
+                let entry = expected
+                    .entry((v, "*".to_owned(), start, vendor_tier))
+                    .or_insert((tier, granularity, 0.0));
+                entry.2 += seconds;
+            }
+        }
+        assert_same(&keyed(&records(&output)), &expected);
+    }
 }

@@ -482,6 +482,9 @@ pub enum Server {
 pub enum Answer {
     /// The vendor's throttling answer.
     Throttle,
+    /// The vendor's throttling answer asking for a wait of this many seconds, in HTTP's
+    /// `Retry-After` and in the vendor's own header where it has one.
+    ThrottleAsking(u64),
     /// The vendor's internal-error answer.
     Internal,
     /// The vendor's answer to a skewed clock.
@@ -523,8 +526,12 @@ pub enum Body {
 }
 
 pub enum Expect {
-    /// Success after `requests` requests; the output is `value`.
-    Ok { requests: usize, value: Expected },
+    /// Success after `requests` requests, taking at least `waits`; the output is `value`.
+    Ok {
+        requests: usize,
+        value: Expected,
+        waits: Duration,
+    },
     /// An error of `kind` after `attempts` attempts, its message naming `mentions`.
     Err {
         kind: ErrorKind,
@@ -562,7 +569,15 @@ const fn mock(first: Option<(Answer, u64)>, then: Answer) -> Server {
 }
 
 const fn ok(requests: usize, value: Expected) -> Expect {
-    Expect::Ok { requests, value }
+    ok_after(requests, value, Duration::ZERO)
+}
+
+const fn ok_after(requests: usize, value: Expected, waits: Duration) -> Expect {
+    Expect::Ok {
+        requests,
+        value,
+        waits,
+    }
 }
 
 const fn err(kind: ErrorKind, attempts: u32, mentions: &'static [Mention]) -> Expect {
@@ -603,6 +618,22 @@ pub static CASES: &[Case] = &[
                 Mention::VendorCode(Answer::Throttle),
                 Mention::Hint("rate limit"),
             ],
+        ),
+    ),
+    // A wait the server asks for is waited out (here 1 s, beyond the matrix's 10 ms backoff
+    // cap); one beyond the bound (RetryConfig::max_retry_after, 20 s) ends the call at once.
+    case(
+        "throttled_asking_to_wait_then_ok",
+        mock(Some((Answer::ThrottleAsking(1), ONCE)), FULL),
+        ok_after(2, Expected::Full, Duration::from_secs(1)),
+    ),
+    case(
+        "throttled_asking_to_wait_an_hour",
+        mock(None, Answer::ThrottleAsking(3600)),
+        err(
+            ErrorKind::Throttled,
+            1,
+            &[Mention::VendorCode(Answer::Throttle)],
         ),
     ),
     case(
@@ -759,6 +790,8 @@ pub struct Cell {
     /// Requests (wiremock) or connections (raw servers) the server saw; `None` when nothing
     /// listens.
     pub requests: Option<usize>,
+    /// How long the call took.
+    pub took: Duration,
 }
 
 impl Cell {
@@ -806,7 +839,9 @@ pub async fn run(op: &'static Op, case: &'static Case, credentials: &Credentials
         case,
         result: None,
         requests: None,
+        took: Duration::ZERO,
     };
+    let started = std::time::Instant::now();
     let call = |endpoint: String| {
         let config = config(&endpoint, credentials, case.attempt_timeout);
         async move {
@@ -837,6 +872,7 @@ pub async fn run(op: &'static Op, case: &'static Case, credentials: &Credentials
                 }
             }
             cell.result = Some(call(server.uri()).await);
+            cell.took = started.elapsed();
             cell.requests = server.received_requests().await.map(|r| r.len());
         }
         Server::Refused => {
@@ -887,6 +923,20 @@ fn template(op: &Op, answer: Answer) -> Option<ResponseTemplate> {
     };
     Some(match answer {
         Answer::Throttle => vendor_error(ErrorKind::Throttled, throttle(op)),
+        Answer::ThrottleAsking(seconds) => {
+            let wait = Duration::from_secs(seconds);
+            let mut answer = self::vendor_error(op, ErrorKind::Throttled, throttle(op));
+            answer.headers.retain(|(name, _)| {
+                !name.eq_ignore_ascii_case("x-request-id") && !name.contains("retry-after")
+            });
+            answer.headers.push(("Retry-After", seconds.to_string()));
+            answer.headers.push(("X-Request-Id", ERROR_REQUEST_ID.to_owned()));
+            answer.headers.extend(envelope::retry_after_header(
+                op.descriptor.envelope,
+                wait,
+            ));
+            respond(answer)
+        }
         Answer::Internal => vendor_error(ErrorKind::Server, internal(op)),
         Answer::ClockSkew => vendor_error(ErrorKind::ClockSkew, clock_skew(op)?),
         // A shape whose errors are their HTTP status (Agora's) has no throttling body to send

@@ -83,7 +83,7 @@ fn bad_flags_exit_2_naming_the_flag_before_any_call() {
         (format!("{usage} --app volcengine:"), &["--app", "empty"]),
         (
             format!("{usage} --app huawei:*"),
-            &["--app", "only tencent"],
+            &["--app", "only tencent, alibaba"],
         ),
         (
             format!("{usage} --app tencent:1 --endpoint tencent=ftp://example"),
@@ -130,6 +130,19 @@ fn bad_flags_exit_2_naming_the_flag_before_any_call() {
             &["--from", "--to", "swap"],
         ),
         ("usage --app tencent:1 --to 2026-11-01".into(), &["--from"]),
+        // Before Alibaba's 90-day look-back (January is always more than 90 days back now).
+        (
+            "usage --emulator --from 2026-01-01 --to 2026-01-05 --app alibaba:*".into(),
+            &["--from/--to", "90 days", "--within-lookback"],
+        ),
+        (
+            format!("{usage} --emulator --app alibaba:* --category recording"),
+            &[
+                "--app",
+                "DescribeLiveRtcRecordUsageData",
+                "needs an app id in AppId",
+            ],
+        ),
     ];
     for (args, needles) in &cases {
         assert_bad_input(args, &TENCENT_KEYS, needles);

@@ -75,20 +75,17 @@ impl AppRef {
         })
     }
 
-    /// Every app of the account, where every usage operation of the vendor can answer for
-    /// all apps at once (its spec's `usage.app.all_when_omitted`: Tencent's `SdkAppId` is
-    /// optional; the others need an app).
+    /// Every app of the account, where the vendor's call-minutes operation can answer for
+    /// all apps at once (its spec's `usage.app.all_when_omitted`: Tencent's `SdkAppId` and
+    /// Alibaba's `AppId` are optional; the others need an app). A category whose operation
+    /// cannot is refused when the query is planned.
     pub fn all(vendor: Vendor) -> Result<Self, QueryError> {
-        let mut operations = vendor.usage_operations().peekable();
-        let can = operations.peek().is_some() && operations.all(|(_, u)| u.app.all_when_omitted);
-        if !can {
-            let able: Vec<&str> = Vendor::all()
-                .filter(|v| {
-                    let mut ops = v.usage_operations().peekable();
-                    ops.peek().is_some() && ops.all(|(_, u)| u.app.all_when_omitted)
-                })
-                .map(Vendor::id)
-                .collect();
+        let can = |v: Vendor| {
+            v.call_operation()
+                .is_some_and(|(_, u)| u.app.all_when_omitted)
+        };
+        if !can(vendor) {
+            let able: Vec<&str> = Vendor::all().filter(|v| can(*v)).map(Vendor::id).collect();
             return Err(QueryError::InvalidApp {
                 vendor,
                 app: ALL_APPS.to_owned(),

@@ -13,7 +13,7 @@ use rtc_usage_core::{Error, ErrorKind};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::app::{AppId, AppRef};
+use crate::app::{ALL_APPS, AppId, AppRef};
 use crate::error::QueryError;
 use crate::normalize::Normalized;
 use crate::query::{Granularity, UsageQuery};
@@ -207,6 +207,16 @@ impl UsageClient {
                     }
                     documented = true;
                     let op = source.op;
+                    if *app.app() == AppId::All && !source.usage.app.all_when_omitted {
+                        return Err(QueryError::InvalidApp {
+                            vendor: app.vendor(),
+                            app: ALL_APPS.to_owned(),
+                            reason: format!(
+                                "{} ({category} usage) needs an app id in {}; name the apps to report {category} usage",
+                                op.name, source.usage.app.param
+                            ),
+                        });
+                    }
                     let max_days = window::max_days_per_call(op.limits.span.as_ref());
                     let fine = op.limits.granularity.and_then(|g| g.fine);
                     let mut days = days;

@@ -29,7 +29,7 @@ pub(crate) struct Source {
     pub vendor: Vendor,
     pub op: &'static OperationDescriptor,
     api: &'static ApiOperation,
-    usage: &'static UsageSpec,
+    pub(crate) usage: &'static UsageSpec,
     variant: Option<&'static str>,
     pub category: Category,
     client: Arc<dyn DynClient>,
