@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use rtc_usage::{AppRef, Category, Vendor};
 
+use crate::days;
+
 /// Where `rtc-usage emulator` listens unless told otherwise: fixed, so exported endpoint
 /// variables stay valid across restarts.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8790";
@@ -52,6 +54,8 @@ pub enum Command {
 }
 
 const USAGE_EXAMPLES: &str = "Examples:
+  rtc-usage usage --last 7d --app volcengine:661e4f8a2b3c4d5e6f708192
+  rtc-usage usage --month 2026-11 --app 'alibaba:*' --app tencent:1400000001
   rtc-usage usage --from 2026-11-01 --to 2026-11-30 --app volcengine:661e4f8a2b3c4d5e6f708192
   rtc-usage usage --from 2026-08-01 --to 2026-11-03 --app 'tencent:*' --format csv --output usage.csv
   rtc-usage usage --emulator --from 2026-11-01 --to 2026-11-03 --app huawei:5fa682b34a974f7ad24d223b --format json";
@@ -64,14 +68,23 @@ const EMULATOR_EXAMPLES: &str = "Examples:
   rtc-usage emulator --listen 127.0.0.1:0 # any free port";
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("days").required(true).args(["from", "last", "month"])))]
 pub struct UsageArgs {
-    /// First billing day, included.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-    pub from: NaiveDate,
+    /// First billing day, included: YYYY-MM-DD, `yesterday` or `today`.
+    #[arg(long, value_name = "DAY", value_parser = days::parse_day)]
+    pub from: Option<days::Day>,
 
-    /// Last billing day, included.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
-    pub to: NaiveDate,
+    /// Last billing day, included (default: today): YYYY-MM-DD, `yesterday` or `today`.
+    #[arg(long, value_name = "DAY", value_parser = days::parse_day, requires = "from")]
+    pub to: Option<days::Day>,
+
+    /// The N complete days before today, e.g. `7d`.
+    #[arg(long, value_name = "Nd", value_parser = days::parse_last, conflicts_with_all = ["from", "to", "month"])]
+    pub last: Option<u32>,
+
+    /// A calendar month, YYYY-MM (the current month: up to today).
+    #[arg(long, value_name = "YYYY-MM", value_parser = days::parse_month, conflicts_with_all = ["from", "to"])]
+    pub month: Option<days::Month>,
 
     /// An app as VENDOR:APP_ID (the vendors and their app ids are listed below); repeat for
     /// more apps. `VENDOR:*` is every app of the account, where the vendor's usage operation

@@ -4,6 +4,7 @@ mod api_cmd;
 mod api_input;
 mod cli;
 mod clients;
+mod days;
 mod distribution_cmd;
 mod emulated;
 mod emulator_cmd;

@@ -3,21 +3,28 @@
 
 use std::collections::BTreeSet;
 
-use rtc_usage::{AppRef, Granularity, UsageQuery};
+use rtc_usage::{ALL_APPS, AppId, AppRef, Granularity, UsageQuery};
 
 use crate::cli::UsageArgs;
+use crate::days;
 use crate::exit::{self, ExitError};
 use crate::output::Kept;
 use crate::progress::Bar;
 use crate::session::Session;
 
 pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
-    exit::check_order(args.from, args.to)?;
+    let asked = days::Asked {
+        from: args.from,
+        to: args.to,
+        last: args.last,
+        month: args.month,
+    };
+    let (from, to) = days::resolve(asked, days::today())?;
     let vendors: BTreeSet<_> = args.apps.iter().map(AppRef::vendor).collect();
     let mut session = Session::open(&args.output, &args.source, vendors).await?;
     let granularity = Granularity::from(args.granularity);
-    let query = UsageQuery::new(args.from, args.to)
-        .apps(args.apps)
+    let query = UsageQuery::new(from, to)
+        .apps(counted_once(args.apps))
         .granularity(granularity)
         .categories(args.category.0)
         .max_calls(args.max_calls)
@@ -71,4 +78,30 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
         ),
         Kept::Nothing => format!("{failed}; nothing was fetched, and no output was written"),
     }))
+}
+
+/// The apps asked, each counted once: an app named beside its vendor's `VENDOR:*` is already
+/// in it (and would be counted twice in the totals), so it is dropped with a warning; the
+/// same app named twice (in any spelling) is asked once.
+fn counted_once(apps: Vec<AppRef>) -> Vec<AppRef> {
+    let all: BTreeSet<_> = apps
+        .iter()
+        .filter(|app| *app.app() == AppId::All)
+        .map(AppRef::vendor)
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut kept = Vec::new();
+    for app in apps {
+        if *app.app() != AppId::All && all.contains(&app.vendor()) {
+            eprintln!(
+                "warning: --app {app} is already in --app {}:{ALL_APPS}; counted once",
+                app.vendor()
+            );
+        } else if !seen.insert(app.clone()) {
+            eprintln!("warning: --app {app} is named more than once; counted once");
+        } else {
+            kept.push(app);
+        }
+    }
+    kept
 }

@@ -613,3 +613,61 @@ fn a_failed_run_never_replaces_the_output_file() {
     );
     runtime.block_on(emu.shutdown());
 }
+
+/// Days as people say them: `--last 3d` is the 3 days before today, `--from yesterday` runs
+/// to today, a future day is refused before any call, and an app inside its vendor's `*` is
+/// counted once, with a warning.
+#[test]
+fn relative_days_and_apps_named_twice() {
+    let today = chrono::Local::now().date_naive();
+    let day = |n| today.checked_sub_days(Days::new(n)).unwrap().to_string();
+    let json = |args: &str| {
+        let out = rtc_usage(
+            &format!("usage --emulator --format json {args}")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(0), "{args}: {}", stderr(&out));
+        (
+            serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap(),
+            stderr(&out),
+        )
+    };
+    let app = "--app tencent:1400000001";
+    let (last, _) = json(&format!("--last 3d {app}"));
+    let (explicit, _) = json(&format!("--from {} --to {} {app}", day(3), day(1)));
+    assert!(!last.is_empty());
+    assert_eq!(last, explicit, "--last 3d is the three days before today");
+    let (yesterday, _) = json(&format!("--from yesterday {app}"));
+    let (explicit, _) = json(&format!("--from {} --to {} {app}", day(1), day(0)));
+    assert_eq!(yesterday, explicit);
+
+    // Twice the same app, and an app inside tencent:*: each counted once.
+    let (once, warnings) = json(&format!(
+        "--last 2d --app tencent:* --app tencent:1400000001 --app tencent:01400000001"
+    ));
+    assert!(
+        warnings.contains("already in --app tencent:*; counted once"),
+        "{warnings}"
+    );
+    let (all, _) = json("--last 2d --app tencent:*");
+    assert_eq!(once, all);
+
+    let tomorrow = today.succ_opt().unwrap();
+    assert_bad_input(
+        &format!("usage --emulator --from {} --to {tomorrow} {app}", day(1)),
+        &[],
+        &["in the future"],
+    );
+    assert_bad_input(
+        &format!("usage --emulator --last 0d {app}"),
+        &[],
+        &["--last", "number of days"],
+    );
+    assert_bad_input(
+        &format!("usage --emulator --last 3d --from {} {app}", day(1)),
+        &[],
+        &["--last", "--from"],
+    );
+}
