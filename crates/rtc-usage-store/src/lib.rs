@@ -116,7 +116,7 @@ pub struct Store {
 enum Backend {
     Sqlite(sqlite::Sqlite),
     #[cfg(feature = "postgres")]
-    Postgres(postgres::Postgres),
+    Postgres(Box<postgres::Postgres>),
 }
 
 /// Whether `location` names a PostgreSQL server rather than a SQLite file.
@@ -138,7 +138,7 @@ impl Store {
         let backend = if is_postgres_url(location) {
             #[cfg(feature = "postgres")]
             {
-                Backend::Postgres(postgres::Postgres::open(location, options).await?)
+                Backend::Postgres(Box::new(postgres::Postgres::open(location, options).await?))
             }
             #[cfg(not(feature = "postgres"))]
             {
