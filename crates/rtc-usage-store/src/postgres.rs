@@ -1,5 +1,10 @@
-//! The PostgreSQL backend (cargo feature `postgres`), on tokio-postgres: the same schema and
-//! SQL as SQLite, in a schema of its own if asked (`StoreOptions::schema`).
+//! The PostgreSQL backend (cargo feature `postgres`): the same schema and SQL as SQLite, in a
+//! schema of its own if asked (`StoreOptions::schema`).
+//!
+//! On tokio-postgres: async on the CLI's tokio runtime (the `postgres` crate would run a
+//! second runtime inside it), plain SQL text like the SQLite side (sqlx's checked queries
+//! need a database at build time, and bring a much larger tree), maintained with the
+//! rust-postgres family. No TLS yet (`NoTls`: `sslmode=require` fails at connect).
 //!
 //! Writers take a transaction-level advisory lock, `pg_advisory_xact_lock(LOCK_CLASS,
 //! hashtext(current_schema()))`, under `SET LOCAL lock_timeout` = the busy timeout: a second
