@@ -28,6 +28,10 @@ pub async fn run(emulator: Option<&Emulator>, args: &[&str], extra_env: &[(&str,
             command.env_remove(name);
         }
     }
+    // No config file of the machine's user is read (`--config` names the tests' own).
+    command
+        .env("XDG_CONFIG_HOME", "/nonexistent/rtc-usage-tests")
+        .env("HOME", "/nonexistent/rtc-usage-tests");
     if let Some(emulator) = emulator {
         command.envs(rtc_usage_emulator::demo_env(&emulator.url()));
     }

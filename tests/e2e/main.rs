@@ -2,6 +2,7 @@
 //! emulator's ground truth. (Declared as a test of `rtc-usage-cli`, the package that builds
 //! the binary.)
 
+mod accounts;
 mod api;
 mod harness;
 mod usage;

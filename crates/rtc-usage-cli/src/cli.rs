@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use rtc_usage::{AppRef, Category, Vendor};
 
-use crate::days;
+use crate::{accounts, days};
 
 /// Where `rtc-usage emulator` listens unless told otherwise: fixed, so exported endpoint
 /// variables stay valid across restarts.
@@ -51,6 +51,41 @@ pub enum Command {
     /// operation and its limits).
     #[command(after_help = API_EXAMPLES)]
     Api(ApiArgs),
+    /// The accounts of the config file: vendor, region, apps and where each credential comes
+    /// from (never the secret); `--check` makes one cheap signed call per account.
+    #[command(after_help = ACCOUNTS_HELP)]
+    Accounts(AccountsArgs),
+}
+
+const ACCOUNTS_HELP: &str = "The config file (TOML), at --config, RTC_USAGE_CONFIG or ~/.config/rtc-usage/config.toml:
+
+  [accounts.video-cn]
+  vendor = \"tencent\"
+  region = \"ap-guangzhou\"                 # optional
+  endpoint = \"https://example.internal\"   # optional, like --endpoint
+  apps = [\"1400000001\", \"1400000002\"]     # or \"*\"
+  default = true                          # what --app tencent:APP means
+  labels = { team = \"video\", cost_centre = \"CC-1042\" }
+  credentials = { env = { access_key = \"VIDEO_CN_ID\", secret_key = \"VIDEO_CN_KEY\" } }
+  # or credentials = { file = \"~/.config/rtc-usage/video-cn.toml\" }
+  # or credentials = { command = [\"vault\", \"read\", \"-field=json\", \"rtc/video-cn\"] }  (prints JSON)
+  # or credentials = { access_key = \"...\", secret_key = \"...\" }  (only in a file only you can read)
+
+Examples:
+  rtc-usage accounts
+  rtc-usage accounts --check
+  rtc-usage usage --last 7d                       # every app of every account
+  rtc-usage usage --last 7d --account video-cn --app video-cn:1400000003";
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    #[command(flatten)]
+    pub accounts: accounts::AccountArgs,
+
+    /// Make one cheap signed call per account (yesterday's usage of its first app) and say
+    /// which work; exit 1 if any does not.
+    #[arg(long)]
+    pub check: bool,
 }
 
 const USAGE_EXAMPLES: &str = "Examples:
@@ -86,11 +121,15 @@ pub struct UsageArgs {
     #[arg(long, value_name = "YYYY-MM", value_parser = days::parse_month, conflicts_with_all = ["from", "to"])]
     pub month: Option<days::Month>,
 
-    /// An app as VENDOR:APP_ID (the vendors and their app ids are listed below); repeat for
-    /// more apps. `VENDOR:*` is every app of the account, where the vendor's usage operation
-    /// can answer for all apps.
-    #[arg(long = "app", value_name = "VENDOR:APP_ID", required = true, value_parser = parse_app)]
-    pub apps: Vec<AppRef>,
+    /// An app as VENDOR:APP_ID (the vendors and their app ids are listed below) or
+    /// ACCOUNT:APP_ID (an account of the config file); repeat for more apps. `VENDOR:*` is
+    /// every app of the account, where the vendor's usage operation can answer for all apps.
+    /// Without --app: the apps the config file's accounts list.
+    #[arg(long = "app", value_name = "VENDOR:APP_ID", value_parser = accounts::parse_app_arg)]
+    pub apps: Vec<accounts::AppArg>,
+
+    #[command(flatten)]
+    pub accounts: accounts::AccountArgs,
 
     /// `day`: one record per billing day; `native`: the vendor's own buckets (Tencent answers a
     /// one-day window in 5-minute buckets).

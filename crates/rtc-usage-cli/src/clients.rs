@@ -11,6 +11,7 @@ use rtc_usage::core::{ConfigBuilder, OperationDescriptor, VendorInfo};
 use rtc_usage::{Config, Credentials, UsageClient, Vendor};
 
 use crate::cli::EndpointOverride;
+use crate::config::Account;
 use crate::exit::ExitError;
 
 /// Multiplies every documented rate limit; for tests and benchmarks against a scaled emulator.
@@ -28,6 +29,12 @@ pub enum Target<'a> {
     Emulated {
         url: String,
         credentials: Vec<(Vendor, Credentials)>,
+    },
+    /// One account of the config file: its credentials (resolved), region and endpoint.
+    Account {
+        credentials: Credentials,
+        region: Option<String>,
+        endpoint: Option<String>,
     },
 }
 
@@ -50,6 +57,31 @@ pub fn usage_client(
         builder = builder.shared_client(client);
     }
     Ok(builder.build())
+}
+
+/// The usage client of one account of the config file: the account's name on its records,
+/// its own vendor client (so its own limiter and retry budget).
+pub fn account_client(account: &Account) -> Result<UsageClient, ExitError> {
+    let target = Target::Account {
+        credentials: account.credentials.resolve(account)?,
+        region: account.region.clone(),
+        endpoint: account.endpoint.clone(),
+    };
+    let vendor = account.vendor;
+    let for_what = format!("account `{}` ({})", account.name, account.at);
+    let config = config_for(
+        vendor,
+        &target,
+        rate_limit_scale()?,
+        &for_what,
+        vendor.entry().operations,
+    )?;
+    let client =
+        (vendor.entry().connect)(config).map_err(|e| config_error(vendor, &for_what, e))?;
+    Ok(UsageClient::builder()
+        .account(account.name.as_str())
+        .shared_client(client)
+        .build())
 }
 
 /// The runtime client of `vendor` for one operation, `op`, configured like the usage
@@ -109,6 +141,19 @@ fn config_for(
             builder = builder
                 .credentials(credentials.clone())
                 .endpoint_url(url.as_str());
+        }
+        Target::Account {
+            credentials,
+            region,
+            endpoint,
+        } => {
+            builder = builder.credentials(credentials.clone());
+            if let Some(region) = region {
+                builder = builder.region(region.as_str());
+            }
+            if let Some(endpoint) = endpoint {
+                builder = builder.endpoint_url(endpoint.as_str());
+            }
         }
     }
     if let Some(scale) = scale {

@@ -1,9 +1,12 @@
 //! `rtc-usage`: RTC usage of every vendor of the specs from the command line. This file only turns outcomes into exit statuses (see `exit`).
 
+mod accounts;
+mod accounts_cmd;
 mod api_cmd;
 mod api_input;
 mod cli;
 mod clients;
+mod config;
 mod days;
 mod distribution_cmd;
 mod emulated;

@@ -23,9 +23,9 @@ impl Bar {
         bar
     }
 
-    /// Redraws the line after a call ended.
-    pub fn update(&self, progress: rtc_usage::Progress) {
-        self.draw(progress.done, progress.failed);
+    /// Redraws the line with `done` of the bar's calls ended, `failed` of them failed.
+    pub fn show(&self, done: usize, failed: usize) {
+        self.draw(done, failed);
     }
 
     fn draw(&self, done: usize, failed: usize) {

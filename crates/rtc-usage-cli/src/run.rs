@@ -3,7 +3,7 @@
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitError;
-use crate::{api_cmd, distribution_cmd, emulator_cmd, interrupt, logging, usage_cmd};
+use crate::{accounts_cmd, api_cmd, distribution_cmd, emulator_cmd, interrupt, logging, usage_cmd};
 
 pub fn run(cli: Cli) -> Result<(), ExitError> {
     logging::init(cli.verbose)?;
@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> Result<(), ExitError> {
             }
             Command::Emulator(args) => emulator_cmd::run(args).await,
             Command::Api(args) => interrupt::unless_interrupted(api_cmd::run(args)).await,
+            Command::Accounts(args) => interrupt::unless_interrupted(accounts_cmd::run(args)).await,
         }
     });
     // Does not wait for blocking work left behind (a DNS lookup after Ctrl-C).

@@ -1,10 +1,16 @@
-//! `rtc-usage usage`: plan every call (refusing bad input before any is made), make them
-//! with a progress bar, write what was fetched, then report what was not.
+//! `rtc-usage usage`: plan every call of every account (refusing bad input before any is
+//! made), make them with a progress bar, every account at once and each at its own rate,
+//! write what was fetched, then report what was not.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
-use rtc_usage::{ALL_APPS, AppId, AppRef, Granularity, UsageQuery};
+use rtc_usage::{
+    ALL_APPS, AppId, AppRef, Granularity, Plan, Progress, UsageClient, UsageQuery, UsageRecord,
+    WindowFailure,
+};
 
+use crate::accounts::{self, Group};
 use crate::cli::UsageArgs;
 use crate::days;
 use crate::exit::{self, ExitError};
@@ -20,64 +26,180 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
         month: args.month,
     };
     let (from, to) = days::resolve(asked, days::today())?;
-    let vendors: BTreeSet<_> = args.apps.iter().map(AppRef::vendor).collect();
-    let mut session = Session::open(&args.output, &args.source, vendors).await?;
+    let file = accounts::config_file(&args.accounts, args.source.emulator)?;
+    let groups = accounts::groups(file.as_ref(), &args.accounts.accounts, args.apps)?;
+    // The environment's accounts share one client, as before; each account of the file has
+    // its own.
+    let env_vendors: BTreeSet<_> = groups
+        .iter()
+        .filter(|g| g.account.is_none())
+        .flat_map(|g| g.apps.iter().map(AppRef::vendor))
+        .collect();
+    let mut session = Session::open(&args.output, &args.source, env_vendors).await?;
     let granularity = Granularity::from(args.granularity);
-    let query = UsageQuery::new(from, to)
-        .apps(counted_once(args.apps))
-        .granularity(granularity)
-        .categories(args.category.0)
-        .max_calls(args.max_calls)
-        .within_lookback(args.within_lookback);
-    let plan = session.client.plan(&query).map_err(exit::refused)?;
-    tracing::info!(calls = plan.calls.len(), "planned");
-
-    let bar = Bar::for_calls(plan.calls.len());
-    let report = session
-        .client
-        .run(&plan, granularity, |progress| {
-            if let Some(bar) = &bar {
-                bar.update(progress);
+    let mut runs: Vec<(UsageClient, Plan)> = Vec::new();
+    for Group { account, apps } in groups {
+        let client = match account {
+            Some(account) => crate::clients::account_client(account)?,
+            None => session.client.clone(),
+        };
+        let query = UsageQuery::new(from, to)
+            .apps(counted_once(apps))
+            .granularity(granularity)
+            .categories(args.category.0.iter().copied())
+            .max_calls(args.max_calls)
+            .within_lookback(args.within_lookback);
+        let plan = client.plan(&query).map_err(|e| {
+            let refused = exit::refused(e);
+            match account {
+                Some(account) => {
+                    ExitError::bad_input(format!("account `{}`: {}", account.name, refused.message))
+                }
+                None => refused,
             }
-        })
-        .await;
+        })?;
+        runs.push((client, plan));
+    }
+    let total: usize = runs.iter().map(|(_, plan)| plan.calls.len()).sum();
+    tracing::info!(calls = total, accounts = runs.len(), "planned");
+
+    let bar = Bar::for_calls(total).map(Arc::new);
+    let outcome = run_all(runs, granularity, bar.clone()).await;
     if let Some(bar) = &bar {
         bar.finish();
     }
     session.finish_calls().await;
 
-    for warning in &report.warnings {
+    for warning in &outcome.warnings {
         eprintln!(
             "warning: {}",
             rtc_usage::core::error::printable(&warning.to_string())
         );
     }
-    if report.failures.is_empty() {
-        return session.destination.write(session.format, &report.records);
+    if outcome.failures.is_empty() {
+        return session.destination.write(session.format, &outcome.records);
     }
-    for failure in &report.failures {
-        eprintln!(
-            "error: not fetched: {}",
-            rtc_usage::core::error::printable(&failure.to_string())
-        );
-    }
+    report_failures(&outcome.failures);
     let kept = session
         .destination
-        .write_incomplete(session.format, &report.records)?;
-    let failed = format!(
-        "{} of {} calls failed",
-        report.failures.len(),
-        plan.calls.len()
-    );
+        .write_incomplete(session.format, &outcome.records)?;
+    let failed = format!("{} of {total} calls failed", outcome.failures.len());
     Err(ExitError::failed(match kept {
         Kept::Written => format!("{failed}; the output holds only the records of the others"),
         Kept::Beside(path) => format!(
             "{failed}; --output is as it was, and the {} records fetched are in {}",
-            report.records.len(),
+            outcome.records.len(),
             path.display()
         ),
         Kept::Nothing => format!("{failed}; nothing was fetched, and no output was written"),
     }))
+}
+
+/// What every account's run gave.
+struct Outcome {
+    records: Vec<UsageRecord>,
+    /// With the account that made the call.
+    failures: Vec<(String, WindowFailure)>,
+    warnings: Vec<rtc_usage::Warning>,
+}
+
+/// Runs every account's plan at once (each client paced by its own limiters), one progress
+/// bar for them all.
+async fn run_all(
+    runs: Vec<(UsageClient, Plan)>,
+    granularity: Granularity,
+    bar: Option<Arc<Bar>>,
+) -> Outcome {
+    let progress = Arc::new(Mutex::new(vec![(0usize, 0usize); runs.len()]));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, (client, plan)) in runs.into_iter().enumerate() {
+        let (progress, bar) = (Arc::clone(&progress), bar.clone());
+        tasks.spawn(async move {
+            let report = client
+                .run(&plan, granularity, move |p: Progress| {
+                    let Some(bar) = &bar else { return };
+                    let mut all = progress.lock().unwrap_or_else(|e| e.into_inner());
+                    all[index] = (p.done, p.failed);
+                    let (done, failed) = all.iter().fold((0, 0), |s, p| (s.0 + p.0, s.1 + p.1));
+                    bar.show(done, failed);
+                })
+                .await;
+            (client.account().to_owned(), report)
+        });
+    }
+    let mut outcome = Outcome {
+        records: Vec::new(),
+        failures: Vec::new(),
+        warnings: Vec::new(),
+    };
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((account, report)) = joined else {
+            continue; // A run's task cannot panic short of a bug; its calls are then missing.
+        };
+        outcome.records.extend(report.records);
+        outcome.warnings.extend(report.warnings);
+        outcome
+            .failures
+            .extend(report.failures.into_iter().map(|f| (account.clone(), f)));
+    }
+    outcome.records.sort_by(|a, b| {
+        (
+            a.vendor,
+            &a.account,
+            &a.app,
+            a.start,
+            a.category,
+            a.tier,
+            &a.vendor_tier,
+        )
+            .cmp(&(
+                b.vendor,
+                &b.account,
+                &b.app,
+                b.start,
+                b.category,
+                b.tier,
+                &b.vendor_tier,
+            ))
+    });
+    outcome
+}
+
+/// Each failure once, except that an account whose credentials a vendor refused is one
+/// error: the refusal, and how many of its calls were not fetched (the others were not sent).
+fn report_failures(failures: &[(String, WindowFailure)]) {
+    let mut refused: BTreeMap<&str, (&WindowFailure, usize)> = BTreeMap::new();
+    for (account, failure) in failures {
+        if failure.error.kind() == rtc_usage::core::ErrorKind::Auth {
+            let entry = refused.entry(account).or_insert((failure, 0));
+            if entry.0.not_sent() && !failure.not_sent() {
+                entry.0 = failure;
+            }
+            entry.1 += 1;
+            continue;
+        }
+        eprintln!(
+            "error: not fetched: {}{}",
+            whose(account),
+            rtc_usage::core::error::printable(&failure.to_string())
+        );
+    }
+    for (account, (first, n)) in refused {
+        eprintln!(
+            "error: {}the vendor refused the credentials: {}; {n} calls not fetched",
+            whose(account),
+            rtc_usage::core::error::printable(&first.error.to_string())
+        );
+    }
+}
+
+/// `account `NAME`: ` for an account of the config file; nothing for the environment's.
+fn whose(account: &str) -> String {
+    if account == rtc_usage::DEFAULT_ACCOUNT {
+        String::new()
+    } else {
+        format!("account `{account}`: ")
+    }
 }
 
 /// The apps asked, each counted once: an app named beside its vendor's `VENDOR:*` is already

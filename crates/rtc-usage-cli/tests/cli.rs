@@ -17,7 +17,7 @@ const DEMO_APPS: [&str; 3] = [
 ];
 
 /// The keys of a JSON record, in order: also the CSV header.
-const JSON_KEYS: &str = "vendor,app,start,granularity,category,tier,vendor_tier,seconds";
+const JSON_KEYS: &str = "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds";
 
 fn rtc_usage(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(BIN)
@@ -364,7 +364,7 @@ fn emulator_output_file_is_replaced_whole_and_csv_is_the_default_off_a_terminal(
     assert!(
         csv.lines()
             .skip(1)
-            .all(|l| l.starts_with("tencent,1400000001,"))
+            .all(|l| l.starts_with("tencent,default,1400000001,"))
     );
 }
 
@@ -608,7 +608,7 @@ fn a_failed_run_never_replaces_the_output_file() {
         partial
             .lines()
             .skip(1)
-            .all(|l| l.starts_with("tencent,1400000001,")),
+            .all(|l| l.starts_with("tencent,default,1400000001,")),
         "{partial}"
     );
     runtime.block_on(emu.shutdown());

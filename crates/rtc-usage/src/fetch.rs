@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -17,7 +18,7 @@ use crate::app::{ALL_APPS, AppId, AppRef};
 use crate::error::QueryError;
 use crate::normalize::Normalized;
 use crate::query::{Granularity, UsageQuery};
-use crate::record::{Bucket, Category, Millis, Tier, UsageRecord};
+use crate::record::{Bucket, Category, DEFAULT_ACCOUNT, Millis, Tier, UsageRecord};
 use crate::report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
 use crate::source::{Source, day_start};
 use crate::vendor::Vendor;
@@ -33,6 +34,7 @@ pub struct UsageClient {
     sources: Arc<[Arc<Source>]>,
     pub(crate) clients: Arc<[Arc<dyn DynClient>]>,
     clock: SharedClock,
+    account: Arc<str>,
 }
 
 /// Builds a [`UsageClient`] from the vendor clients to use.
@@ -40,6 +42,7 @@ pub struct UsageClient {
 pub struct UsageClientBuilder {
     clients: Vec<Arc<dyn DynClient>>,
     clock: Option<SharedClock>,
+    account: Option<String>,
 }
 
 impl UsageClientBuilder {
@@ -54,6 +57,14 @@ impl UsageClientBuilder {
         let id = client.vendor().id;
         self.clients.retain(|c| c.vendor().id != id);
         self.clients.push(client);
+        self
+    }
+
+    /// The name of the account the clients sign for, carried by every record
+    /// ([`UsageRecord::account`]); [`DEFAULT_ACCOUNT`] if not given. Each account is its own
+    /// `UsageClient`, with its own clients, limiters and retry budgets.
+    pub fn account(mut self, name: impl Into<String>) -> Self {
+        self.account = Some(name.into());
         self
     }
 
@@ -77,6 +88,10 @@ impl UsageClientBuilder {
             sources: sources.into(),
             clients: self.clients.into(),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            account: self
+                .account
+                .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned())
+                .into(),
         }
     }
 }
@@ -155,6 +170,11 @@ type RecordKey = (
 impl UsageClient {
     pub fn builder() -> UsageClientBuilder {
         UsageClientBuilder::default()
+    }
+
+    /// The account the client asks for.
+    pub fn account(&self) -> &str {
+        &self.account
     }
 
     /// The current time by the client's clock.
@@ -305,6 +325,13 @@ impl UsageClient {
                 )
             })
             .collect();
+        // An account whose credentials a vendor refused makes no further calls to it: each
+        // would fail the same way (and count against a lockout), so they end at once.
+        let refused: HashMap<Vendor, Arc<AtomicBool>> = plan
+            .calls
+            .iter()
+            .map(|c| (c.app.vendor(), Arc::new(AtomicBool::new(false))))
+            .collect();
         let mut tasks = JoinSet::new();
         let mut task_calls = HashMap::with_capacity(plan.calls.len());
         for (index, call) in plan.calls.iter().enumerate() {
@@ -315,12 +342,25 @@ impl UsageClient {
             let op = source.op;
             let gate = gates.get(&(op.vendor, op.name)).cloned();
             let (app, window) = (call.app.app().clone(), call.window);
+            let refused = refused.get(&call.app.vendor()).cloned().unwrap_or_default();
             let handle = tasks.spawn(async move {
                 let _permit = match &gate {
                     Some(gate) => gate.acquire().await.ok(),
                     None => None,
                 };
-                source.fetch(app, window).await
+                if refused.load(Ordering::Relaxed) {
+                    return Err(Error::service(
+                        op,
+                        ErrorKind::Auth,
+                        None,
+                        NOT_SENT_AFTER_AUTH,
+                    ));
+                }
+                let result = source.fetch(app, window).await;
+                if result.as_ref().is_err_and(|e| e.kind() == ErrorKind::Auth) {
+                    refused.store(true, Ordering::Relaxed);
+                }
+                result
             });
             task_calls.insert(handle.id(), (index, op));
         }
@@ -423,6 +463,7 @@ impl UsageClient {
                         amount.seconds(),
                     )
                     .with_category(category)
+                    .with_account(&*self.account)
                 },
             )
             .collect();
@@ -430,6 +471,11 @@ impl UsageClient {
         report
     }
 }
+
+/// The message of a call not sent because an earlier call of the same account and vendor was
+/// refused authentication ([`WindowFailure::not_sent`]).
+pub(crate) const NOT_SENT_AFTER_AUTH: &str =
+    "not sent: the vendor refused this account's credentials on an earlier call";
 
 /// How many calls `query` would plan: counted, not made, for the message of a plan too large.
 fn planned_calls(query: &UsageQuery, sources: &[Arc<Source>]) -> usize {

@@ -48,7 +48,7 @@ pub use error::QueryError;
 pub use fetch::{BeyondLookback, Plan, PlannedCall, UsageClient, UsageClientBuilder};
 pub use generated::registry::*;
 pub use query::{DEFAULT_MAX_CALLS, EARLIEST_DAY, Granularity, UsageQuery};
-pub use record::{Bucket, Category, Tier, UsageRecord};
+pub use record::{Bucket, Category, DEFAULT_ACCOUNT, Tier, UsageRecord};
 pub use report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
 pub use vendor::{UnknownVendor, Vendor};
 

@@ -59,14 +59,21 @@ macro_rules! string_serde {
 }
 string_serde!(Bucket);
 
+/// The account of a client built without a name (one account per vendor, from the
+/// environment).
+pub const DEFAULT_ACCOUNT: &str = "default";
+
 /// One normalized usage figure.
 ///
-/// Serialized with the keys `vendor`, `app`, `start`, `granularity`, `category`, `tier`,
-/// `vendor_tier`, `seconds`, in that order (the CLI's JSON and CSV columns).
+/// Serialized with the keys `vendor`, `account`, `app`, `start`, `granularity`, `category`,
+/// `tier`, `vendor_tier`, `seconds`, in that order (the CLI's JSON and CSV columns).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UsageRecord {
     pub vendor: Vendor,
+    /// The account the figure belongs to: the name the [`UsageClient`](crate::UsageClient) was
+    /// built with, [`DEFAULT_ACCOUNT`] when it was given none.
+    pub account: String,
     /// The app id, or `*` for all apps of the account.
     pub app: String,
     /// Start of the bucket, with the offset of the vendor's calendar (RFC 3339, the offset
@@ -94,6 +101,7 @@ impl UsageRecord {
     ) -> Self {
         Self {
             vendor,
+            account: DEFAULT_ACCOUNT.to_owned(),
             app: app.into(),
             start,
             granularity,
@@ -102,6 +110,12 @@ impl UsageRecord {
             vendor_tier: vendor_tier.into(),
             seconds,
         }
+    }
+
+    /// The same record, of `account`.
+    pub fn with_account(mut self, account: impl Into<String>) -> Self {
+        self.account = account.into();
+        self
     }
 
     /// The same record, of `category`.
@@ -166,7 +180,7 @@ mod tests {
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(
             json,
-            r#"{"vendor":"volcengine","app":"app","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"VideoSD","seconds":600.0}"#
+            r#"{"vendor":"volcengine","account":"default","app":"app","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"VideoSD","seconds":600.0}"#
         );
         assert_eq!(serde_json::from_str::<UsageRecord>(&json).unwrap(), record);
         let utc = UsageRecord {

@@ -37,6 +37,14 @@ pub struct WindowFailure {
     pub error: rtc_usage_core::Error,
 }
 
+impl WindowFailure {
+    /// Whether the call was never sent, because the vendor had refused the account's
+    /// credentials on an earlier call of the same run.
+    pub fn not_sent(&self) -> bool {
+        self.error.attempts() == 0 && self.error.message() == crate::fetch::NOT_SENT_AFTER_AUTH
+    }
+}
+
 impl std::fmt::Display for WindowFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} days {}: {}", self.app, self.window, self.error)

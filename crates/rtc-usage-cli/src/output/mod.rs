@@ -30,6 +30,7 @@ pub trait Row: Serialize + Sized {
 impl Row for UsageRecord {
     const HEADERS: &'static [&'static str] = &[
         "vendor",
+        "account",
         "app",
         "start",
         "granularity",
@@ -42,6 +43,7 @@ impl Row for UsageRecord {
     fn cells(&self) -> Vec<String> {
         vec![
             self.vendor.to_string(),
+            self.account.clone(),
             self.app.clone(),
             self.start.to_rfc3339(),
             self.granularity.to_string(),
@@ -300,7 +302,7 @@ mod tests {
     #[test]
     fn csv_headers_follow_the_json_keys() {
         let record: UsageRecord = serde_json::from_str(
-            r#"{"vendor":"tencent","app":"1400000001","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"HD","seconds":60.0}"#,
+            r#"{"vendor":"tencent","account":"default","app":"1400000001","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"HD","seconds":60.0}"#,
         )
         .unwrap();
         let json = serde_json::to_string(&record).unwrap();
@@ -313,8 +315,8 @@ mod tests {
         csv::write(&[record], &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "vendor,app,start,granularity,category,tier,vendor_tier,seconds\n\
-             tencent,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60\n"
+            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds\n\
+             tencent,default,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60\n"
         );
     }
 

@@ -80,6 +80,7 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
     }
     let mut table = Table::new(&[
         ("vendor", false),
+        ("account", false),
         ("app", false),
         ("start", false),
         ("granularity", false),
@@ -92,6 +93,7 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
     for r in records {
         table.push(vec![
             r.vendor.to_string(),
+            r.account.clone(),
             r.app.clone(),
             r.start.format("%Y-%m-%d %H:%M %:z").to_string(),
             r.granularity.to_string(),
@@ -106,14 +108,16 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nTotals")?;
     let mut sums = Table::new(&[
         ("vendor", false),
+        ("account", false),
         ("category", false),
         ("tier", false),
         ("seconds", true),
         ("minutes", true),
     ]);
-    for ((vendor, category), tier, total) in totals(records) {
+    for ((vendor, account, category), tier, total) in totals(records) {
         sums.push(vec![
             vendor.to_string(),
+            account,
             category.to_string(),
             tier.map_or_else(|| "all tiers".to_owned(), |t| t.to_string()),
             seconds(total),
@@ -123,16 +127,20 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
     sums.write(out)
 }
 
-/// Per vendor and category: each tier's total in milliseconds (summed exactly), then their
-/// total (tier `None`).
-pub fn totals(records: &[UsageRecord]) -> Vec<((Vendor, Category), Option<Tier>, i64)> {
-    let mut by_tier: BTreeMap<((Vendor, Category), Tier), i64> = BTreeMap::new();
+/// What a total is of: a vendor's account's usage of one category.
+type TotalKey = (Vendor, String, Category);
+
+/// Per vendor, account and category: each tier's total in milliseconds (summed exactly),
+/// then their total (tier `None`).
+pub fn totals(records: &[UsageRecord]) -> Vec<(TotalKey, Option<Tier>, i64)> {
+    let mut by_tier: BTreeMap<(TotalKey, Tier), i64> = BTreeMap::new();
     for r in records {
-        let sum = by_tier.entry(((r.vendor, r.category), r.tier)).or_default();
+        let key = (r.vendor, r.account.clone(), r.category);
+        let sum = by_tier.entry((key, r.tier)).or_default();
         *sum = sum.saturating_add(millis(r.seconds));
     }
     let mut rows = Vec::new();
-    let mut current: Option<((Vendor, Category), i64)> = None;
+    let mut current: Option<(TotalKey, i64)> = None;
     for ((vendor, tier), total) in by_tier {
         match &mut current {
             Some((v, sum)) if *v == vendor => *sum = sum.saturating_add(total),
@@ -140,7 +148,7 @@ pub fn totals(records: &[UsageRecord]) -> Vec<((Vendor, Category), Option<Tier>,
                 if let Some((v, sum)) = current.take() {
                     rows.push((v, None, sum));
                 }
-                current = Some((vendor, total));
+                current = Some((vendor.clone(), total));
             }
         }
         rows.push((vendor, Some(tier), total));
@@ -286,27 +294,47 @@ mod tests {
             totals(&records),
             [
                 (
-                    (Vendor::get("volcengine").unwrap(), Category::Call),
+                    (
+                        Vendor::get("volcengine").unwrap(),
+                        "default".to_owned(),
+                        Category::Call
+                    ),
                     Some(Tier::Audio),
                     300
                 ),
                 (
-                    (Vendor::get("volcengine").unwrap(), Category::Call),
+                    (
+                        Vendor::get("volcengine").unwrap(),
+                        "default".to_owned(),
+                        Category::Call
+                    ),
                     Some(Tier::Hd),
                     600_000
                 ),
                 (
-                    (Vendor::get("volcengine").unwrap(), Category::Call),
+                    (
+                        Vendor::get("volcengine").unwrap(),
+                        "default".to_owned(),
+                        Category::Call
+                    ),
                     None,
                     600_300
                 ),
                 (
-                    (Vendor::get("tencent").unwrap(), Category::Call),
+                    (
+                        Vendor::get("tencent").unwrap(),
+                        "default".to_owned(),
+                        Category::Call
+                    ),
                     Some(Tier::Audio),
                     60_000
                 ),
                 (
-                    (Vendor::get("tencent").unwrap(), Category::Call),
+                    (
+                        Vendor::get("tencent").unwrap(),
+                        "default".to_owned(),
+                        Category::Call
+                    ),
                     None,
                     60_000
                 ),
@@ -338,25 +366,25 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "vendor      app       start                    granularity  category  tier   vendor_tier  seconds  minutes"
+            "vendor      account  app       start                    granularity  category  tier   vendor_tier  seconds  minutes"
         );
         assert_eq!(
             lines[2],
-            "volcengine  a         2026-11-01 00:00 +08:00  day          call      audio  audio           90.5     1.51"
+            "volcengine  default  a         2026-11-01 00:00 +08:00  day          call      audio  audio           90.5     1.51"
         );
         assert!(lines[3].ends_with("    600    10.00"), "{}", lines[3]);
         let totals_at = lines.iter().position(|l| *l == "Totals").unwrap();
         assert_eq!(
             lines[totals_at + 1],
-            "vendor      category  tier       seconds  minutes"
+            "vendor      account  category  tier       seconds  minutes"
         );
         assert_eq!(
             lines[totals_at + 3],
-            "volcengine  call      audio        690.5    11.51"
+            "volcengine  default  call      audio        690.5    11.51"
         );
         assert_eq!(
             lines[totals_at + 4],
-            "volcengine  call      all tiers    690.5    11.51"
+            "volcengine  default  call      all tiers    690.5    11.51"
         );
     }
 
