@@ -55,6 +55,16 @@ pub enum Command {
     /// from (never the secret); `--check` makes one cheap signed call per account.
     #[command(after_help = ACCOUNTS_HELP)]
     Accounts(AccountsArgs),
+    /// Print the shell completion script for SHELL (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  rtc-usage completions bash > ~/.local/share/bash-completion/completions/rtc-usage\n  rtc-usage completions zsh > ~/.zfunc/_rtc-usage"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `rtc-usage man > rtc-usage.1`.
+    Man,
 }
 
 const ACCOUNTS_HELP: &str = "The config file (TOML), at --config, RTC_USAGE_CONFIG or ~/.config/rtc-usage/config.toml:
@@ -274,6 +284,9 @@ pub enum Format {
     Csv,
     /// One array of records, for programs.
     Json,
+    /// One self-contained HTML page (usage only): charts per vendor and across vendors,
+    /// tables per app with totals, provisional days marked; loads nothing from the network.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,6 +9,7 @@ mod clients;
 mod config;
 mod days;
 mod distribution_cmd;
+mod docs;
 mod emulated;
 mod emulator_cmd;
 mod exit;

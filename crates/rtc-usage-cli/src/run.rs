@@ -20,6 +20,8 @@ pub fn run(cli: Cli) -> Result<(), ExitError> {
             Command::Emulator(args) => emulator_cmd::run(args).await,
             Command::Api(args) => interrupt::unless_interrupted(api_cmd::run(args)).await,
             Command::Accounts(args) => interrupt::unless_interrupted(accounts_cmd::run(args)).await,
+            Command::Completions { shell } => crate::docs::completions(shell),
+            Command::Man => crate::docs::man(),
         }
     });
     // Does not wait for blocking work left behind (a DNS lookup after Ctrl-C).

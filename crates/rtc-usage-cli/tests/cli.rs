@@ -644,9 +644,8 @@ fn relative_days_and_apps_named_twice() {
     assert_eq!(yesterday, explicit);
 
     // Twice the same app, and an app inside tencent:*: each counted once.
-    let (once, warnings) = json(&format!(
-        "--last 2d --app tencent:* --app tencent:1400000001 --app tencent:01400000001"
-    ));
+    let (once, warnings) =
+        json("--last 2d --app tencent:* --app tencent:1400000001 --app tencent:01400000001");
     assert!(
         warnings.contains("already in --app tencent:*; counted once"),
         "{warnings}"
@@ -670,4 +669,34 @@ fn relative_days_and_apps_named_twice() {
         &[],
         &["--last", "--from"],
     );
+}
+
+/// Shell completions and the manual page come from the command itself: every subcommand and
+/// flag is in them.
+#[test]
+fn completions_and_the_manual_page_name_every_command() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = rtc_usage(&["completions", shell], &[]);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = String::from_utf8(out.stdout).unwrap();
+        for needle in ["usage", "accounts", "within-lookback", "last", "config"] {
+            assert!(script.contains(needle), "{shell}: `{needle}` missing");
+        }
+    }
+    let out = rtc_usage(&["completions", "tcsh"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = rtc_usage(&["man"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH rtc-usage 1"),
+        "{page}"
+    );
+    for needle in [
+        "rtc\\-usage\\-usage",
+        "rtc\\-usage\\-accounts",
+        "completions",
+    ] {
+        assert!(page.contains(needle), "`{needle}` not in the manual page");
+    }
 }

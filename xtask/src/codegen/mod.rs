@@ -10,7 +10,7 @@ mod vendor;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::ensure::{Outcome, ensure_file, leftovers};
+use crate::ensure::{Outcome, ensure_file, ensure_link, leftovers};
 use crate::load::{self, SpecError, VendorSpecs};
 use crate::spec::SpecFile;
 
@@ -114,6 +114,24 @@ pub fn generate(root: &Path, check: bool) -> Result<Report, Error> {
         }
         produced.push(path);
     }
+    // Every generated crate carries the workspace's license files (links to them).
+    for manifest in files.iter().filter(|f| f.path.ends_with("Cargo.toml")) {
+        let Some(dir) = manifest.path.parent() else {
+            continue;
+        };
+        for license in LICENSE_FILES {
+            let path = dir.join(license);
+            let target = Path::new("../..").join(license);
+            let outcome =
+                ensure_link(&root.join(&path), &target, check).map_err(|error| Error::Io {
+                    file: path.clone(),
+                    error,
+                })?;
+            if outcome == Outcome::Stale {
+                report.stale.push(path);
+            }
+        }
+    }
     // A generated file whose spec is gone is stale too.
     for dir in generated_dirs {
         for extra in leftovers(&dir, &produced) {
@@ -130,6 +148,9 @@ pub fn generate(root: &Path, check: bool) -> Result<Report, Error> {
     }
     Ok(report)
 }
+
+/// The workspace's license files, linked into every generated crate.
+const LICENSE_FILES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
 
 /// The `src/generated` folder a path is in, if any.
 fn generated_dir(path: &Path) -> Option<PathBuf> {

@@ -58,7 +58,81 @@ pub fn render(v: &VendorSpecs) -> Result<Vec<GeneratedFile>, Error> {
         path: crate_dir.join("Cargo.toml"),
         contents: manifest(v, crate_version(v)?),
     });
+    files.push(GeneratedFile {
+        path: crate_dir.join("README.md"),
+        contents: readme(v, &ops),
+    });
     Ok(files)
+}
+
+/// The crate's README (what crates.io shows): what the vendor is, its operations, where its
+/// credentials come from, and the first lines of code.
+fn readme(v: &VendorSpecs, ops: &[RenderedOperation]) -> String {
+    let vendor = &v.vendor;
+    let krate = vendor.crate_name.replace('-', "_");
+    let source = format!(
+        "{} and the operation specs beside it",
+        v.vendor_file.display()
+    );
+    let mut text = format!(
+        "{header}\n\n# {name}\n\n{display}: a typed, signed Rust client generated from hand-written specs of \
+         the vendor's documents (`specs/{id}/` of the rtc-usage workspace).\n\n{description}\n\n## Operations\n\n\
+         | method | operation | version | what it does |\n|---|---|---|---|\n",
+        header = header("<!--", &source) + " -->",
+        name = vendor.crate_name,
+        display = vendor.display_name,
+        id = vendor.vendor,
+        description = vendor.description.trim(),
+    );
+    for (op, spec) in ops.iter().zip(&v.operations) {
+        text.push_str(&format!(
+            "| `Client::{}` | `{}` | {} | {} |\n",
+            op.module,
+            spec.spec.operation,
+            spec.spec.version,
+            spec.spec
+                .summary
+                .trim()
+                .replace('|', "\\|")
+                .replace('\n', " ")
+        ));
+    }
+    let credentials = &vendor.credentials;
+    let names = |list: &[String]| {
+        if list.is_empty() {
+            "-".to_owned()
+        } else {
+            list.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        }
+    };
+    text.push_str(&format!(
+        "\n## Credentials\n\n`Client::from_env()` reads the access key from {}, the secret from {}, \
+         the session token (temporary credentials) from {}{}{}; `{}` overrides the endpoint.\n",
+        names(&credentials.access_key),
+        names(&credentials.secret_key),
+        names(&credentials.session_token),
+        if credentials.project_id.is_empty() {
+            String::new()
+        } else {
+            format!(", the project id from {}", names(&credentials.project_id))
+        },
+        if credentials.region.is_empty() {
+            String::new()
+        } else {
+            format!(" and the region from {}", names(&credentials.region))
+        },
+        vendor.endpoint_env,
+    ));
+    text.push_str(&format!(
+        "\n## Example\n\n```rust,no_run\n# async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = {krate}::Client::from_env()?;\n# Ok(()) }}\n```\n\n\
+         Every builder setter and method is documented from the spec; see the crate docs. \
+         Licensed under MIT or Apache-2.0, at your option.\n"
+    ));
+    text
 }
 
 fn stub_trait(v: &VendorSpecs) -> syn::Ident {

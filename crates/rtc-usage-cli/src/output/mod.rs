@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod table;
 
@@ -25,6 +26,13 @@ pub trait Row: Serialize + Sized {
     fn cells(&self) -> Vec<String>;
     /// The table layout of a list of these records.
     fn table(records: &[Self], out: &mut dyn Write) -> io::Result<()>;
+    /// The HTML report of a list of these records; only usage records have one.
+    fn html(_records: &[Self], _out: &mut dyn Write) -> io::Result<()> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "--format html is for usage records",
+        ))
+    }
 }
 
 impl Row for UsageRecord {
@@ -56,6 +64,10 @@ impl Row for UsageRecord {
 
     fn table(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
         table::usage(records, out)
+    }
+
+    fn html(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
+        html::usage(records, &html::Context::of_this_run(), out)
     }
 }
 
@@ -108,6 +120,7 @@ pub fn render<T: Row>(format: Format, records: &[T], out: &mut dyn Write) -> io:
         Format::Table => T::table(records, out),
         Format::Csv => csv::write(records, out),
         Format::Json => json::write(records, out),
+        Format::Html => T::html(records, out),
     }
 }
 
