@@ -52,7 +52,9 @@ pub fn parse_app_arg(value: &str) -> Result<AppArg, String> {
     }
 }
 
-fn is_account_name(name: &str) -> bool {
+/// Letters, digits, `-`, `_` and `.`: what an account may be named (and so what an
+/// `--app` prefix that is not a vendor may be).
+pub(crate) fn is_account_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()

@@ -111,7 +111,7 @@ impl CredentialSource {
                             "the variable {name} is not set; export it or change credentials.env"
                         ))
                     })?;
-                    clean(&value).map_err(|why| refuse(format!("the variable {name} {why}")))
+                    clean(&value).map_err(|why| refuse(format!("the variable {name}: {why}")))
                 };
                 let optional = |name: &Option<String>| name.as_deref().map(var).transpose();
                 SecretFields {
@@ -157,8 +157,7 @@ struct SecretFields {
 
 impl SecretFields {
     fn into_credentials(self) -> Result<Credentials, String> {
-        let check =
-            |what: &str, value: &str| clean(value).map_err(|why| format!("its {what} {why}"));
+        let check = |what: &str, value: &str| clean(value).map_err(|why| format!("{what}: {why}"));
         let mut credentials = Credentials::new(
             check("access_key", &self.access_key)?,
             check("secret_key", &self.secret_key)?,
@@ -173,15 +172,15 @@ impl SecretFields {
     }
 }
 
-/// A credential value as given, refused when it is empty or carries whitespace or control
-/// characters (a `.env` written on Windows ends in CR LF); never quoted back.
+/// A credential value as given, refused when it is empty or the runtime's rule for dirty
+/// values refuses it (a `.env` written on Windows ends in CR LF); never quoted back.
 fn clean(value: &str) -> Result<String, &'static str> {
-    if value.trim().is_empty() {
-        Err("is empty")
-    } else if value.trim() != value || value.chars().any(char::is_control) {
-        Err("has surrounding whitespace or control characters (a CR LF line ending?)")
-    } else {
-        Ok(value.to_owned())
+    if value.is_empty() {
+        return Err("it is empty");
+    }
+    match rtc_usage::core::config::dirty_reason(value) {
+        Some(reason) => Err(reason),
+        None => Ok(value.to_owned()),
     }
 }
 
@@ -325,11 +324,7 @@ fn check_account(
     let raw = account.into_inner();
     let refuse =
         |at: String, why: String| ExitError::bad_input(format!("{at}: account `{name}`: {why}"));
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
+    if !crate::accounts::is_account_name(&name) {
         return Err(refuse(
             here,
             "an account name is letters, digits, `-`, `_` and `.`; rename it".into(),
@@ -676,6 +671,9 @@ credentials = { access_key = "AK", secret_key = "SK", project_id = "p1" }
         )
         .unwrap();
         let message = f.credentials.resolve(f).unwrap_err().message;
-        assert!(message.contains("access_key has surrounding"), "{message}");
+        assert!(
+            message.contains("access_key: it ends with a carriage return"),
+            "{message}"
+        );
     }
 }

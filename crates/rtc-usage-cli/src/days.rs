@@ -129,11 +129,7 @@ pub fn resolve(asked: Asked, today: NaiveDate) -> Result<(NaiveDate, NaiveDate),
             ));
         }
     };
-    if from > to {
-        return Err(ExitError::bad_input(format!(
-            "--from {from} is after --to {to}: swap the two dates"
-        )));
-    }
+    crate::exit::check_order(from, to)?;
     if to > today {
         return Err(ExitError::bad_input(format!(
             "{flags}: {to} is in the future (today is {today}); no vendor has usage for it yet"

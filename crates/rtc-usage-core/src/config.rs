@@ -151,24 +151,31 @@ fn check_variables(
         if value.is_empty() {
             continue; // empty counts as unset
         }
-        let reason = if value.trim().is_empty() {
-            Some("it is set but blank")
-        } else if value.ends_with("\r\n") || value.ends_with('\r') {
-            Some("it ends with a carriage return (a file saved with CR LF line ends)")
-        } else if value.ends_with('\n') {
-            Some("it ends with a newline")
-        } else if value.trim() != value {
-            Some("it has leading or trailing spaces")
-        } else if value.chars().any(char::is_control) {
-            Some("it holds control characters")
-        } else {
-            None
-        };
+        let reason = dirty_reason(&value);
         if let Some(reason) = reason {
             return Err(ConfigError::DirtyVariable { variable, reason });
         }
     }
     Ok(())
+}
+
+/// Why a set credential or setting value cannot be what was meant (blank, a CR LF or newline
+/// end, surrounding spaces, control characters), or `None`; never quotes the value. Also the
+/// rule of the CLI's config file.
+pub fn dirty_reason(value: &str) -> Option<&'static str> {
+    if value.trim().is_empty() {
+        Some("it is set but blank")
+    } else if value.ends_with("\r\n") || value.ends_with('\r') {
+        Some("it ends with a carriage return (a file saved with CR LF line ends)")
+    } else if value.ends_with('\n') {
+        Some("it ends with a newline")
+    } else if value.trim() != value {
+        Some("it has leading or trailing spaces")
+    } else if value.chars().any(char::is_control) {
+        Some("it holds control characters")
+    } else {
+        None
+    }
 }
 
 fn source_suffix(from: &Option<&'static str>) -> String {
