@@ -1,43 +1,18 @@
 //! Accounts from a config file against the emulator: every account asked at once, records
 //! carrying their account, an account with a wrong secret failing alone (one error, the
-//! others' records all written), and bad config files refused before any request.
+//! others' records all written), the emulator's own config file and demo accounts, and bad
+//! config files refused before any request.
 
-use std::fmt::Write as _;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
-use rtc_usage_emulator::{Emulator, Vendor, default_apps, demo_credentials};
+use rtc_usage_emulator::{Emulator, Vendor};
 
 use crate::harness::{self, Keyed, assert_same, keyed, records, run, stderr};
 
-/// One account of every vendor with the emulator's demo credentials, named `VENDOR-good`,
-/// plus `extra`.
-fn config_text(emu: &Emulator, extra: &str) -> String {
-    let mut text = String::new();
-    for vendor in Vendor::all().map(Vendor::id) {
-        let credentials = demo_credentials(vendor).unwrap();
-        let apps: Vec<String> = default_apps(vendor)
-            .iter()
-            .map(|a| format!("{a:?}"))
-            .collect();
-        let project = credentials
-            .project_id()
-            .map(|p| format!(", project_id = {p:?}"))
-            .unwrap_or_default();
-        write!(
-            text,
-            "[accounts.{vendor}-good]\nvendor = {vendor:?}\nendpoint = {:?}\napps = [{}]\n\
-             labels = {{ team = \"e2e\" }}\n\
-             credentials = {{ access_key = {:?}, secret_key = {:?}{project} }}\n\n",
-            emu.url(),
-            apps.join(", "),
-            credentials.access_key_id(),
-            credentials.secret_access_key().expose_secret(),
-        )
-        .unwrap();
-    }
-    text.push_str(extra);
-    text
-}
+/// The secret of the emulator's second Tencent account, replaced by a wrong one.
+const WRONG_SECRET: &str = "wrong-secret-e2e";
 
 /// `text` as a config file only its owner can read (or with `mode`).
 fn write_config(dir: &Path, text: &str, mode: u32) -> PathBuf {
@@ -58,18 +33,51 @@ fn days() -> (chrono::NaiveDate, chrono::NaiveDate) {
     (today - chrono::Days::new(5), today - chrono::Days::new(1))
 }
 
+/// Every account's records (by name) equal the ground truth of its own apps over `days()`.
+fn assert_accounts_equal_truth<'a>(
+    all: &[serde_json::Value],
+    accounts: impl IntoIterator<Item = &'a rtc_usage_emulator::EmulatedAccount>,
+) {
+    let (from, to) = days();
+    for account in accounts {
+        let mine: Vec<_> = all
+            .iter()
+            .filter(|r| r["account"] == account.name.as_str())
+            .cloned()
+            .collect();
+        let mut expected = Keyed::new();
+        for app in &account.apps {
+            expected.extend(harness::truth(account.vendor.id(), app, from, to));
+        }
+        assert!(!mine.is_empty(), "{}: no records", account.name);
+        assert_same(&keyed(&mine), &expected);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
-    let emu = Emulator::builder().start().await.expect("emulator");
+    // Two accounts of every vendor, from the emulator's own config file; one has a wrong
+    // secret.
+    let emu = Emulator::builder()
+        .accounts_per_vendor(2)
+        .start()
+        .await
+        .expect("emulator");
+    let bad = emu
+        .accounts()
+        .iter()
+        .find(|a| a.name == "tencent-2")
+        .expect("a second tencent account");
+    let bad_secret = bad
+        .credentials
+        .secret_access_key()
+        .expose_secret()
+        .to_owned();
+    let text = emu.config_toml();
+    assert!(text.contains(&bad_secret));
+    let text = text.replace(&bad_secret, WRONG_SECRET);
     let scratch = tempfile::tempdir().unwrap();
-    let tencent = demo_credentials("tencent").unwrap();
-    let bad = format!(
-        "[accounts.tencent-bad]\nvendor = \"tencent\"\nendpoint = {:?}\napps = [\"1400000001\"]\n\
-         credentials = {{ access_key = {:?}, secret_key = \"wrong-secret-e2e\" }}\n",
-        emu.url(),
-        tencent.access_key_id()
-    );
-    let config = write_config(scratch.path(), &config_text(&emu, &bad), 0o600);
+    let config = write_config(scratch.path(), &text, 0o600);
     let config_arg = config.display().to_string();
     let output = run(
         None,
@@ -92,10 +100,7 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
         .lines()
         .filter(|l| l.starts_with("error:"))
         .collect();
-    let bad_lines: Vec<&&str> = errors
-        .iter()
-        .filter(|l| l.contains("tencent-bad"))
-        .collect();
+    let bad_lines: Vec<&&str> = errors.iter().filter(|l| l.contains("tencent-2")).collect();
     assert_eq!(bad_lines.len(), 1, "{message}");
     assert!(
         bad_lines[0].contains("refused the credentials"),
@@ -106,27 +111,21 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
         2,
         "the bad account's error and the summary: {message}"
     );
-    assert!(
-        !message.contains("wrong-secret-e2e")
-            && !message.contains(tencent.secret_access_key().expose_secret())
-    );
+    assert!(!message.contains(WRONG_SECRET) && !message.contains(&bad_secret));
     // Every good account's records, labelled with it, equal the ground truth.
     let all = records(&output);
-    assert!(all.iter().all(|r| r["account"] != "tencent-bad"));
-    let (from, to) = days();
-    for vendor in Vendor::all().map(Vendor::id) {
-        let account = format!("{vendor}-good");
-        let mine: Vec<_> = all
-            .iter()
-            .filter(|r| r["account"] == *account)
-            .cloned()
-            .collect();
-        let mut expected = Keyed::new();
-        for app in default_apps(vendor) {
-            expected.extend(harness::truth(vendor, app, from, to));
-        }
-        assert_same(&keyed(&mine), &expected);
-    }
+    assert!(all.iter().all(|r| r["account"] != "tencent-2"));
+    assert_accounts_equal_truth(
+        &all,
+        emu.accounts().iter().filter(|a| a.name != "tencent-2"),
+    );
+    let accounts: std::collections::BTreeSet<&str> =
+        all.iter().filter_map(|r| r["account"].as_str()).collect();
+    assert_eq!(
+        accounts.len(),
+        2 * Vendor::all().count() - 1,
+        "{accounts:?}"
+    );
 
     // `--account` narrows to one; `--app ACCOUNT:APP` names an account's app.
     let output = run(
@@ -140,17 +139,13 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
             "--format",
             "json",
             "--account",
-            "huawei-good",
+            "huawei-2",
         ],
         &[],
     )
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        records(&output)
-            .iter()
-            .all(|r| r["account"] == "huawei-good")
-    );
+    assert!(records(&output).iter().all(|r| r["account"] == "huawei-2"));
     let output = run(
         None,
         &[
@@ -162,7 +157,7 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
             "--format",
             "json",
             "--app",
-            "tencent-good:1400000002",
+            "tencent-1:1400000002",
         ],
         &[],
     )
@@ -172,15 +167,35 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
     assert!(!got.is_empty());
     assert!(
         got.iter()
-            .all(|r| r["account"] == "tencent-good" && r["app"] == "1400000002")
+            .all(|r| r["account"] == "tencent-1" && r["app"] == "1400000002")
     );
-    // `--app tencent:APP` with two tencent accounts and no default: ambiguous, refused.
+    // `--app tencent:APP` means the default account; without one it is ambiguous, refused.
     let output = run(
         None,
         &[
             "usage",
             "--config",
             &config_arg,
+            "--last",
+            "2d",
+            "--format",
+            "json",
+            "--app",
+            "tencent:1400000001",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(records(&output).iter().all(|r| r["account"] == "tencent-1"));
+    let no_defaults = write_config(scratch.path(), &text.replace("default = true\n", ""), 0o600);
+    let no_defaults = no_defaults.display().to_string();
+    let output = run(
+        None,
+        &[
+            "usage",
+            "--config",
+            &no_defaults,
             "--last",
             "2d",
             "--app",
@@ -191,23 +206,162 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
     .await;
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("tencent-bad, tencent-good"),
+        stderr(&output).contains("tencent-1, tencent-2"),
         "{}",
         stderr(&output)
     );
 
     // `accounts` lists them, never a secret; `--check` says which work.
+    let config = write_config(scratch.path(), &text, 0o600);
+    let config_arg = config.display().to_string();
     let output = run(None, &["accounts", "--config", &config_arg, "--check"], &[]).await;
     let listing = String::from_utf8_lossy(&output.stdout);
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{message}");
-    assert!(listing.contains("tencent-bad") && listing.contains("inline (in the config file)"));
-    assert!(!listing.contains("wrong-secret-e2e") && !message.contains("wrong-secret-e2e"));
-    assert!(
-        message.contains("failed: account `tencent-bad`"),
-        "{message}"
+    assert!(listing.contains("tencent-2") && listing.contains("inline (in the config file)"));
+    assert!(!listing.contains(WRONG_SECRET) && !message.contains(WRONG_SECRET));
+    assert!(!listing.contains(&bad_secret) && !message.contains(&bad_secret));
+    assert!(message.contains("failed: account `tencent-2`"), "{message}");
+    assert!(message.contains("ok: account `agora-2`"), "{message}");
+    assert_eq!(
+        message.matches("ok: account").count(),
+        2 * Vendor::all().count() - 1
     );
-    assert!(message.contains("ok: account `agora-good`"), "{message}");
+}
+
+/// `rtc-usage emulator --accounts 3 --write-config FILE`, a real process, then a usage run of
+/// that file from another: every account of every vendor answers with its own apps.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_emulator_writes_a_config_file_of_its_accounts() {
+    let scratch = tempfile::tempdir().unwrap();
+    let config = scratch.path().join("emulator.toml");
+    let mut emulator = Command::new(env!("CARGO_BIN_EXE_rtc-usage"))
+        .args([
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--accounts",
+            "3",
+            "--write-config",
+        ])
+        .arg(&config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the emulator starts");
+    // Its first line says where it listens, once the file is written.
+    let mut first = String::new();
+    BufReader::new(emulator.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("listening on http://127.0.0.1:"), "{first}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&config).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "readable by its owner only: {mode:o}");
+    }
+    let config_arg = config.display().to_string();
+    let output = run(
+        None,
+        &[
+            "usage",
+            "--config",
+            &config_arg,
+            "--last",
+            "5d",
+            "--format",
+            "json",
+        ],
+        &[],
+    )
+    .await;
+    let _ = emulator.kill();
+    let _ = emulator.wait();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The same accounts as an in-test emulator of 3 per vendor: names, credentials and apps
+    // are made the same way.
+    let twin = Emulator::builder()
+        .accounts_per_vendor(3)
+        .start()
+        .await
+        .expect("emulator");
+    assert_eq!(twin.accounts().len(), 3 * Vendor::all().count());
+    assert_accounts_equal_truth(&records(&output), twin.accounts());
+}
+
+/// `--emulator` asks the emulator's demo accounts like a config file's: all of them without
+/// `--app`, one with `--account`, and `VENDOR:APP` means the vendor's first.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_embedded_emulator_has_demo_accounts() {
+    let output = run(
+        None,
+        &["usage", "--emulator", "--last", "5d", "--format", "json"],
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let twin = Emulator::builder()
+        .accounts_per_vendor(2)
+        .start()
+        .await
+        .expect("emulator");
+    assert_accounts_equal_truth(&records(&output), twin.accounts());
+    let output = run(
+        None,
+        &[
+            "usage",
+            "--emulator",
+            "--last",
+            "2d",
+            "--format",
+            "json",
+            "--account",
+            "huawei-2",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let got = records(&output);
+    assert!(!got.is_empty() && got.iter().all(|r| r["account"] == "huawei-2"));
+    let output = run(
+        None,
+        &[
+            "usage",
+            "--emulator",
+            "--last",
+            "2d",
+            "--format",
+            "json",
+            "--app",
+            "tencent:1400000001",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(records(&output).iter().all(|r| r["account"] == "tencent-1"));
+    // A config file beside --emulator: refused, before anything is asked.
+    let output = run(
+        None,
+        &[
+            "usage",
+            "--emulator",
+            "--last",
+            "2d",
+            "--config",
+            "/nonexistent.toml",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--write-config"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// Bad config files: exit 2 naming the file and line, before any request.

@@ -42,6 +42,11 @@ const BULK_SCALE: &str = "20";
 const BULK_SCALE_FAST: &str = "50";
 /// Runs of each gated bulk fetch; the gate counts the throttled answers of all of them.
 const BULK_RUNS: &str = "5";
+/// The multi-account fetch at ×20: this many accounts per vendor, each of 20 apps (gated
+/// against one account's ideal), and beside it their apps in one account.
+const BULK_ACCOUNTS: &str = "3";
+const BULK_ACCOUNT_APPS: &str = "60";
+const BULK_ACCOUNT_RUNS: &str = "3";
 /// Goals of issue #5.
 const SIGN_GOAL_NS: f64 = 5_000.0;
 const DECODE_GOAL_NS: f64 = 50_000.0;
@@ -117,6 +122,35 @@ fn run(options: &Options) -> Result<(), String> {
         ],
     )?;
 
+    progress(&format!(
+        "bulk fetch at x{BULK_SCALE}: {BULK_ACCOUNTS} accounts per vendor ({BULK_ACCOUNT_RUNS} runs), then their apps in one"
+    ));
+    let bulk_accounts = env.cargo_bench(
+        "rtc-usage",
+        "bulk_fetch",
+        &[
+            "--scale",
+            BULK_SCALE,
+            "--accounts",
+            BULK_ACCOUNTS,
+            "--runs",
+            BULK_ACCOUNT_RUNS,
+        ],
+    )?;
+    let bulk_one_account = env.cargo_bench(
+        "rtc-usage",
+        "bulk_fetch",
+        &[
+            "--scale",
+            BULK_SCALE,
+            "--apps",
+            BULK_ACCOUNT_APPS,
+            "--runs",
+            "1",
+            "--no-naive",
+        ],
+    )?;
+
     progress("codegen");
     let codegen = Codegen::measure(&root)?;
 
@@ -146,6 +180,8 @@ fn run(options: &Options) -> Result<(), String> {
     micro.rows(&mut rows);
     bulk_rows(&bulk, BULK_SCALE, true, &mut rows);
     bulk_rows(&bulk_fast, BULK_SCALE_FAST, true, &mut rows);
+    bulk_rows(&bulk_accounts, BULK_SCALE, true, &mut rows);
+    bulk_rows(&bulk_one_account, BULK_SCALE, false, &mut rows);
     codegen.rows(&mut rows);
     if let Some(f) = &footprint {
         f.rows(&mut rows);
@@ -424,8 +460,10 @@ fn bulk_rows(lines: &[Value], scale: &str, gated: bool, rows: &mut Vec<Row>) {
             continue;
         };
         let runs = u(all, "runs");
-        let label = match mode {
-            "limited" => format!("bulk x{scale}"),
+        let accounts = u(all, "accounts").max(1);
+        let label = match (mode, accounts) {
+            ("limited", 1) => format!("bulk x{scale}"),
+            ("limited", n) => format!("bulk x{scale}, {n} accounts"),
             _ => format!("bulk x{scale}, naive"),
         };
         for line in of_mode.iter().filter(|l| l["vendor"] != "all") {
@@ -456,8 +494,13 @@ fn bulk_rows(lines: &[Value], scale: &str, gated: bool, rows: &mut Vec<Row>) {
         };
         let ratio = f(all, "ratio");
         let throttled = u(all, "throttled");
+        let ideal_of = if accounts > 1 {
+            "one account of the slowest vendor: the accounts overlap"
+        } else {
+            "the slowest vendor's"
+        };
         let mut figure = format!(
-            "{} calls ({} requests) · wall {} · ideal {} (the slowest vendor's) · ratio {ratio:.3} · {throttled} throttled · {} windows failed · {truth}",
+            "{} calls ({} requests) · wall {} · ideal {} ({ideal_of}) · ratio {ratio:.3} · {throttled} throttled · {} windows failed · {truth}",
             u(all, "calls"),
             u(all, "requests"),
             seconds(f(all, "wall_ms")),
@@ -471,6 +514,11 @@ fn bulk_rows(lines: &[Value], scale: &str, gated: bool, rows: &mut Vec<Row>) {
             );
         }
         let what = match mode {
+            "limited" if accounts > 1 => format!(
+                "{label} · all vendors and accounts at once, a limiter per account ({accounts} accounts per vendor × {} apps, {} days)",
+                u(all, "apps"),
+                u(all, "days")
+            ),
             "limited" => format!(
                 "{label} · all vendors at once, client-side limiter on ({} apps per vendor, {} days)",
                 u(all, "apps"),
@@ -1091,6 +1139,11 @@ do not edit by hand.
     by the standard policy (3 attempts, full-jitter backoff from 500 ms, at least the wait an
     Alibaba answer asks for), and a call throttled 3 times fails (its window is then missing
     from the report).
+  - *{accounts} accounts* (at x{gated}, {account_runs} runs): every vendor has {accounts} accounts at
+    the emulator, each of 20 apps of its own and with its own rate windows, asked by one
+    `UsageClient` per account (its own limiter), all at once. The ideal is one account's:
+    the accounts overlap fully. Beside it, the same {account_apps} apps in one account (one run,
+    not gated), whose ideal is {accounts} times as long.
 - **codegen**: `xtask::codegen::render` of every spec in the `cargo xtask` binary (debug
   profile, as `cargo xtask codegen` runs), after the build; the built binary's
   `codegen --check` (the same work, compared with the files on disk instead of written).
@@ -1114,5 +1167,8 @@ timed assertions.
         total = goals.len(),
         gated = BULK_SCALE,
         runs = BULK_RUNS,
+        accounts = BULK_ACCOUNTS,
+        account_runs = BULK_ACCOUNT_RUNS,
+        account_apps = BULK_ACCOUNT_APPS,
     )
 }

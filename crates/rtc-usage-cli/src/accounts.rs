@@ -10,6 +10,7 @@ use clap::Args;
 use rtc_usage::{ALL_APPS, AppRef, Vendor};
 
 use crate::config::{self, Account, ConfigFile};
+use crate::emulated::InProcess;
 use crate::exit::ExitError;
 
 /// `--config` and `--account`, shared by the commands that ask accounts.
@@ -69,16 +70,19 @@ pub struct Group<'a> {
     pub apps: Vec<AppRef>,
 }
 
-/// The config file the command reads, if any (never with `--emulator`, which has its own
-/// demo accounts).
-pub fn config_file(args: &AccountArgs, emulator: bool) -> Result<Option<ConfigFile>, ExitError> {
-    if emulator {
-        if args.config.is_some() || !args.accounts.is_empty() {
+/// The config file the command reads, if any: with `--emulator` (`emulator`), the
+/// emulator's own demo accounts, never a file.
+pub fn config_file(
+    args: &AccountArgs,
+    emulator: Option<&InProcess>,
+) -> Result<Option<ConfigFile>, ExitError> {
+    if let Some(emulator) = emulator {
+        if args.config.is_some() {
             return Err(ExitError::bad_input(
-                "--emulator asks the emulator's own demo accounts; drop --config and --account",
+                "--emulator asks the emulator's own demo accounts; drop --config (or write them to a file with `rtc-usage emulator --write-config FILE`)",
             ));
         }
-        return Ok(None);
+        return emulator.config_file().map(Some);
     }
     match config::locate(args.config.as_deref())? {
         Some(path) => config::load(&path).map(Some),

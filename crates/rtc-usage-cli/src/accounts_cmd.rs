@@ -11,7 +11,7 @@ use crate::exit::ExitError;
 use crate::output::table::Table;
 
 pub async fn run(args: AccountsArgs) -> Result<(), ExitError> {
-    let Some(file) = accounts::config_file(&args.accounts, false)? else {
+    let Some(file) = accounts::config_file(&args.accounts, None)? else {
         return Err(ExitError::bad_input(format!(
             "no config file: pass --config FILE, set {}, or create {} (see `rtc-usage accounts --help`)",
             crate::config::CONFIG_ENV,

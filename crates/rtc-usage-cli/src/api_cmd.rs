@@ -37,6 +37,7 @@ pub async fn run(args: ApiArgs) -> Result<(), ExitError> {
 
     let (emulator, target) = emulated::open(
         &args.source,
+        None,
         |v| v == vendor,
         |_| format!("the call goes to {vendor}"),
     )

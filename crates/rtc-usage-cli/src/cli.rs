@@ -110,7 +110,9 @@ const DISTRIBUTION_EXAMPLES: &str = "Examples:
 
 const EMULATOR_EXAMPLES: &str = "Examples:
   rtc-usage emulator                      # then paste the printed export lines into another shell
-  rtc-usage emulator --listen 127.0.0.1:0 # any free port";
+  rtc-usage emulator --listen 127.0.0.1:0 # any free port
+  rtc-usage emulator --accounts 3 --write-config emu.toml   # then, in another shell:
+  rtc-usage usage --config emu.toml --last 7d               # every account of every vendor";
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("days").required(true).args(["from", "last", "month"])))]
@@ -249,6 +251,17 @@ pub struct EmulatorArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
+
+    /// Accounts per vendor, each with its own credentials, apps and rate limits (VENDOR-1 is
+    /// the one the printed export lines name).
+    #[arg(long, value_name = "N", default_value_t = crate::emulated::DEFAULT_ACCOUNTS,
+          value_parser = clap::value_parser!(u8).range(1..=rtc_usage_emulator::MAX_ACCOUNTS_PER_VENDOR as i64))]
+    pub accounts: u8,
+
+    /// Also write every account to FILE as a config file (mode 0600, secrets inline), for
+    /// `rtc-usage usage --config FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub write_config: Option<PathBuf>,
 }
 
 /// Where the data goes and how it looks.

@@ -282,17 +282,23 @@ pub fn load(path: &Path) -> Result<ConfigFile, ExitError> {
             "--config {shown}: cannot read it ({e}); check the path, or unset {CONFIG_ENV}"
         ))
     })?;
-    let raw: RawFile = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+    parse(&text, path, readable_by_owner_only(path))
+}
+
+/// Checks `text` as the config file at `path`; `private`: whether only its owner can read
+/// it (inline secrets are refused otherwise).
+pub fn parse(text: &str, path: &Path, private: bool) -> Result<ConfigFile, ExitError> {
+    let shown = path.display().to_string();
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(text, s.start));
         ExitError::bad_input(format!(
             "{shown}:{line}: {}; see `rtc-usage accounts --help` for the format",
             first_line(e.message())
         ))
     })?;
-    let private = readable_by_owner_only(path);
     let mut accounts = Vec::new();
     for (name, account) in raw.accounts {
-        let at = |offset: usize| format!("{shown}:{}", line_of(&text, offset));
+        let at = |offset: usize| format!("{shown}:{}", line_of(text, offset));
         accounts.push(check_account(name, account, &at, private)?);
     }
     for vendor in Vendor::all() {

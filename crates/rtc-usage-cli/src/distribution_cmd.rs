@@ -25,7 +25,8 @@ pub async fn run(args: DistributionArgs) -> Result<(), ExitError> {
     let query = DistributionQuery::new(app, args.from, args.to)
         .dimension(args.dimension.as_str())
         .indicator(args.indicator.as_str());
-    let mut session = Session::open(&args.output, &args.source, BTreeSet::from([vendor])).await?;
+    let mut session =
+        Session::open(&args.output, &args.source, BTreeSet::from([vendor]), None).await?;
     session
         .client
         .check_distribution(&query)

@@ -21,16 +21,19 @@ pub struct Session {
 }
 
 impl Session {
-    /// Clients for `vendors` only, pointed where `source` says.
+    /// Clients for `vendors` only, pointed where `source` says (at `emulator` when it is
+    /// already started for `--emulator`).
     pub async fn open(
         output: &OutputArgs,
         source: &SourceArgs,
         vendors: BTreeSet<Vendor>,
+        emulator: Option<InProcess>,
     ) -> Result<Self, ExitError> {
         let format = output::resolve_format(output.format, output.output.is_some());
         let destination = Destination::prepare(output.output.as_deref())?;
         let (emulator, target) = emulated::open(
             source,
+            emulator,
             |v| vendors.contains(&v),
             |v| format!("no {v} app is asked for"),
         )

@@ -13,6 +13,7 @@ use rtc_usage::{
 use crate::accounts::{self, Group};
 use crate::cli::UsageArgs;
 use crate::days;
+use crate::emulated::InProcess;
 use crate::exit::{self, ExitError};
 use crate::output::Kept;
 use crate::progress::Bar;
@@ -26,7 +27,11 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
         month: args.month,
     };
     let (from, to) = days::resolve(asked, days::today())?;
-    let file = accounts::config_file(&args.accounts, args.source.emulator)?;
+    let emulator = match args.source.emulator {
+        true => Some(InProcess::start().await?),
+        false => None,
+    };
+    let file = accounts::config_file(&args.accounts, emulator.as_ref())?;
     let groups = accounts::groups(file.as_ref(), &args.accounts.accounts, args.apps)?;
     // The environment's accounts share one client, as before; each account of the file has
     // its own.
@@ -35,7 +40,7 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
         .filter(|g| g.account.is_none())
         .flat_map(|g| g.apps.iter().map(AppRef::vendor))
         .collect();
-    let mut session = Session::open(&args.output, &args.source, env_vendors).await?;
+    let mut session = Session::open(&args.output, &args.source, env_vendors, emulator).await?;
     let granularity = Granularity::from(args.granularity);
     let mut runs: Vec<(UsageClient, Plan)> = Vec::new();
     for Group { account, apps } in groups {

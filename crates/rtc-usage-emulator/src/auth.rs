@@ -1,20 +1,20 @@
-//! Signature checks: every request is signed again with the vendor's demo credentials from
+//! Signature checks: every request is signed again with its account's credentials from
 //! what arrived ([`rtc_usage_core::signing::verify`]) and must carry that very signature.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rtc_usage::Vendor;
 use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::signing::verify::{ReceivedRequest, Verified, VerifyContext, verify};
 
-use crate::demo;
+use crate::accounts::EmulatedAccount;
 use crate::problem::Problem;
 use crate::reply::RequestHead;
 
-/// Verifies `head` and `body` as a request for `op`, at `now` by the emulator's clock.
+/// Verifies `head` and `body` as a request of `account` for `op`, at `now` by the
+/// emulator's clock.
 pub(crate) fn check(
-    vendor: Vendor,
+    account: &EmulatedAccount,
     op: &'static OperationDescriptor,
     head: &RequestHead,
     body: &[u8],
@@ -33,8 +33,8 @@ pub(crate) fn check(
         now: now.timestamp(),
         max_skew,
     };
-    verify(op.auth, &request, &demo::credentials(vendor), &context).map_err(|e| {
-        tracing::debug!(vendor = %vendor, operation = op.name, error = %e, "signature refused");
+    verify(op.auth, &request, &account.credentials, &context).map_err(|e| {
+        tracing::debug!(account = %account.name, operation = op.name, error = %e, "signature refused");
         Problem::Auth(e)
     })
 }

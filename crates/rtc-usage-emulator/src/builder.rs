@@ -12,6 +12,7 @@ use rtc_usage_core::clock::{SharedClock, SystemClock};
 use rtc_usage_core::signing::verify::DEFAULT_MAX_SKEW;
 use rtc_usage_core::usage::AppKind;
 
+use crate::accounts::{EmulatedAccount, MAX_ACCOUNTS_PER_VENDOR, account_apps};
 use crate::data::default_apps;
 use crate::faults::FaultRule;
 use crate::server::Emulator;
@@ -26,7 +27,12 @@ pub struct EmulatorBuilder {
     pub(crate) rate_scale: f64,
     pub(crate) rate_limits: bool,
     pub(crate) enforce_unconfirmed: bool,
+    /// The demo account's apps of every vendor.
     pub(crate) apps: BTreeMap<Vendor, Vec<String>>,
+    /// How many accounts of made apps every vendor has, its demo account included.
+    pub(crate) per_vendor: usize,
+    /// The accounts added with their own apps, in order.
+    pub(crate) added: Vec<(Vendor, Vec<String>)>,
     pub(crate) clock: SharedClock,
     pub(crate) latency: Duration,
     pub(crate) server_error_rate: f64,
@@ -57,6 +63,8 @@ impl Default for EmulatorBuilder {
                     )
                 })
                 .collect(),
+            per_vendor: 1,
+            added: Vec::new(),
             clock: Arc::new(SystemClock),
             latency: Duration::ZERO,
             server_error_rate: 0.0,
@@ -115,6 +123,54 @@ impl EmulatorBuilder {
             None => self.errors.push(format!("apps: unknown vendor `{vendor}`")),
         }
         self
+    }
+
+    /// Gives every vendor `n` accounts in all (default 1: the demo account, `VENDOR-1`; at most
+    /// [`MAX_ACCOUNTS_PER_VENDOR`]): the further ones named `VENDOR-2`, `VENDOR-3`, ..., each
+    /// with credentials and apps of its own ([`crate::EmulatedAccount`],
+    /// [`crate::account_apps`]) and its own rate windows.
+    pub fn accounts_per_vendor(mut self, n: usize) -> Self {
+        self.per_vendor = n;
+        self
+    }
+
+    /// Adds one more account of `vendor` holding `apps` (next to its demo account and those
+    /// added before), named `VENDOR-N`.
+    pub fn account<I, S>(mut self, vendor: &str, apps: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        match Vendor::get(vendor) {
+            Some(v) => self
+                .added
+                .push((v, apps.into_iter().map(Into::into).collect())),
+            None => self
+                .errors
+                .push(format!("account: unknown vendor `{vendor}`")),
+        }
+        self
+    }
+
+    /// Every account, in order: each vendor's demo account, then the added ones.
+    pub(crate) fn accounts(&self) -> Vec<EmulatedAccount> {
+        let mut accounts: Vec<EmulatedAccount> = Vendor::all()
+            .map(|v| EmulatedAccount::new(v, 1, self.apps.get(&v).cloned().unwrap_or_default()))
+            .collect();
+        for vendor in Vendor::all() {
+            for number in 2..=self.per_vendor.min(MAX_ACCOUNTS_PER_VENDOR) {
+                accounts.push(EmulatedAccount::new(
+                    vendor,
+                    number,
+                    account_apps(vendor, number),
+                ));
+            }
+        }
+        for (vendor, apps) in &self.added {
+            let number = 1 + accounts.iter().filter(|a| a.vendor == *vendor).count();
+            accounts.push(EmulatedAccount::new(*vendor, number, apps.clone()));
+        }
+        accounts
     }
 
     /// The emulator's clock, for signature times and look-back limits (default: the system
@@ -193,7 +249,26 @@ impl EmulatorBuilder {
                 self.server_error_rate, self.throttle_rate
             ));
         }
-        for (vendor, apps) in &self.apps {
+        if !(1..=MAX_ACCOUNTS_PER_VENDOR).contains(&self.per_vendor) {
+            errors.push(format!(
+                "accounts_per_vendor must be from 1 to {MAX_ACCOUNTS_PER_VENDOR}, not {}",
+                self.per_vendor
+            ));
+        }
+        let accounts = self.accounts();
+        for (i, account) in accounts.iter().enumerate() {
+            let other = accounts[..i].iter().find(|a| {
+                a.vendor == account.vendor && a.apps.iter().any(|app| account.apps.contains(app))
+            });
+            if let Some(other) = other {
+                errors.push(format!(
+                    "accounts {} and {} both hold an app; an app belongs to one account",
+                    other.name, account.name
+                ));
+            }
+        }
+        for account in &accounts {
+            let (vendor, apps) = (&account.vendor, &account.apps);
             let integer = vendor
                 .entry()
                 .operations

@@ -60,7 +60,7 @@ pub(crate) async fn handle(
     }
     let (parts, body) = request.into_parts();
     let head = RequestHead::from_parts(&parts);
-    let Some(claim) = shapes::claim(&head) else {
+    let Some(claim) = shapes::claim(&head, &state.accounts) else {
         state.stats.record(None, Outcome::Rejected, false);
         return Ok(reply::not_emulated());
     };
@@ -94,22 +94,23 @@ async fn serve(
     injected: &mut bool,
 ) -> Result<Reply, Stop> {
     let (shape, vendor) = (claim.shape, claim.vendor);
+    let account = &state.accounts[claim.account];
     let op = shape.route(head, &claim.ops)?;
     meta.op = Some(op);
     let body = read_body(body, state.max_body_bytes).await?;
     let now = state.clock.now();
-    let verified = auth::check(vendor, op, head, &body, now, state.max_clock_skew)?;
+    let verified = auth::check(account, op, head, &body, now, state.max_clock_skew)?;
     meta.region = verified.region;
     shape.authorize(op, head)?;
-    shapes::authorize_context(vendor, op, head)?;
-    if let Err(wait) = state.rates.admit(op) {
+    shapes::authorize_context(account, op, head)?;
+    if let Err(wait) = state.rates.admit(claim.account, op) {
         return Err(Problem::Throttled(Some(wait)).into());
     }
     let mut call = request::parse(vendor, op, head, &body, now)?;
     limits::check_range(op, &call.range, now, state.enforce_unconfirmed)?;
     shape.complete_range(op, &mut call.range, now);
     let days = limits::days(op, &call.range)?;
-    let apps = state.apps(vendor);
+    let apps = &account.apps;
     // An app named by the key its lookup finds (Agora's project id, never the App ID itself):
     // the demo app of that key.
     if data::usage_spec(op).is_some_and(|u| u.app.lookup.is_some())

@@ -11,10 +11,13 @@
 //! One HTTP listener on 127.0.0.1 serves every vendor. A request is told apart by its shape,
 //! one per envelope of the descriptors (a path template such as Huawei's `/v1/...`, the TC3
 //! `X-TC-Action` header, the `Action` query constant), then, among the vendors of that shape,
-//! by the access key it is signed with. Each request is treated as the vendor would:
+//! by the access key it is signed with, which also says whose account it is. Each request is
+//! treated as the vendor would:
 //!
-//! - its signature is recomputed from what arrived with the vendor's demo credentials
-//!   ([`demo_credentials`]) and a request time more than 5 minutes off is refused;
+//! - its signature is recomputed from what arrived with its account's credentials (every
+//!   vendor's demo account, [`demo_credentials`], and as many more as asked,
+//!   [`EmulatorBuilder::accounts_per_vendor`], each with its own apps and rate windows:
+//!   [`EmulatedAccount`]) and a request time more than 5 minutes off is refused;
 //! - the documented limits come from the generated crates' descriptors, so a spec change moves
 //!   the emulator too: the rate (a sliding window per operation and version, scalable for benchmarks), start
 //!   before end, the span and the look-back (unconfirmed limits only on request);
@@ -55,10 +58,12 @@
 
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod answer;
 mod auth;
 mod bespoke;
 mod builder;
+mod config_file;
 mod data;
 mod demo;
 mod dispatch;
@@ -72,6 +77,7 @@ mod server;
 mod shapes;
 mod stats;
 
+pub use accounts::{EmulatedAccount, MAX_ACCOUNTS_PER_VENDOR, account_apps};
 pub use builder::{DEFAULT_MAX_BODY_BYTES, EmulatorBuilder};
 pub use data::{default_apps, distribution, truth, truth_buckets, truth_buckets_for, truth_for};
 pub use demo::{

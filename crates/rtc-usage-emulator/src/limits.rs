@@ -17,19 +17,20 @@ use crate::problem::Problem;
 /// enforced by default); a guard against answers of millions of days.
 pub(crate) const MAX_DAYS_PER_ANSWER: usize = 3_660;
 
-/// An operation's descriptor: vendor, name and version.
-type OperationKey = (&'static str, &'static str, &'static str);
+/// A rate window's key: the account (its index), then the descriptor's vendor, operation
+/// and version.
+type WindowKey = (usize, &'static str, &'static str, &'static str);
 
 /// Exactly `requests` requests of an operation in any window of `per / rate_scale`, counted
-/// by arrival as a vendor's gateway counts them: each descriptor (vendor, operation and
-/// version) with its own window, except that the operations of an account-scoped limit share
+/// by arrival as a vendor's gateway counts them: each account and descriptor (vendor,
+/// operation and version) with its own window, except that the operations of an account-scoped limit share
 /// the vendor's one window. No allowance for jitter: a client must pace itself so that its
 /// requests *arrive* within the limit.
 #[derive(Debug)]
 pub(crate) struct RateWindows {
     enabled: bool,
     scale: f64,
-    admitted: Mutex<HashMap<OperationKey, VecDeque<Instant>>>,
+    admitted: Mutex<HashMap<WindowKey, VecDeque<Instant>>>,
 }
 
 impl RateWindows {
@@ -41,10 +42,11 @@ impl RateWindows {
         }
     }
 
-    /// Whether one more request of `op`, arriving now, may be served; an admitted request
+    /// Whether one more request of `op` from the account numbered `account`, arriving now, may
+    /// be served; an admitted request
     /// counts from now on, a refused one not at all (as a vendor's window counts what it
     /// served). A refusal says how long until a request would be admitted.
-    pub fn admit(&self, op: &'static OperationDescriptor) -> Result<(), Duration> {
+    pub fn admit(&self, account: usize, op: &'static OperationDescriptor) -> Result<(), Duration> {
         let Some(rate) = op.limits.rate.filter(|_| self.enabled) else {
             return Ok(());
         };
@@ -56,8 +58,8 @@ impl RateWindows {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // An account-scoped limit is one window for the vendor's account.
         let key = match rate.scope {
-            RateScope::Account => (op.vendor, "", ""),
-            RateScope::Operation => (op.vendor, op.name, op.version),
+            RateScope::Account => (account, op.vendor, "", ""),
+            RateScope::Operation => (account, op.vendor, op.name, op.version),
         };
         let times = admitted.entry(key).or_default();
         while times
@@ -213,19 +215,19 @@ mod tests {
     fn window_admits_the_documented_number_then_refuses() {
         let op = &rtc_usage::tencent::describe_trtc_usage::DESCRIPTOR;
         let windows = RateWindows::new(true, 1.0);
-        let admitted = (0..8).filter(|_| windows.admit(op).is_ok()).count();
+        let admitted = (0..8).filter(|_| windows.admit(0, op).is_ok()).count();
         assert_eq!(admitted, 5);
-        assert!(RateWindows::new(false, 1.0).admit(op).is_ok());
+        assert!(RateWindows::new(false, 1.0).admit(0, op).is_ok());
         // 20 times the rate: the window of 1 s is 50 ms, and a refusal says how long is left.
         let fast = RateWindows::new(true, 20.0);
-        assert_eq!((0..8).filter(|_| fast.admit(op).is_ok()).count(), 5);
-        let wait = fast.admit(op).unwrap_err();
+        assert_eq!((0..8).filter(|_| fast.admit(0, op).is_ok()).count(), 5);
+        let wait = fast.admit(0, op).unwrap_err();
         assert!(
             wait <= Duration::from_millis(50) && wait > Duration::from_millis(40),
             "{wait:?}"
         );
         std::thread::sleep(wait);
-        assert!(fast.admit(op).is_ok());
+        assert!(fast.admit(0, op).is_ok());
     }
 
     #[test]
@@ -233,8 +235,8 @@ mod tests {
         let old = &rtc_usage::volcengine::list_usages::DESCRIPTOR;
         let new = &rtc_usage::volcengine::list_usages_2023_11_01::DESCRIPTOR;
         let windows = RateWindows::new(true, 1.0);
-        assert_eq!((0..4).filter(|_| windows.admit(old).is_ok()).count(), 2);
-        assert_eq!((0..4).filter(|_| windows.admit(new).is_ok()).count(), 2);
+        assert_eq!((0..4).filter(|_| windows.admit(0, old).is_ok()).count(), 2);
+        assert_eq!((0..4).filter(|_| windows.admit(0, new).is_ok()).count(), 2);
     }
 
     #[test]
@@ -242,9 +244,16 @@ mod tests {
         let usage = &rtc_usage::agora::get_usage::DESCRIPTOR;
         let projects = &rtc_usage::agora::list_projects::DESCRIPTOR;
         let windows = RateWindows::new(true, 1.0);
-        let admitted = (0..8).filter(|_| windows.admit(usage).is_ok()).count()
-            + (0..8).filter(|_| windows.admit(projects).is_ok()).count();
+        let admitted = (0..8).filter(|_| windows.admit(0, usage).is_ok()).count()
+            + (0..8)
+                .filter(|_| windows.admit(0, projects).is_ok())
+                .count();
         assert_eq!(admitted, 10);
+        // Another account of the vendor has its own window.
+        assert_eq!(
+            (0..12).filter(|_| windows.admit(1, usage).is_ok()).count(),
+            10
+        );
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The listener: one HTTP/1 server on 127.0.0.1 for every vendor, its shared state,
 //! and the [`Emulator`] handle that stops it.
 
-use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::accounts::EmulatedAccount;
 use crate::builder::EmulatorBuilder;
 use crate::data::splitmix64;
 use crate::dispatch;
@@ -27,7 +27,8 @@ use crate::stats::{Counters, Stats};
 /// What every request handler shares.
 #[derive(Debug)]
 pub(crate) struct State {
-    pub apps: BTreeMap<Vendor, Vec<String>>,
+    /// Every account served; a request's account is its index here.
+    pub accounts: Vec<EmulatedAccount>,
     pub clock: SharedClock,
     pub latency: Duration,
     pub enforce_unconfirmed: bool,
@@ -41,6 +42,7 @@ pub(crate) struct State {
 
 impl State {
     fn new(settings: EmulatorBuilder) -> Self {
+        let accounts = settings.accounts();
         Self {
             rates: RateWindows::new(settings.rate_limits, settings.rate_scale),
             faults: Faults::new(
@@ -49,7 +51,7 @@ impl State {
                 settings.throttle_rate,
                 settings.seed,
             ),
-            apps: settings.apps,
+            accounts,
             clock: settings.clock,
             latency: settings.latency,
             enforce_unconfirmed: settings.enforce_unconfirmed,
@@ -60,10 +62,12 @@ impl State {
         }
     }
 
+    /// The apps of `vendor`'s demo account.
     pub fn apps(&self, vendor: Vendor) -> &[String] {
-        self.apps
-            .get(&vendor)
-            .map(Vec::as_slice)
+        self.accounts
+            .iter()
+            .find(|a| a.vendor == vendor && a.is_demo())
+            .map(|a| a.apps.as_slice())
             .unwrap_or_default()
     }
 
@@ -155,7 +159,13 @@ impl Emulator {
         self.state.stats.reset();
     }
 
-    /// The apps `vendor` serves (empty for an unknown vendor).
+    /// Every account served: each vendor's demo account first, then the others
+    /// ([`EmulatorBuilder::accounts_per_vendor`]).
+    pub fn accounts(&self) -> &[EmulatedAccount] {
+        &self.state.accounts
+    }
+
+    /// The apps `vendor`'s demo account serves (empty for an unknown vendor).
     pub fn apps(&self, vendor: &str) -> Vec<String> {
         Vendor::get(vendor)
             .map(|v| self.state.apps(v).to_vec())
@@ -166,6 +176,19 @@ impl Emulator {
     /// demo credentials ([`crate::export_lines`]).
     pub fn env_exports(&self) -> String {
         crate::demo::export_lines(&self.url())
+    }
+
+    /// Every account as an rtc-usage config file (TOML) pointing at this emulator, the
+    /// secrets inline: what `rtc-usage emulator --write-config` writes.
+    pub fn config_toml(&self) -> String {
+        crate::config_file::render(&self.state.accounts, &self.url())
+    }
+
+    /// Writes [`config_toml`](Self::config_toml) to `path`, readable by its owner only
+    /// (mode 0600, as the CLI demands of a file with inline secrets), replacing any file
+    /// there at once.
+    pub fn write_config(&self, path: &std::path::Path) -> io::Result<()> {
+        crate::config_file::write(path, &self.config_toml())
     }
 
     /// Stops accepting and closes every connection; [`wait`](Self::wait) then resolves.

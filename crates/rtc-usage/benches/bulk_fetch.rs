@@ -28,6 +28,11 @@
 //! enforcing; throttled calls are retried by the clients' standard retry policy, and calls
 //! still throttled after 3 attempts fail.
 //!
+//! With `--accounts N` (default 1) every vendor has N accounts at the emulator, each holding
+//! `--apps` apps of its own and asked by a client of its own (its own limiter, as the
+//! vendors count their limits per account), all at once: the ideal is then one account's, as
+//! the accounts overlap fully. (The naive fetch is made only with one account.)
+//!
 //! Every answer is checked against the emulator's ground truth (`rtc_usage_emulator::truth`):
 //! the seconds of every vendor must add up.
 //!
@@ -41,13 +46,14 @@ use std::time::{Duration, Instant};
 use chrono::{Days, NaiveDate};
 use rtc_usage::core::descriptor::RateLimit;
 use rtc_usage::{AppRef, Config, Granularity, Plan, UsageClient, UsageQuery, UsageReport, Vendor};
-use rtc_usage_emulator::{Emulator, demo_credentials};
+use rtc_usage_emulator::Emulator;
 
 /// What to run.
 #[derive(Debug, Clone)]
 struct Settings {
     scale: f64,
     apps: usize,
+    accounts: usize,
     days: u64,
     first: NaiveDate,
     runs: usize,
@@ -64,6 +70,7 @@ impl Settings {
             Self {
                 scale: 10.0,
                 apps: 20,
+                accounts: 1,
                 days: 95,
                 first: default_first(95),
                 runs: 3,
@@ -75,6 +82,7 @@ impl Settings {
             Self {
                 scale: 10.0,
                 apps: 1,
+                accounts: 1,
                 days: 95,
                 first: default_first(95),
                 runs: 1,
@@ -99,6 +107,11 @@ impl Settings {
                     settings.apps = value("--apps")?
                         .parse()
                         .map_err(|e| format!("--apps: {e}"))?
+                }
+                "--accounts" => {
+                    settings.accounts = value("--accounts")?
+                        .parse()
+                        .map_err(|e| format!("--accounts: {e}"))?
                 }
                 "--days" => {
                     settings.days = value("--days")?
@@ -130,6 +143,12 @@ impl Settings {
             return Err("--scale must be positive".into());
         }
         settings.apps = settings.apps.max(1);
+        settings.accounts = settings
+            .accounts
+            .clamp(1, rtc_usage_emulator::MAX_ACCOUNTS_PER_VENDOR);
+        if settings.accounts > 1 {
+            settings.naive = false;
+        }
         settings.runs = settings.runs.max(1);
         settings.days = settings.days.max(1);
         if !from_given {
@@ -152,13 +171,17 @@ fn default_first(days: u64) -> NaiveDate {
     last - Days::new(days.max(1) - 1)
 }
 
-/// The apps of each vendor: Volcengine and Huawei 24-hex ids, Tencent SdkAppIds.
-fn apps(vendor: Vendor, n: usize) -> Vec<String> {
+/// The apps of each vendor's `account`-th account (from 0): Tencent SdkAppIds, 24-hex ids
+/// for the others.
+fn apps(vendor: Vendor, n: usize, account: usize) -> Vec<String> {
     (0..n)
-        .map(|i| match vendor.id() {
-            "tencent" => format!("{}", 1_400_100_001 + i),
-            "volcengine" => format!("65f1a2b3c4d5e6f7{i:08x}"),
-            _ => format!("5fa682b34a974f7a{i:08x}"),
+        .map(|i| {
+            let i = account * 10_000 + i;
+            match vendor.id() {
+                "tencent" => format!("{}", 1_400_100_001 + i),
+                "volcengine" => format!("65f1a2b3c4d5e6f7{i:08x}"),
+                _ => format!("5fa682b34a974f7a{i:08x}"),
+            }
         })
         .collect()
 }
@@ -188,7 +211,10 @@ static EMULATOR_RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
 async fn emulator(settings: &Settings) -> Emulator {
     let mut builder = Emulator::builder().rate_scale(settings.scale);
     for vendor in Vendor::all() {
-        builder = builder.apps(vendor.as_str(), apps(vendor, settings.apps));
+        builder = builder.apps(vendor.as_str(), apps(vendor, settings.apps, 0));
+        for account in 1..settings.accounts {
+            builder = builder.account(vendor.as_str(), apps(vendor, settings.apps, account));
+        }
     }
     let started = if settings.emulator_threads == 0 {
         builder.start().await
@@ -209,12 +235,20 @@ async fn emulator(settings: &Settings) -> Emulator {
     started.expect("the emulator starts")
 }
 
-/// One client per vendor at `emu`, with the client-side limiter scaled like the emulator's,
-/// or off.
-fn usage_client(emu: &Emulator, scale: f64, limiter: bool) -> UsageClient {
+/// One client per vendor at `emu` for each vendor's `account`-th account (from 0), with the
+/// client-side limiter scaled like the emulator's, or off.
+fn usage_client(emu: &Emulator, account: usize, scale: f64, limiter: bool) -> UsageClient {
     let config = |vendor: Vendor| {
+        let credentials = emu
+            .accounts()
+            .iter()
+            .filter(|a| a.vendor == vendor)
+            .nth(account)
+            .expect("the emulator has the account")
+            .credentials
+            .clone();
         let builder = Config::builder()
-            .credentials(demo_credentials(vendor.as_str()).expect("a known vendor"))
+            .credentials(credentials)
             .endpoint_url(emu.url());
         let builder = if limiter {
             builder.rate_limit_scale(scale)
@@ -230,12 +264,12 @@ fn usage_client(emu: &Emulator, scale: f64, limiter: bool) -> UsageClient {
         .build()
 }
 
-/// Every app of every vendor over the days asked; a vendor whose look-back is shorter than
-/// the range (Alibaba keeps 90 days) is asked the days it keeps.
-fn query(settings: &Settings) -> UsageQuery {
+/// Every app of every vendor's `account`-th account over the days asked; a vendor whose
+/// look-back is shorter than the range (Alibaba keeps 90 days) is asked the days it keeps.
+fn query(settings: &Settings, account: usize) -> UsageQuery {
     let mut query = UsageQuery::new(settings.first, settings.last()).within_lookback(true);
     for vendor in Vendor::all() {
-        for app in apps(vendor, settings.apps) {
+        for app in apps(vendor, settings.apps, account) {
             query = query.app(AppRef::new(vendor, app).expect("a valid app"));
         }
     }
@@ -336,7 +370,8 @@ fn figures(
                         .find(|(v, _)| *v == vendor)
                         .map(|(_, w)| *w)
                         .unwrap_or_default(),
-                    ideal: ideal(vendor, calls, settings.scale),
+                    // The accounts overlap: the ideal is one account's.
+                    ideal: ideal(vendor, calls.div_ceil(settings.accounts), settings.scale),
                     records: report.records.iter().filter(|r| r.vendor == vendor).count(),
                     truth_ok: failed == 0 && (got - truth).abs() <= 1e-6 * truth.max(1.0),
                 },
@@ -345,18 +380,41 @@ fn figures(
         .collect()
 }
 
-/// All vendors at once, each paced by its client's limiter.
+/// All vendors and accounts at once, each paced by its client's limiter.
 async fn limited(settings: &Settings) -> Fetch {
     let emu = emulator(settings).await;
-    let client = usage_client(&emu, settings.scale, true);
-    let query = query(settings);
-    let plan = client.plan(&query).expect("the query plans");
+    let runs: Vec<(UsageClient, UsageQuery, Plan)> = (0..settings.accounts)
+        .map(|account| {
+            let client = usage_client(&emu, account, settings.scale, true);
+            let query = query(settings, account);
+            let plan = client.plan(&query).expect("the query plans");
+            (client, query, plan)
+        })
+        .collect();
+    let mut plan = runs[0].2.clone();
+    plan.calls = runs.iter().flat_map(|(_, _, p)| p.calls.clone()).collect();
     let calls: Vec<(Vendor, usize)> = Vendor::all().map(|v| (v, plan.calls_of(v))).collect();
     let started = Instant::now();
-    let report = client.usage(&query).await.expect("the query runs");
+    let mut tasks = tokio::task::JoinSet::new();
+    for (client, query, _) in &runs {
+        let (client, query) = (client.clone(), query.clone());
+        tasks.spawn(async move { client.usage(&query).await });
+    }
+    let reports = tasks.join_all().await;
     let wall = started.elapsed();
-    let walls: Vec<(Vendor, Duration)> =
-        report.calls.iter().map(|c| (c.vendor, c.elapsed)).collect();
+    let mut report = UsageReport::default();
+    let mut walls: Vec<(Vendor, Duration)> = Vec::new();
+    for one in reports {
+        let one = one.expect("the query runs");
+        for call in &one.calls {
+            match walls.iter_mut().find(|(v, _)| *v == call.vendor) {
+                Some((_, w)) => *w = (*w).max(call.elapsed),
+                None => walls.push((call.vendor, call.elapsed)),
+            }
+        }
+        report.records.extend(one.records);
+        report.failures.extend(one.failures);
+    }
     let vendors = figures(&emu, settings, &plan, &report, &calls, &walls);
     emu.shutdown().await;
     Fetch { vendors, wall }
@@ -365,8 +423,8 @@ async fn limited(settings: &Settings) -> Fetch {
 /// One vendor after another, one call at a time, no client-side limiter.
 async fn naive(settings: &Settings) -> Fetch {
     let emu = emulator(settings).await;
-    let client = usage_client(&emu, settings.scale, false);
-    let query = query(settings);
+    let client = usage_client(&emu, 0, settings.scale, false);
+    let query = query(settings, 0);
     let plan = client.plan(&query).expect("the query plans");
     let mut merged = UsageReport::default();
     let mut calls = Vec::new();
@@ -469,7 +527,7 @@ fn print_json(mode: &str, settings: &Settings, fetch: &Fetch, throttled: u64, fa
         );
     }
     println!(
-        "BENCH_JSON {{\"bench\":\"bulk\",\"mode\":\"{mode}\",\"vendor\":\"all\",\"calls\":{},\"requests\":{},\"throttled\":{throttled},\"failed\":{failed},\"wall_ms\":{:.3},\"ideal_ms\":{:.3},\"ratio\":{:.4},\"truth_ok\":{},\"runs\":{},\"scale\":{},\"apps\":{},\"days\":{},\"emulator_threads\":{}}}",
+        "BENCH_JSON {{\"bench\":\"bulk\",\"mode\":\"{mode}\",\"vendor\":\"all\",\"calls\":{},\"requests\":{},\"throttled\":{throttled},\"failed\":{failed},\"wall_ms\":{:.3},\"ideal_ms\":{:.3},\"ratio\":{:.4},\"truth_ok\":{},\"runs\":{},\"scale\":{},\"apps\":{},\"accounts\":{},\"days\":{},\"emulator_threads\":{}}}",
         fetch.vendors.iter().map(|(_, f)| f.calls).sum::<usize>(),
         fetch.vendors.iter().map(|(_, f)| f.requests).sum::<u64>(),
         ms(fetch.wall),
@@ -479,6 +537,7 @@ fn print_json(mode: &str, settings: &Settings, fetch: &Fetch, throttled: u64, fa
         if mode == "limited" { settings.runs } else { 1 },
         settings.scale,
         settings.apps,
+        settings.accounts,
         settings.days,
         settings.emulator_threads,
     );
@@ -497,7 +556,8 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     println!(
-        "bulk fetch: {} apps per vendor, {} days ({}..={}), documented rates x{} on the emulator and the clients, emulator on {}",
+        "bulk fetch: {} account(s) per vendor of {} apps each, {} days ({}..={}), documented rates x{} on the emulator and the clients, emulator on {}",
+        settings.accounts,
         settings.apps,
         settings.days,
         settings.first,

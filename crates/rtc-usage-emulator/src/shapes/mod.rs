@@ -2,8 +2,8 @@
 //! ([`Envelope`]), never per vendor: how a request of that shape names its operation, what
 //! it checks besides the signature, and how it words an error. Every vendor whose operations
 //! have that envelope is served by it; a request is told apart from another vendor's of the
-//! same shape by the access key it is signed with (each vendor has its own demo credentials,
-//! [`crate::demo_credentials`]), so a new vendor with a known shape needs no edit here.
+//! same shape by the access key it is signed with (every account of every vendor has its
+//! own, [`crate::EmulatedAccount`]), so a new vendor with a known shape needs no edit here.
 //!
 //! The codes an error carries are the spec's where it can say: a shape names the code its
 //! protocol uses for a problem (`InvalidAccessKey`, `AuthFailure.SecretIdNotFound`,
@@ -21,7 +21,7 @@ use rtc_usage_core::signing::encode::percent_decode_lossy;
 use rtc_usage_core::validate::TimeRange;
 use rtc_usage_core::{Envelope, ErrorKind, OperationDescriptor};
 
-use crate::demo;
+use crate::accounts::EmulatedAccount;
 use crate::problem::Problem;
 use crate::reply::RequestHead;
 
@@ -127,17 +127,20 @@ static SHAPES: [&dyn Shape; 5] = [
     &volcengine_result::VolcengineResult,
 ];
 
-/// Who a request is for: its shape, its vendor and that vendor's operations of the shape.
+/// Who a request is for: its shape, its vendor and account, and that vendor's operations of
+/// the shape.
 pub(crate) struct Claim {
     pub shape: &'static dyn Shape,
     pub vendor: Vendor,
+    /// The index of its account in `accounts` as given to [`claim`].
+    pub account: usize,
     pub ops: Vec<&'static OperationDescriptor>,
 }
 
-/// The shape and vendor of a request: the first shape that claims it, and among the registry
-/// vendors with that envelope the one whose demo access key the `Authorization` names (else
-/// the first: its signature check then refuses the key).
-pub(crate) fn claim(head: &RequestHead) -> Option<Claim> {
+/// The shape, vendor and account of a request: the first shape that claims it, and among the
+/// `accounts` of the vendors with that envelope the one whose access key the `Authorization`
+/// names (else the first vendor's demo account: its signature check then refuses the key).
+pub(crate) fn claim(head: &RequestHead, accounts: &[EmulatedAccount]) -> Option<Claim> {
     for shape in SHAPES {
         let vendors: Vec<(Vendor, Vec<&'static OperationDescriptor>)> = Vendor::all()
             .map(|v| (v, operations(v, shape.envelope())))
@@ -151,14 +154,21 @@ pub(crate) fn claim(head: &RequestHead) -> Option<Claim> {
             continue;
         }
         let authorization = head.header("authorization").unwrap_or_default();
-        let index = vendors
+        let of_shape = |a: &EmulatedAccount| vendors.iter().any(|(v, _)| *v == a.vendor);
+        let account = accounts
             .iter()
-            .position(|(v, _)| {
-                names_access_key(authorization, demo::credentials(*v).access_key_id())
+            .position(|a| {
+                of_shape(a) && names_access_key(authorization, a.credentials.access_key_id())
             })
-            .unwrap_or(0);
-        let (vendor, ops) = vendors.into_iter().nth(index)?;
-        return Some(Claim { shape, vendor, ops });
+            .or_else(|| accounts.iter().position(of_shape))?;
+        let vendor = accounts[account].vendor;
+        let (_, ops) = vendors.into_iter().find(|(v, _)| *v == vendor)?;
+        return Some(Claim {
+            shape,
+            vendor,
+            account,
+            ops,
+        });
     }
     None
 }
@@ -305,13 +315,13 @@ pub(crate) fn success(shape: &dyn Shape, payload: &serde_json::Value, meta: &Met
 }
 
 /// The project named in the path and headers (every context parameter of the operation that
-/// carries the project id) must be the vendor's demo project.
+/// carries the project id) must be the account's project.
 pub(crate) fn authorize_context(
-    vendor: Vendor,
+    account: &EmulatedAccount,
     op: &'static OperationDescriptor,
     head: &RequestHead,
 ) -> Result<(), Problem> {
-    let credentials = demo::credentials(vendor);
+    let credentials = &account.credentials;
     let params = path_params(op.path, &head.path).unwrap_or_default();
     for param in op.context_params {
         let sent = match (param.value, param.location) {
