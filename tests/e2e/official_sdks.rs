@@ -151,8 +151,18 @@ async fn alibaba_client_accepts_the_emulator() {
     let cases: [(&str, &str, &str, &str); 4] = [
         ("grtn", "86400", "DescribeLiveGrtnDuration", "Interval"),
         ("grtn", "3600", "DescribeLiveGrtnDuration", "Interval"),
-        ("record", "0", "DescribeLiveRtcRecordUsageData", "RecordMode"),
-        ("record", "1", "DescribeLiveRtcRecordUsageData", "RecordMode"),
+        (
+            "record",
+            "0",
+            "DescribeLiveRtcRecordUsageData",
+            "RecordMode",
+        ),
+        (
+            "record",
+            "1",
+            "DescribeLiveRtcRecordUsageData",
+            "RecordMode",
+        ),
     ];
     for (kind, extra, operation, extra_name) in cases {
         let (code, answer, message) = run_sdk(

@@ -364,7 +364,7 @@ fn emulator_output_file_is_replaced_whole_and_csv_is_the_default_off_a_terminal(
     assert!(
         csv.lines()
             .skip(1)
-            .all(|l| l.starts_with("tencent,default,1400000001,"))
+            .all(|l| l.starts_with("tencent,tencent-1,1400000001,"))
     );
 }
 
