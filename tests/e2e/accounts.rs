@@ -33,6 +33,15 @@ fn days() -> (chrono::NaiveDate, chrono::NaiveDate) {
     (today - chrono::Days::new(5), today - chrono::Days::new(1))
 }
 
+/// `rtc-usage usage --config CONFIG --last LAST --format json EXTRA...`.
+async fn usage_json(config: &str, last: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "usage", "--config", config, "--last", last, "--format", "json",
+    ];
+    args.extend_from_slice(extra);
+    run(None, &args, &[]).await
+}
+
 /// Every account's records (by name) equal the ground truth of its own apps over `days()`.
 fn assert_accounts_equal_truth<'a>(
     all: &[serde_json::Value],
@@ -79,20 +88,7 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
     let scratch = tempfile::tempdir().unwrap();
     let config = write_config(scratch.path(), &text, 0o600);
     let config_arg = config.display().to_string();
-    let output = run(
-        None,
-        &[
-            "usage",
-            "--config",
-            &config_arg,
-            "--last",
-            "5d",
-            "--format",
-            "json",
-        ],
-        &[],
-    )
-    .await;
+    let output = usage_json(&config_arg, "5d", &[]).await;
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{message}");
     // One error for the bad account, naming it; no secret anywhere.
@@ -128,40 +124,10 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
     );
 
     // `--account` narrows to one; `--app ACCOUNT:APP` names an account's app.
-    let output = run(
-        None,
-        &[
-            "usage",
-            "--config",
-            &config_arg,
-            "--last",
-            "2d",
-            "--format",
-            "json",
-            "--account",
-            "huawei-2",
-        ],
-        &[],
-    )
-    .await;
+    let output = usage_json(&config_arg, "2d", &["--account", "huawei-2"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(records(&output).iter().all(|r| r["account"] == "huawei-2"));
-    let output = run(
-        None,
-        &[
-            "usage",
-            "--config",
-            &config_arg,
-            "--last",
-            "2d",
-            "--format",
-            "json",
-            "--app",
-            "tencent-1:1400000002",
-        ],
-        &[],
-    )
-    .await;
+    let output = usage_json(&config_arg, "2d", &["--app", "tencent-1:1400000002"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let got = records(&output);
     assert!(!got.is_empty());
@@ -170,22 +136,7 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
             .all(|r| r["account"] == "tencent-1" && r["app"] == "1400000002")
     );
     // `--app tencent:APP` means the default account; without one it is ambiguous, refused.
-    let output = run(
-        None,
-        &[
-            "usage",
-            "--config",
-            &config_arg,
-            "--last",
-            "2d",
-            "--format",
-            "json",
-            "--app",
-            "tencent:1400000001",
-        ],
-        &[],
-    )
-    .await;
+    let output = usage_json(&config_arg, "2d", &["--app", "tencent:1400000001"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(records(&output).iter().all(|r| r["account"] == "tencent-1"));
     let no_defaults = write_config(scratch.path(), &text.replace("default = true\n", ""), 0o600);
@@ -262,20 +213,7 @@ async fn the_emulator_writes_a_config_file_of_its_accounts() {
         assert_eq!(mode & 0o077, 0, "readable by its owner only: {mode:o}");
     }
     let config_arg = config.display().to_string();
-    let output = run(
-        None,
-        &[
-            "usage",
-            "--config",
-            &config_arg,
-            "--last",
-            "5d",
-            "--format",
-            "json",
-        ],
-        &[],
-    )
-    .await;
+    let output = usage_json(&config_arg, "5d", &[]).await;
     let _ = emulator.kill();
     let _ = emulator.wait();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -28,6 +28,16 @@ fn python() -> Option<String> {
     python
 }
 
+/// The SDKs do not pace themselves (BytePlus allows 2 requests a second): an emulator without
+/// limits, whose enforcement its own tests cover.
+async fn emulator() -> Emulator {
+    Emulator::builder()
+        .rate_limits(false)
+        .start()
+        .await
+        .expect("emulator")
+}
+
 fn script(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/official_sdks")
@@ -86,13 +96,7 @@ fn without_request_id(mut value: Value) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn byteplus_sdk_accepts_the_emulator() {
     let Some(python) = python() else { return };
-    // The SDKs do not pace themselves (BytePlus allows 2 requests a second): no limits here,
-    // whose enforcement the emulator's own tests cover.
-    let emu = Emulator::builder()
-        .rate_limits(false)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     let host = emu.addr().to_string();
     let today = Utc::now().date_naive();
     let (first, last) = (today - Days::new(6), today - Days::new(2));
@@ -136,11 +140,7 @@ async fn byteplus_sdk_accepts_the_emulator() {
 #[tokio::test(flavor = "multi_thread")]
 async fn alibaba_client_accepts_the_emulator() {
     let Some(python) = python() else { return };
-    let emu = Emulator::builder()
-        .rate_limits(false)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     let host = emu.addr().to_string();
     let today = Utc::now().date_naive();
     let (start, end) = (
