@@ -5,4 +5,6 @@
 mod accounts;
 mod api;
 mod harness;
+mod html;
+mod shapes;
 mod usage;

@@ -1,6 +1,6 @@
 //! `--format html`: one self-contained page that opens with no network: the query and when it
 //! ran, for each vendor (and category) a stacked bar chart of minutes per day (per month past
-//! [`DAYS_MAX`] days) by common tier, one chart across vendors, and a table per app with row
+//! [`DAYS_MAX`] days, or for `--granularity month`) by common tier, one chart across vendors, and a table per app with row
 //! and column totals in minutes and seconds; provisional days are marked in both.
 //!
 //! No chart library and no JavaScript: the charts are SVG written here ([`chart`]), a few
@@ -29,7 +29,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, SecondsFormat, TimeZone, Utc};
-use rtc_usage::{Category, Tier, UsageRecord, Vendor};
+use rtc_usage::{Bucket, Category, Tier, UsageRecord, Vendor};
 
 use chart::{Chart, Layout, Period, Series};
 
@@ -46,10 +46,17 @@ pub struct Context {
 }
 
 impl Context {
-    /// This process's arguments (never its environment) and the time now.
+    /// This process's arguments (never its environment; the program by its file name, not
+    /// the directory it was run from) and the time now.
     pub fn of_this_run() -> Self {
+        let mut args = std::env::args();
+        let program = args.next().map(|path| {
+            std::path::Path::new(&path)
+                .file_name()
+                .map_or(path.clone(), |name| name.to_string_lossy().into_owned())
+        });
         Self {
-            command: command_line(std::env::args()),
+            command: command_line(program.into_iter().chain(args)),
             generated: Utc::now(),
         }
     }
@@ -210,7 +217,8 @@ impl Report {
                 };
             }
         };
-        let step = if (last - first).num_days() < DAYS_MAX {
+        let monthly = records.iter().any(|r| r.granularity == Bucket::Month);
+        let step = if !monthly && (last - first).num_days() < DAYS_MAX {
             Step::Day
         } else {
             Step::Month
@@ -338,7 +346,7 @@ h3{font-size:16px;margin:22px 0 6px}
 dl.query{display:grid;grid-template-columns:max-content auto;gap:4px 16px;margin:0 0 12px}
 dl.query dt{font-weight:600;color:#424a53}
 dl.query dd{margin:0}
-code{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:13px;background:#f6f8fa;padding:2px 5px;border-radius:4px;word-break:break-all}
+code{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:13px;background:#f6f8fa;padding:2px 5px;border-radius:4px;overflow-wrap:anywhere}
 p.note{color:#424a53;font-size:14px;margin:6px 0}
 p.empty{font-size:18px;padding:24px;background:#f6f8fa;border-radius:6px}
 svg.chart{display:block;max-width:100%;height:auto;margin:8px 0}
@@ -843,8 +851,6 @@ pub(crate) fn attr(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use rtc_usage::Bucket;
-
     use super::*;
 
     fn vendor(id: &str) -> Vendor {
