@@ -141,8 +141,9 @@ pub struct UsageArgs {
     #[command(flatten)]
     pub accounts: accounts::AccountArgs,
 
-    /// `day`: one record per billing day; `native`: the vendor's own buckets (Tencent answers a
-    /// one-day window in 5-minute buckets).
+    /// `day`: one record per billing day; `month`: per billing month, each vendor's in its own
+    /// time zone (the days asked of it, summed); `native`: the vendor's own buckets (Tencent
+    /// answers a one-day window in 5-minute buckets).
     #[arg(long, value_enum, default_value_t = GranularityArg::Day)]
     pub granularity: GranularityArg,
 
@@ -292,6 +293,7 @@ pub enum Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GranularityArg {
     Day,
+    Month,
     Native,
 }
 
@@ -299,6 +301,7 @@ impl From<GranularityArg> for rtc_usage::Granularity {
     fn from(value: GranularityArg) -> Self {
         match value {
             GranularityArg::Day => Self::Day,
+            GranularityArg::Month => Self::Month,
             GranularityArg::Native => Self::Native,
         }
     }
