@@ -94,6 +94,8 @@ async fn the_html_report_renders_in_chromium_with_charts_tables_and_the_query() 
         "2026-10-07",
         "--format",
         "html",
+        "--by",
+        "vendor",
         "-o",
         &page_arg,
     ];
@@ -136,6 +138,17 @@ async fn the_html_report_renders_in_chromium_with_charts_tables_and_the_query() 
         assert!(truth > 0.0, "{vendor}:{app} has usage that week");
         assert_eq!(table_total(&dom, app), truth, "{vendor}:{app}");
     }
+    // The --by table on top: a row per vendor and the total row.
+    let pivot = &dom[dom
+        .find("<table class=\"pivot\" data-by=\"vendor\"")
+        .expect("the pivot")..];
+    let pivot = &pivot[..pivot.find("</table>").expect("the pivot ends")];
+    for key in ["tencent", "huawei", "volcengine", "total"] {
+        assert!(
+            pivot.contains(&format!("data-key=\"{key}\"")),
+            "{key} in {pivot}"
+        );
+    }
     // The query as typed, and the time the report was made.
     let query = &dom[dom.find("id=\"query\"").expect("the query")..];
     let query = &query[..query.find("</code>").expect("the query ends")];
@@ -163,7 +176,7 @@ async fn the_html_report_renders_in_chromium_with_charts_tables_and_the_query() 
     // The screenshot, kept under target/ for a person to look at.
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-report.png");
     let _ = std::fs::remove_file(&shot);
-    let (width, height) = (1280u32, 4400u32);
+    let (width, height) = (1280u32, 4800u32);
     browse(
         &page,
         &profile,

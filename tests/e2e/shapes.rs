@@ -148,3 +148,193 @@ async fn a_range_across_two_months_gives_each_its_asked_days() {
     ));
     assert_same(&keyed(&records(&output)), &expected);
 }
+
+/// The apps of the pivot tests: two of Tencent (Beijing days), one of Huawei (UTC days),
+/// one of Volcengine, as `--app` arguments.
+fn pivot_apps() -> Vec<String> {
+    [("tencent", 2), ("huawei", 1), ("volcengine", 1)]
+        .into_iter()
+        .flat_map(|(v, n)| default_apps(v)[..n].iter().map(move |a| format!("{v}:{a}")))
+        .flat_map(|app| ["--app".to_owned(), app])
+        .collect()
+}
+
+async fn usage_of(extra: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let apps = pivot_apps();
+    let mut argv = vec![
+        "usage",
+        "--emulator",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-03",
+    ];
+    if !extra.contains(&"--category") {
+        argv.extend(["--category", "all"]);
+    }
+    argv.extend(extra);
+    argv.extend(apps.iter().map(String::as_str));
+    let output = run(None, &argv, env).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    output
+}
+
+/// The row key of a record under `--by by`, as the CLI documents it.
+fn key_of(by: &str, r: &serde_json::Value) -> String {
+    let s = |k: &str| r[k].as_str().unwrap().to_owned();
+    match by {
+        "app" => format!("{}:{}", s("vendor"), s("app")),
+        "vendor" => s("vendor"),
+        "account" => format!("{}:{}", s("vendor"), s("account")),
+        "tier" => s("tier"),
+        "category" => s("category"),
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_pivot_adds_the_records_by_its_key_and_day() {
+    let plain = usage_of(&["--format", "json"], &[]).await;
+    let all = records(&plain);
+    assert!(all.iter().all(|r| r["minutes"].as_f64().unwrap()
+        == (r["seconds"].as_f64().unwrap() / 60.0 * 1e6).round() / 1e6));
+    let categories: std::collections::BTreeSet<&str> = all
+        .iter()
+        .map(|r| r["category"].as_str().unwrap())
+        .collect();
+    assert!(categories.len() >= 2, "{categories:?}");
+    for by in ["app", "vendor", "account", "tier", "category"] {
+        let output = usage_of(&["--format", "json", "--by", by], &[]).await;
+        let pivot: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(pivot["by"], by);
+        let periods: Vec<String> = pivot["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(periods, ["2026-10-01", "2026-10-02", "2026-10-03"]);
+        // Expected: the records' milliseconds by key and day (each vendor's own day).
+        let mut expected: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for r in &all {
+            let day = &r["start"].as_str().unwrap()[..10];
+            let i = periods.iter().position(|p| p == day).unwrap();
+            let row = expected.entry(key_of(by, r)).or_insert_with(|| vec![0; 3]);
+            row[i] += (r["seconds"].as_f64().unwrap() * 1000.0).round() as i64;
+        }
+        let rows = pivot["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), expected.len(), "{by}: {pivot}");
+        let mut column = [0i64; 3];
+        for row in rows {
+            let key = row["key"].as_str().unwrap();
+            let seconds: Vec<i64> = row["seconds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| (s.as_f64().unwrap() * 1000.0).round() as i64)
+                .collect();
+            assert_eq!(Some(&seconds), expected.get(key), "{by} {key}");
+            let total = (row["total_seconds"].as_f64().unwrap() * 1000.0).round() as i64;
+            assert_eq!(total, seconds.iter().sum::<i64>(), "{by} {key}: row total");
+            for (i, m) in row["minutes"].as_array().unwrap().iter().enumerate() {
+                let from_seconds = (seconds[i] as f64 / 60_000.0 * 1e6).round() / 1e6;
+                assert_eq!(m.as_f64().unwrap(), from_seconds, "{by} {key}: minutes");
+                column[i] += seconds[i];
+            }
+        }
+        let totals: Vec<i64> = pivot["total"]["seconds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s.as_f64().unwrap() * 1000.0).round() as i64)
+            .collect();
+        assert_eq!(totals, column, "{by}: column totals");
+        let every: i64 = all
+            .iter()
+            .map(|r| (r["seconds"].as_f64().unwrap() * 1000.0).round() as i64)
+            .sum();
+        let grand = (pivot["total"]["total_seconds"].as_f64().unwrap() * 1000.0).round() as i64;
+        assert_eq!(grand, every, "{by}: the grand total is every record");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pivots_as_csv_html_and_an_80_column_table() {
+    let csv = usage_of(&["--format", "csv", "--by", "vendor"], &[]).await;
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "vendor,2026-10-01_seconds,2026-10-01_minutes,2026-10-02_seconds,2026-10-02_minutes,\
+         2026-10-03_seconds,2026-10-03_minutes,total_seconds,total_minutes"
+    );
+    let names: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(names, ["huawei", "tencent", "volcengine", "total"]);
+    for line in &lines[1..] {
+        let cells: Vec<f64> = line
+            .split(',')
+            .skip(1)
+            .map(|c| c.parse().unwrap())
+            .collect();
+        assert_eq!(cells.len(), 8);
+        for pair in cells.chunks(2) {
+            assert!((pair[1] - pair[0] / 60.0).abs() < 1e-6, "{line}");
+        }
+        let days: f64 = cells[..6].iter().step_by(2).sum();
+        assert!((days - cells[6]).abs() < 1e-6, "{line}: the row total");
+    }
+
+    // The table in an 80-column terminal: nothing wraps, every app and the totals are there.
+    let table = usage_of(&["--format", "table", "--by", "app"], &[("COLUMNS", "80")]).await;
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    assert!(text.starts_with("Minutes per day by app"), "{text}");
+    assert!(
+        text.replace('\n', " ")
+            .contains("all tiers added; all categories added"),
+        "{text}"
+    );
+    for app in pivot_apps().iter().skip(1).step_by(2) {
+        assert!(text.contains(app.as_str()), "{app} in {text}");
+    }
+    assert!(
+        text.contains("total min") && text.contains("total s"),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.starts_with("total ")), "{text}");
+
+    let html = usage_of(&["--format", "html", "--by", "tier"], &[]).await;
+    let html = String::from_utf8(html.stdout).unwrap();
+    let section = &html[html
+        .find("<table class=\"pivot\" data-by=\"tier\"")
+        .expect("the pivot")..];
+    let section = &section[..section.find("</table>").unwrap()];
+    for tier in ["audio", "sd", "hd", "fhd"] {
+        assert!(section.contains(&format!("data-key=\"{tier}\"")), "{tier}");
+    }
+    assert!(section.contains("<tfoot><tr data-key=\"total\">"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_record_table_fits_80_columns_and_says_shared_columns_once() {
+    let table = usage_of(
+        &["--format", "table", "--category", "call"],
+        &[("COLUMNS", "80")],
+    )
+    .await;
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+    assert!(
+        text.starts_with("account default, granularity day, category call\n"),
+        "{text}"
+    );
+    assert!(text.contains("Totals"), "{text}");
+    let header = text.lines().nth(2).unwrap();
+    assert!(
+        header.starts_with("vendor") && header.contains("seconds") && header.contains("minutes"),
+        "{header}"
+    );
+}

@@ -147,6 +147,11 @@ pub struct UsageArgs {
     #[arg(long, value_enum, default_value_t = GranularityArg::Day)]
     pub granularity: GranularityArg,
 
+    /// One wide table: a row per app, vendor, account, tier or category, a column per day
+    /// (or month), totals per row and column (in table, CSV, JSON and HTML).
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub by: Option<crate::output::pivot::By>,
+
     /// What to report, comma-separated: `call` (the default), `recording`, `transcoding`, or
     /// `all`. Recording and transcoding come from the vendors whose specs document them.
     #[arg(long, value_name = "CATEGORY[,..]", default_value = "call", value_parser = parse_categories)]

@@ -76,13 +76,18 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
             rtc_usage::core::error::printable(&warning.to_string())
         );
     }
+    let (format, records, by) = (session.format, &outcome.records, args.by);
+    let draw = |out: &mut dyn std::io::Write| match by {
+        Some(by) => crate::output::pivot::render(format, by, records, out),
+        None => crate::output::render(format, records, out),
+    };
     if outcome.failures.is_empty() {
-        return session.destination.write(session.format, &outcome.records);
+        return session.destination.write_with(draw);
     }
     report_failures(&outcome.failures);
     let kept = session
         .destination
-        .write_incomplete(session.format, &outcome.records)?;
+        .write_incomplete_with(records.is_empty(), draw)?;
     let failed = format!("{} of {total} calls failed", outcome.failures.len());
     Err(ExitError::failed(match kept {
         Kept::Written => format!("{failed}; the output holds only the records of the others"),

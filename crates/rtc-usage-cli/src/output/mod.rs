@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod pivot;
 pub mod table;
 
 use std::fs;
@@ -33,6 +34,44 @@ pub trait Row: Serialize + Sized {
             "--format html is for usage records",
         ))
     }
+    /// The JSON array of these records: their serde form, unless a kind adds to it.
+    fn json(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
+        json::write(records, out)
+    }
+}
+
+/// A usage record as the CLI's JSON writes it: its serde keys, then `minutes` (what vendors
+/// bill in) beside `seconds`.
+#[derive(Serialize)]
+pub struct WithMinutes<'a> {
+    #[serde(flatten)]
+    pub record: &'a UsageRecord,
+    pub minutes: f64,
+}
+
+impl<'a> WithMinutes<'a> {
+    pub fn new(record: &'a UsageRecord) -> Self {
+        Self {
+            record,
+            minutes: minutes(record.seconds),
+        }
+    }
+}
+
+/// Seconds as minutes, to the microminute (finer than the records' milliseconds).
+pub fn minutes(seconds: f64) -> f64 {
+    (seconds / 60.0 * 1e6).round() / 1e6
+}
+
+/// The width tables are fitted to: `$COLUMNS` when set to a number (a shell or a script
+/// saying so), else the width of the terminal stdout is, else none (a pipe or a file: as
+/// wide as the table takes).
+pub fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
 }
 
 impl Row for UsageRecord {
@@ -46,6 +85,7 @@ impl Row for UsageRecord {
         "tier",
         "vendor_tier",
         "seconds",
+        "minutes",
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -59,11 +99,17 @@ impl Row for UsageRecord {
             self.tier.to_string(),
             self.vendor_tier.clone(),
             self.seconds.to_string(),
+            minutes(self.seconds).to_string(),
         ]
     }
 
     fn table(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
         table::usage(records, out)
+    }
+
+    fn json(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
+        let with: Vec<WithMinutes<'_>> = records.iter().map(WithMinutes::new).collect();
+        json::write(&with, out)
     }
 
     fn html(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
@@ -119,7 +165,7 @@ pub fn render<T: Row>(format: Format, records: &[T], out: &mut dyn Write) -> io:
     match format {
         Format::Table => T::table(records, out),
         Format::Csv => csv::write(records, out),
-        Format::Json => json::write(records, out),
+        Format::Json => T::json(records, out),
         Format::Html => T::html(records, out),
     }
 }
@@ -195,10 +241,18 @@ impl Destination {
     /// Writes `records`, the complete output. A file is replaced only when complete; stdout
     /// is flushed. A reader that stopped reading (a closed pipe) is not an error.
     pub fn write<T: Row>(self, format: Format, records: &[T]) -> Result<(), ExitError> {
+        self.write_with(|out| render(format, records, out))
+    }
+
+    /// [`Destination::write`] of what `draw` writes.
+    pub fn write_with(
+        self,
+        draw: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), ExitError> {
         match self {
             Self::Stdout => {
                 let mut out = io::BufWriter::new(io::stdout().lock());
-                let written = render(format, records, &mut out).and_then(|()| out.flush());
+                let written = draw(&mut out).and_then(|()| out.flush());
                 match written {
                     Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
                         Err(ExitError::failed(format!("could not write to stdout: {e}")))
@@ -208,13 +262,12 @@ impl Destination {
             }
             Self::File(file) => {
                 let path = file.target().to_owned();
-                file.commit_with(|out| render(format, records, out))
-                    .map_err(|e| {
-                        ExitError::failed(format!(
-                            "could not write --output {}: {e}; the file is as it was",
-                            path.display()
-                        ))
-                    })
+                file.commit_with(draw).map_err(|e| {
+                    ExitError::failed(format!(
+                        "could not write --output {}: {e}; the file is as it was",
+                        path.display()
+                    ))
+                })
             }
             Self::InPlace(path) => {
                 // No truncation (a device has no length) and no creation (it exists).
@@ -223,7 +276,7 @@ impl Destination {
                     .open(&path)
                     .and_then(|file| {
                         let mut out = io::BufWriter::new(file);
-                        render(format, records, &mut out)?;
+                        draw(&mut out)?;
                         out.flush()
                     });
                 match written {
@@ -236,17 +289,18 @@ impl Destination {
         }
     }
 
-    /// Writes what a run that failed did fetch, without losing what was there: an existing
-    /// `--output` file is kept as it was and the records go to a file beside it
-    /// (`usage.partial.csv` for `usage.csv`); a run that fetched nothing writes no file.
-    pub fn write_incomplete<T: Row>(
+    /// Writes what a run that failed did fetch (what `draw` writes; `nothing` when it fetched
+    /// nothing), without losing what was there: an existing `--output` file is kept as it was
+    /// and the records go to a file beside it (`usage.partial.csv` for `usage.csv`); a run
+    /// that fetched nothing writes no file.
+    pub fn write_incomplete_with(
         self,
-        format: Format,
-        records: &[T],
+        nothing: bool,
+        draw: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<Kept, ExitError> {
         match self {
             // Stdout still gets its (empty) document: a pipeline reads valid CSV or JSON.
-            Self::File(_) if records.is_empty() => Ok(Kept::Nothing),
+            Self::File(_) if nothing => Ok(Kept::Nothing),
             Self::File(file) if file.replaces_a_file() => {
                 let beside = partial_path(file.target());
                 drop(file);
@@ -256,10 +310,10 @@ impl Destination {
                         beside.display()
                     ))
                 })?;
-                Self::File(partial).write(format, records)?;
+                Self::File(partial).write_with(draw)?;
                 Ok(Kept::Beside(beside))
             }
-            other => other.write(format, records).map(|()| Kept::Written),
+            other => other.write_with(draw).map(|()| Kept::Written),
         }
     }
 }
@@ -318,7 +372,8 @@ mod tests {
             r#"{"vendor":"tencent","account":"default","app":"1400000001","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"HD","seconds":60.0}"#,
         )
         .unwrap();
-        let json = serde_json::to_string(&record).unwrap();
+        let json = serde_json::to_string(&WithMinutes::new(&record)).unwrap();
+        assert!(json.ends_with(r#""seconds":60.0,"minutes":1.0}"#), "{json}");
         let mut at = 0;
         for key in UsageRecord::HEADERS {
             let found = json[at..].find(&format!("\"{key}\":")).unwrap();
@@ -328,8 +383,8 @@ mod tests {
         csv::write(&[record], &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds\n\
-             tencent,default,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60\n"
+            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes\n\
+             tencent,default,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60,1\n"
         );
     }
 
