@@ -162,6 +162,11 @@ pub struct UsageArgs {
     #[arg(long, value_name = "N", default_value_t = rtc_usage::DEFAULT_MAX_CALLS)]
     pub max_calls: usize,
 
+    /// Print the plan (calls per account, vendor and operation, and the least time they take
+    /// at the documented rate limits) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
     /// Ask each vendor only the days it still keeps (Alibaba: the last 90), with a warning
     /// naming the days left out; without it, such a range is refused before any call.
     #[arg(long)]

@@ -36,6 +36,9 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
         .flat_map(|g| g.apps.iter().map(AppRef::vendor))
         .collect();
     let mut session = Session::open(&args.output, &args.source, env_vendors).await?;
+    if args.dry_run {
+        crate::dry_run::check_format(session.format)?;
+    }
     let granularity = Granularity::from(args.granularity);
     let mut runs: Vec<(UsageClient, Plan)> = Vec::new();
     for Group { account, apps } in groups {
@@ -62,6 +65,13 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
     }
     let total: usize = runs.iter().map(|(_, plan)| plan.calls.len()).sum();
     tracing::info!(calls = total, accounts = runs.len(), "planned");
+    if args.dry_run {
+        session.finish_calls().await;
+        let format = session.format;
+        return session
+            .destination
+            .write_with(|out| crate::dry_run::write(&runs, format, out));
+    }
 
     let bar = Bar::for_calls(total).map(Arc::new);
     let outcome = run_all(runs, granularity, bar.clone()).await;

@@ -198,6 +198,11 @@ impl UsageClient {
         self.clients.iter().find(|c| c.vendor().id == vendor.id())
     }
 
+    /// The operation `call` (of a plan this client made) calls.
+    pub(crate) fn descriptor_of(&self, call: &PlannedCall) -> Option<&'static OperationDescriptor> {
+        self.sources.get(call.source).map(|s| s.op)
+    }
+
     /// Checks that `vendor` can be asked at all.
     fn check_vendor(&self, vendor: Vendor) -> Result<(), QueryError> {
         if self.client_of(vendor).is_some() {
