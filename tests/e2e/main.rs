@@ -6,5 +6,6 @@ mod accounts;
 mod api;
 mod harness;
 mod html;
+mod output;
 mod shapes;
 mod usage;

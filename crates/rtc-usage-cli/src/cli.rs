@@ -265,11 +265,13 @@ pub struct EmulatorArgs {
 /// Where the data goes and how it looks.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format [default: table when stdout is a terminal, else csv].
+    /// Output format [default: from the extension of --output FILE (.csv, .json, .html, .txt
+    /// for a table); else table when stdout is a terminal, csv when it is not].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 
-    /// Write the data to FILE instead of stdout. FILE is replaced only by a complete file.
+    /// Write the data to FILE instead of stdout (`-` is stdout). FILE is replaced only by a
+    /// complete file.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

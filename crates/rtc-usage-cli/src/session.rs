@@ -27,8 +27,10 @@ impl Session {
         source: &SourceArgs,
         vendors: BTreeSet<Vendor>,
     ) -> Result<Self, ExitError> {
-        let format = output::resolve_format(output.format, output.output.is_some());
+        // Where first (a directory or a socket is refused for what it is), then how; a
+        // refused format drops the temporary file prepared.
         let destination = Destination::prepare(output.output.as_deref())?;
+        let format = output::resolve_format(output.format, output.output.as_deref())?;
         let (emulator, target) = emulated::open(
             source,
             |v| vendors.contains(&v),

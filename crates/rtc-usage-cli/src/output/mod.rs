@@ -150,14 +150,52 @@ impl Row for DistributionRecord {
     }
 }
 
-/// `--format`, or by default a table for a person at a terminal and CSV for anything else
-/// (a pipe, a file, `--output`).
-pub fn resolve_format(flag: Option<Format>, to_file: bool) -> Format {
-    flag.unwrap_or(if !to_file && io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Csv
-    })
+/// `--format`; else the extension of `--output FILE` (`.csv`, `.json`, `.html`, `.txt` for a
+/// table; any other is bad input naming them); else, for stdout (no `--output`, or `-o -`), a
+/// table for a person at a terminal and CSV for a pipe. A FIFO or a device (`/dev/null`)
+/// has no format in its name: CSV, as for a pipe.
+pub fn resolve_format(flag: Option<Format>, output: Option<&Path>) -> Result<Format, ExitError> {
+    if let Some(format) = flag {
+        return Ok(format);
+    }
+    let piped = || {
+        if io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Csv
+        }
+    };
+    let Some(path) = output.filter(|p| !is_stdout(p)) else {
+        return Ok(piped());
+    };
+    if fs::metadata(path).is_ok_and(|m| special::kind(&m).is_some()) {
+        return Ok(Format::Csv);
+    }
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("csv") => Ok(Format::Csv),
+        Some("json") => Ok(Format::Json),
+        Some("html" | "htm") => Ok(Format::Html),
+        Some("txt") => Ok(Format::Table),
+        other => Err(ExitError::bad_input(format!(
+            "--output {}: {}; name the file .csv, .json, .html or .txt (a table), or give --format",
+            path.display(),
+            match other {
+                Some(ext) => format!(
+                    "cannot tell the format from the extension .{}",
+                    rtc_usage::core::error::printable(ext)
+                ),
+                None => "cannot tell the format: the file has no extension".to_owned(),
+            }
+        ))),
+    }
+}
+
+/// `-o -`: stdout, as the shell convention has it.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// `records` in `format`.
@@ -193,11 +231,11 @@ pub enum Kept {
 }
 
 impl Destination {
-    /// Stdout, or the temporary file beside `--output FILE` (created now: this is the check
+    /// Stdout (also for `-o -`), or the temporary file beside `--output FILE` (created now: this is the check
     /// that the directory exists and is writable). A symbolic link stays a link: the file it
     /// points to is replaced.
     pub fn prepare(output: Option<&Path>) -> Result<Self, ExitError> {
-        let Some(path) = output else {
+        let Some(path) = output.filter(|p| !is_stdout(p)) else {
             return Ok(Self::Stdout);
         };
         let refuse =
@@ -386,6 +424,29 @@ mod tests {
             "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes\n\
              tencent,default,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60,1\n"
         );
+    }
+
+    #[test]
+    fn the_extension_chooses_the_format_unless_told() {
+        let format = |path: &str| resolve_format(None, Some(Path::new(path)));
+        assert_eq!(format("a/usage.csv").unwrap(), Format::Csv);
+        assert_eq!(format("usage.JSON").unwrap(), Format::Json);
+        assert_eq!(format("report.html").unwrap(), Format::Html);
+        assert_eq!(format("report.htm").unwrap(), Format::Html);
+        assert_eq!(format("usage.txt").unwrap(), Format::Table);
+        assert_eq!(format("/dev/null").unwrap(), Format::Csv);
+        for bad in ["usage.xlsx", "usage", "archive.tar.gz"] {
+            let err = format(bad).unwrap_err();
+            assert_eq!(err.code, crate::exit::BAD_INPUT, "{bad}");
+            assert!(err.message.contains("--format"), "{}", err.message);
+            assert!(err.message.contains(bad), "{}", err.message);
+        }
+        assert_eq!(
+            resolve_format(Some(Format::Json), Some(Path::new("usage.csv"))).unwrap(),
+            Format::Json
+        );
+        assert!(is_stdout(Path::new("-")));
+        assert!(!is_stdout(Path::new("./-")));
     }
 
     #[test]
