@@ -5,5 +5,8 @@
 mod accounts;
 mod api;
 mod harness;
+mod html;
 mod official_sdks;
+mod output;
+mod shapes;
 mod usage;

@@ -279,6 +279,10 @@ async fn bad_input_exits_2_naming_the_problem_before_any_request() {
         ),
         bad(format!("{usage} --app tencent:1 --format xml"), "--format"),
         bad(
+            format!("{usage} --app tencent:1 --dry-run --format html"),
+            "--dry-run prints the plan",
+        ),
+        bad(
             format!("{usage} --app tencent:1 --granularity hourly"),
             "--granularity",
         ),
@@ -672,4 +676,87 @@ async fn every_app_of_an_account_is_the_sum_of_its_apps() {
         }
         assert_same(&keyed(&records(&output)), &expected);
     }
+}
+
+/// `--dry-run`: the plan per account, vendor and operation, with the least time at the
+/// documented rate limits; the emulator receives nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_prints_the_plan_and_sends_nothing() {
+    let emu = Emulator::builder().start().await.expect("emulator");
+    let apps = [
+        format!("tencent:{}", default_apps("tencent")[0]),
+        format!("tencent:{}", default_apps("tencent")[1]),
+        format!("volcengine:{}", default_apps("volcengine")[0]),
+        format!("huawei:{}", default_apps("huawei")[0]),
+    ];
+    let mut argv = vec![
+        "usage",
+        "--from",
+        "2026-05-01",
+        "--to",
+        "2026-08-03",
+        "--dry-run",
+        "--format",
+        "json",
+    ];
+    for app in &apps {
+        argv.extend(["--app", app.as_str()]);
+    }
+    let output = run(Some(&emu), &argv, &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(emu.requests(), 0, "{:?}", emu.stats());
+    assert_eq!(plan["sent"], 0);
+    // 95 days: four windows per app at each vendor's span (30 or 31 days).
+    let mut least = 0.0f64;
+    for (vendor, operation, app_count) in [
+        ("tencent", "DescribeTrtcUsage", 2),
+        ("volcengine", "ListUsages", 1),
+        ("huawei", "ListRtcHistoryUsage", 1),
+    ] {
+        let group = plan["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["vendor"] == vendor)
+            .unwrap_or_else(|| panic!("{vendor} in {plan}"));
+        assert!(group["operations"].as_str().unwrap().starts_with(operation));
+        assert_eq!(group["calls"], 4 * app_count, "{vendor}");
+        assert_eq!(group["account"], "default");
+        assert_eq!(
+            (group["from"].as_str(), group["to"].as_str()),
+            (Some("2026-05-01"), Some("2026-08-03"))
+        );
+        // The documented limit, read from the spec's descriptor: N calls per window.
+        let op = Vendor::get(vendor)
+            .unwrap()
+            .entry()
+            .operations
+            .iter()
+            .find(|o| group["operations"].as_str().unwrap() == format!("{}@{}", o.name, o.version))
+            .expect("the operation");
+        let rate = op.limits.rate.expect("a documented rate");
+        assert_eq!(
+            group["rate"].as_str().unwrap().split(' ').next(),
+            Some(rate.requests.to_string().as_str())
+        );
+        let calls = 4 * app_count as u64;
+        let windows = calls.div_ceil(u64::from(rate.requests)) - 1;
+        let expected = rate.per.as_secs_f64() * windows as f64;
+        assert_eq!(group["least_seconds"].as_f64(), Some(expected), "{vendor}");
+        least = least.max(expected);
+    }
+    assert_eq!(plan["calls"], 16);
+    assert_eq!(plan["least_seconds"].as_f64(), Some(least));
+
+    // The table says so too, and also sends nothing.
+    argv.retain(|a| *a != "json" && *a != "--format");
+    argv.extend(["--format", "table"]);
+    let output = run(Some(&emu), &argv, &[("COLUMNS", "100")]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("Dry run: nothing was sent."), "{text}");
+    assert!(text.contains("16 calls; at least"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    assert_eq!(emu.requests(), 0);
 }

@@ -143,10 +143,16 @@ pub struct UsageArgs {
     #[command(flatten)]
     pub accounts: accounts::AccountArgs,
 
-    /// `day`: one record per billing day; `native`: the vendor's own buckets (Tencent answers a
-    /// one-day window in 5-minute buckets).
+    /// `day`: one record per billing day; `month`: per billing month, each vendor's in its own
+    /// time zone (the days asked of it, summed); `native`: the vendor's own buckets (Tencent
+    /// answers a one-day window in 5-minute buckets).
     #[arg(long, value_enum, default_value_t = GranularityArg::Day)]
     pub granularity: GranularityArg,
+
+    /// One wide table: a row per app, vendor, account, tier or category, a column per day
+    /// (or month), totals per row and column (in table, CSV, JSON and HTML).
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub by: Option<crate::output::pivot::By>,
 
     /// What to report, comma-separated: `call` (the default), `recording`, `transcoding`, or
     /// `all`. Recording and transcoding come from the vendors whose specs document them.
@@ -157,6 +163,11 @@ pub struct UsageArgs {
     /// starting before 2010 is refused whatever this says).
     #[arg(long, value_name = "N", default_value_t = rtc_usage::DEFAULT_MAX_CALLS)]
     pub max_calls: usize,
+
+    /// Print the plan (calls per account, vendor and operation, and the least time they take
+    /// at the documented rate limits) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 
     /// Ask each vendor only the days it still keeps (Alibaba: the last 90), with a warning
     /// naming the days left out; without it, such a range is refused before any call.
@@ -267,11 +278,13 @@ pub struct EmulatorArgs {
 /// Where the data goes and how it looks.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format [default: table when stdout is a terminal, else csv].
+    /// Output format [default: from the extension of --output FILE (.csv, .json, .html, .txt
+    /// for a table); else table when stdout is a terminal, csv when it is not].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 
-    /// Write the data to FILE instead of stdout. FILE is replaced only by a complete file.
+    /// Write the data to FILE instead of stdout (`-` is stdout). FILE is replaced only by a
+    /// complete file.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -305,6 +318,7 @@ pub enum Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GranularityArg {
     Day,
+    Month,
     Native,
 }
 
@@ -312,6 +326,7 @@ impl From<GranularityArg> for rtc_usage::Granularity {
     fn from(value: GranularityArg) -> Self {
         match value {
             GranularityArg::Day => Self::Day,
+            GranularityArg::Month => Self::Month,
             GranularityArg::Native => Self::Native,
         }
     }

@@ -14,7 +14,8 @@ pub fn init(verbose: u8) -> Result<(), ExitError> {
     let level = level(verbose, env.as_deref())?;
     // Fails only when a logger is already installed, which then keeps logging.
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        // Through the progress bar: a line is printed above it, never glued to it.
+        .with_writer(crate::progress::LogWriter::make)
         .with_max_level(level)
         .with_target(false)
         .try_init();

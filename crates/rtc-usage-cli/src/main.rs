@@ -10,6 +10,7 @@ mod config;
 mod days;
 mod distribution_cmd;
 mod docs;
+mod dry_run;
 mod emulated;
 mod emulator_cmd;
 mod exit;

@@ -29,8 +29,10 @@ impl Session {
         vendors: BTreeSet<Vendor>,
         emulator: Option<InProcess>,
     ) -> Result<Self, ExitError> {
-        let format = output::resolve_format(output.format, output.output.is_some());
+        // Where first (a directory or a socket is refused for what it is), then how; a
+        // refused format drops the temporary file prepared.
         let destination = Destination::prepare(output.output.as_deref())?;
+        let format = output::resolve_format(output.format, output.output.as_deref())?;
         let (emulator, target) = emulated::open(
             source,
             emulator,

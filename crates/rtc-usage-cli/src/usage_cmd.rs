@@ -41,6 +41,9 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
         .flat_map(|g| g.apps.iter().map(AppRef::vendor))
         .collect();
     let mut session = Session::open(&args.output, &args.source, env_vendors, emulator).await?;
+    if args.dry_run {
+        crate::dry_run::check_format(session.format)?;
+    }
     let granularity = Granularity::from(args.granularity);
     let mut runs: Vec<(UsageClient, Plan)> = Vec::new();
     for Group { account, apps } in groups {
@@ -67,6 +70,13 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
     }
     let total: usize = runs.iter().map(|(_, plan)| plan.calls.len()).sum();
     tracing::info!(calls = total, accounts = runs.len(), "planned");
+    if args.dry_run {
+        session.finish_calls().await;
+        let format = session.format;
+        return session
+            .destination
+            .write_with(|out| crate::dry_run::write(&runs, format, out));
+    }
 
     let bar = Bar::for_calls(total).map(Arc::new);
     let outcome = run_all(runs, granularity, bar.clone()).await;
@@ -81,13 +91,18 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
             rtc_usage::core::error::printable(&warning.to_string())
         );
     }
+    let (format, records, by) = (session.format, &outcome.records, args.by);
+    let draw = |out: &mut dyn std::io::Write| match by {
+        Some(by) => crate::output::pivot::render(format, by, records, out),
+        None => crate::output::render(format, records, out),
+    };
     if outcome.failures.is_empty() {
-        return session.destination.write(session.format, &outcome.records);
+        return session.destination.write_with(draw);
     }
     report_failures(&outcome.failures);
     let kept = session
         .destination
-        .write_incomplete(session.format, &outcome.records)?;
+        .write_incomplete_with(records.is_empty(), draw)?;
     let failed = format!("{} of {total} calls failed", outcome.failures.len());
     Err(ExitError::failed(match kept {
         Kept::Written => format!("{failed}; the output holds only the records of the others"),

@@ -17,7 +17,8 @@ const DEMO_APPS: [&str; 3] = [
 ];
 
 /// The keys of a JSON record, in order: also the CSV header.
-const JSON_KEYS: &str = "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds";
+const JSON_KEYS: &str =
+    "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes";
 
 fn rtc_usage(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(BIN)
@@ -103,7 +104,7 @@ fn bad_flags_exit_2_naming_the_flag_before_any_call() {
         ),
         (
             format!("{usage} --app tencent:1 --granularity hour"),
-            &["--granularity", "day, native"],
+            &["--granularity", "day, month, native"],
         ),
         (
             format!("{usage} --app tencent:1 --output {dir}/no/such/dir/out.csv"),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::clock::{SharedClock, SystemClock};
 use rtc_usage_core::registry::DynClient;
@@ -20,7 +20,7 @@ use crate::normalize::Normalized;
 use crate::query::{Granularity, UsageQuery};
 use crate::record::{Bucket, Category, DEFAULT_ACCOUNT, Millis, Tier, UsageRecord};
 use crate::report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
-use crate::source::{Source, day_start};
+use crate::source::{Source, calendar, day_start};
 use crate::vendor::Vendor;
 use crate::window::{self, DayWindow};
 
@@ -196,6 +196,11 @@ impl UsageClient {
     /// The client of `vendor`, if the builder was given one.
     pub(crate) fn client_of(&self, vendor: Vendor) -> Option<&Arc<dyn DynClient>> {
         self.clients.iter().find(|c| c.vendor().id == vendor.id())
+    }
+
+    /// The operation `call` (of a plan this client made) calls.
+    pub(crate) fn descriptor_of(&self, call: &PlannedCall) -> Option<&'static OperationDescriptor> {
+        self.sources.get(call.source).map(|s| s.op)
     }
 
     /// Checks that `vendor` can be asked at all.
@@ -423,13 +428,19 @@ impl UsageClient {
             entry.elapsed = started.elapsed();
             done += 1;
             match outcome {
-                Ok(fetched) => merge(
-                    &mut merged,
-                    &mut report.warnings,
-                    call,
-                    fetched,
-                    granularity,
-                ),
+                Ok(fetched) => {
+                    // The calendar of the operation that answered (its spec's day offset).
+                    let calendar = self.sources.get(call.source).map(|s| calendar(s.op));
+                    if let Some(calendar) = calendar {
+                        let merge = Merge {
+                            merged: &mut merged,
+                            warnings: &mut report.warnings,
+                            granularity,
+                            calendar,
+                        };
+                        merge.call(call, fetched);
+                    }
+                }
                 Err(error) => {
                     entry.failed += 1;
                     tracing::warn!(app = %call.app, window = %call.window, %error, "window failed");
@@ -508,67 +519,76 @@ fn in_flight(op: &OperationDescriptor) -> usize {
         .clamp(4, 64)
 }
 
-/// Adds one call's records: those outside the call's own days are dropped (so the vendor's
-/// reading of the end does not matter and no bucket is counted twice), a bucket the vendor
-/// repeats is kept once (with a warning), and finer buckets are summed per day when the query
-/// wants days.
-fn merge(
-    merged: &mut BTreeMap<RecordKey, Millis>,
-    warnings: &mut Vec<Warning>,
-    call: &PlannedCall,
-    fetched: Normalized,
+/// Where one call's records are merged, and how: the query's granularity, in the calendar
+/// of the operation that answered.
+struct Merge<'a> {
+    merged: &'a mut BTreeMap<RecordKey, Millis>,
+    warnings: &'a mut Vec<Warning>,
     granularity: Granularity,
-) {
-    warnings.extend(fetched.warnings);
-    let vendor = call.app.vendor();
-    let Some(offset) = vendor.day_offset() else {
-        return;
-    };
-    let mut seen = std::collections::HashSet::with_capacity(fetched.records.len());
-    let mut dropped = 0usize;
-    for record in fetched.records {
-        let day = record.start.with_timezone(&offset).date_naive();
-        if !call.window.contains(day) {
-            dropped += 1;
-            continue;
-        }
-        if !seen.insert((
-            record.start,
-            record.granularity,
-            record.category,
-            record.vendor_tier.clone(),
-        )) {
-            warnings.push(Warning {
-                vendor,
-                app: record.app.clone(),
-                message: format!(
-                    "{} {} appears twice in one answer; counted once",
-                    record.start.to_rfc3339(),
-                    record.vendor_tier
-                ),
-            });
-            continue;
-        }
-        let (start, bucket) = match granularity {
-            Granularity::Day if record.granularity != Bucket::Day => {
-                (day_start(day, offset), Bucket::Day)
+    calendar: FixedOffset,
+}
+
+impl Merge<'_> {
+    /// Adds one call's records: those outside the call's own days are dropped (so the
+    /// vendor's reading of the end does not matter and no bucket is counted twice), a bucket
+    /// the vendor repeats is kept once (with a warning), and finer buckets are summed per day
+    /// when the query wants days, days per month when it wants months (the month of each day
+    /// in the calendar, starting at 00:00 of its first day there).
+    fn call(self, call: &PlannedCall, fetched: Normalized) {
+        self.warnings.extend(fetched.warnings);
+        let vendor = call.app.vendor();
+        let offset = self.calendar;
+        let mut seen = std::collections::HashSet::with_capacity(fetched.records.len());
+        let mut dropped = 0usize;
+        for record in fetched.records {
+            let day = record.start.with_timezone(&offset).date_naive();
+            if !call.window.contains(day) {
+                dropped += 1;
+                continue;
             }
-            _ => (record.start.with_timezone(&offset), record.granularity),
-        };
-        let amount = Millis((record.seconds * 1000.0).round() as i64);
-        *merged
-            .entry((
-                vendor,
-                record.app,
-                start,
-                bucket,
+            if !seen.insert((
+                record.start,
+                record.granularity,
                 record.category,
-                record.tier,
-                record.vendor_tier,
-            ))
-            .or_default() += amount;
-    }
-    if dropped > 0 {
-        tracing::debug!(app = %call.app, window = %call.window, dropped, "buckets outside the window dropped");
+                record.vendor_tier.clone(),
+            )) {
+                self.warnings.push(Warning {
+                    vendor,
+                    app: record.app.clone(),
+                    message: format!(
+                        "{} {} appears twice in one answer; counted once",
+                        record.start.to_rfc3339(),
+                        record.vendor_tier
+                    ),
+                });
+                continue;
+            }
+            let (start, bucket) = match self.granularity {
+                Granularity::Month => (
+                    day_start(day.with_day(1).unwrap_or(day), offset),
+                    Bucket::Month,
+                ),
+                Granularity::Day if record.granularity != Bucket::Day => {
+                    (day_start(day, offset), Bucket::Day)
+                }
+                _ => (record.start.with_timezone(&offset), record.granularity),
+            };
+            let amount = Millis((record.seconds * 1000.0).round() as i64);
+            *self
+                .merged
+                .entry((
+                    vendor,
+                    record.app,
+                    start,
+                    bucket,
+                    record.category,
+                    record.tier,
+                    record.vendor_tier,
+                ))
+                .or_default() += amount;
+        }
+        if dropped > 0 {
+            tracing::debug!(app = %call.app, window = %call.window, dropped, "buckets outside the window dropped");
+        }
     }
 }

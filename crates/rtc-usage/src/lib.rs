@@ -34,6 +34,7 @@ mod error;
 mod fetch;
 mod generated;
 pub mod normalize;
+mod pacing;
 mod query;
 mod record;
 mod report;
@@ -47,6 +48,7 @@ pub use distribution::{DistributionError, DistributionQuery, DistributionRecord}
 pub use error::QueryError;
 pub use fetch::{BeyondLookback, Plan, PlannedCall, UsageClient, UsageClientBuilder};
 pub use generated::registry::*;
+pub use pacing::{Pacing, least_time};
 pub use query::{DEFAULT_MAX_CALLS, EARLIEST_DAY, Granularity, UsageQuery};
 pub use record::{Bucket, Category, DEFAULT_ACCOUNT, Tier, UsageRecord};
 pub use report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};

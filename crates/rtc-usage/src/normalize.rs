@@ -266,7 +266,8 @@ impl Reader<'_> {
     ) -> Result<DateTime<FixedOffset>, Error> {
         let since_midnight = i64::from(start.time().num_seconds_from_midnight());
         let step = match self.bucket {
-            Bucket::Day => 86_400,
+            // No vendor answers in months; a month asked of a day's answer checks days.
+            Bucket::Day | Bucket::Month => 86_400,
             Bucket::Minutes(m) => i64::from(m.max(1)) * 60,
         };
         if since_midnight % step == 0 {

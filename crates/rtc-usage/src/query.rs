@@ -18,6 +18,11 @@ pub enum Granularity {
     Day,
     /// The buckets the vendor answers with (Tencent: 5 minutes when one day is asked).
     Native,
+    /// One record per billing month: the vendor's days summed by the calendar month they
+    /// fall in, in the vendor's own time zone (a Beijing month begins 8 hours before a UTC
+    /// one). Only the days asked are summed: a range that starts or ends inside a month
+    /// gives that month's record for those days alone.
+    Month,
 }
 
 impl std::str::FromStr for Granularity {
@@ -26,8 +31,9 @@ impl std::str::FromStr for Granularity {
         match s {
             "day" => Ok(Self::Day),
             "native" => Ok(Self::Native),
+            "month" => Ok(Self::Month),
             other => Err(format!(
-                "unknown granularity `{other}`: expected day or native"
+                "unknown granularity `{other}`: expected day, month or native"
             )),
         }
     }

@@ -16,6 +16,8 @@ pub use rtc_usage_core::usage::{Category, Tier};
 pub enum Bucket {
     /// A billing day in the vendor's calendar.
     Day,
+    /// A billing month in the vendor's calendar (the days of it that were asked).
+    Month,
     /// A bucket of this many minutes (Tencent: 5, for a one-day window).
     Minutes(u32),
 }
@@ -24,6 +26,7 @@ impl fmt::Display for Bucket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Day => f.write_str("day"),
+            Self::Month => f.write_str("month"),
             Self::Minutes(m) => write!(f, "{m}min"),
         }
     }
@@ -32,14 +35,18 @@ impl fmt::Display for Bucket {
 impl FromStr for Bucket {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "day" {
-            return Ok(Self::Day);
+        match s {
+            "day" => return Ok(Self::Day),
+            "month" => return Ok(Self::Month),
+            _ => {}
         }
         s.strip_suffix("min")
             .and_then(|m| m.parse().ok())
             .filter(|m| *m > 0)
             .map(Self::Minutes)
-            .ok_or_else(|| format!("unknown granularity `{s}` (expected `day` or `<N>min`)"))
+            .ok_or_else(|| {
+                format!("unknown granularity `{s}` (expected `day`, `month` or `<N>min`)")
+            })
     }
 }
 
@@ -191,6 +198,8 @@ mod tests {
         assert_eq!(json["start"], "2026-11-01T00:00:00+00:00");
         assert_eq!(Bucket::Minutes(5).to_string(), "5min");
         assert_eq!("5min".parse::<Bucket>(), Ok(Bucket::Minutes(5)));
+        assert_eq!("month".parse::<Bucket>(), Ok(Bucket::Month));
+        assert_eq!(Bucket::Month.to_string(), "month");
         assert_eq!("2k".parse::<Tier>(), Ok(Tier::TwoK));
     }
 

@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod pivot;
 pub mod table;
 
 use std::fs;
@@ -33,6 +34,44 @@ pub trait Row: Serialize + Sized {
             "--format html is for usage records",
         ))
     }
+    /// The JSON array of these records: their serde form, unless a kind adds to it.
+    fn json(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
+        json::write(records, out)
+    }
+}
+
+/// A usage record as the CLI's JSON writes it: its serde keys, then `minutes` (what vendors
+/// bill in) beside `seconds`.
+#[derive(Serialize)]
+pub struct WithMinutes<'a> {
+    #[serde(flatten)]
+    pub record: &'a UsageRecord,
+    pub minutes: f64,
+}
+
+impl<'a> WithMinutes<'a> {
+    pub fn new(record: &'a UsageRecord) -> Self {
+        Self {
+            record,
+            minutes: minutes(record.seconds),
+        }
+    }
+}
+
+/// Seconds as minutes, to the microminute (finer than the records' milliseconds).
+pub fn minutes(seconds: f64) -> f64 {
+    (seconds / 60.0 * 1e6).round() / 1e6
+}
+
+/// The width tables are fitted to: `$COLUMNS` when set to a number (a shell or a script
+/// saying so), else the width of the terminal stdout is, else none (a pipe or a file: as
+/// wide as the table takes).
+pub fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
 }
 
 impl Row for UsageRecord {
@@ -46,6 +85,7 @@ impl Row for UsageRecord {
         "tier",
         "vendor_tier",
         "seconds",
+        "minutes",
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -59,11 +99,17 @@ impl Row for UsageRecord {
             self.tier.to_string(),
             self.vendor_tier.clone(),
             self.seconds.to_string(),
+            minutes(self.seconds).to_string(),
         ]
     }
 
     fn table(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
         table::usage(records, out)
+    }
+
+    fn json(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
+        let with: Vec<WithMinutes<'_>> = records.iter().map(WithMinutes::new).collect();
+        json::write(&with, out)
     }
 
     fn html(records: &[Self], out: &mut dyn Write) -> io::Result<()> {
@@ -104,14 +150,52 @@ impl Row for DistributionRecord {
     }
 }
 
-/// `--format`, or by default a table for a person at a terminal and CSV for anything else
-/// (a pipe, a file, `--output`).
-pub fn resolve_format(flag: Option<Format>, to_file: bool) -> Format {
-    flag.unwrap_or(if !to_file && io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Csv
-    })
+/// `--format`; else the extension of `--output FILE` (`.csv`, `.json`, `.html`, `.txt` for a
+/// table; any other is bad input naming them); else, for stdout (no `--output`, or `-o -`), a
+/// table for a person at a terminal and CSV for a pipe. A FIFO or a device (`/dev/null`)
+/// has no format in its name: CSV, as for a pipe.
+pub fn resolve_format(flag: Option<Format>, output: Option<&Path>) -> Result<Format, ExitError> {
+    if let Some(format) = flag {
+        return Ok(format);
+    }
+    let piped = || {
+        if io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Csv
+        }
+    };
+    let Some(path) = output.filter(|p| !is_stdout(p)) else {
+        return Ok(piped());
+    };
+    if fs::metadata(path).is_ok_and(|m| special::kind(&m).is_some()) {
+        return Ok(Format::Csv);
+    }
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("csv") => Ok(Format::Csv),
+        Some("json") => Ok(Format::Json),
+        Some("html" | "htm") => Ok(Format::Html),
+        Some("txt") => Ok(Format::Table),
+        other => Err(ExitError::bad_input(format!(
+            "--output {}: {}; name the file .csv, .json, .html or .txt (a table), or give --format",
+            path.display(),
+            match other {
+                Some(ext) => format!(
+                    "cannot tell the format from the extension .{}",
+                    rtc_usage::core::error::printable(ext)
+                ),
+                None => "cannot tell the format: the file has no extension".to_owned(),
+            }
+        ))),
+    }
+}
+
+/// `-o -`: stdout, as the shell convention has it.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// `records` in `format`.
@@ -119,7 +203,7 @@ pub fn render<T: Row>(format: Format, records: &[T], out: &mut dyn Write) -> io:
     match format {
         Format::Table => T::table(records, out),
         Format::Csv => csv::write(records, out),
-        Format::Json => json::write(records, out),
+        Format::Json => T::json(records, out),
         Format::Html => T::html(records, out),
     }
 }
@@ -147,11 +231,11 @@ pub enum Kept {
 }
 
 impl Destination {
-    /// Stdout, or the temporary file beside `--output FILE` (created now: this is the check
+    /// Stdout (also for `-o -`), or the temporary file beside `--output FILE` (created now: this is the check
     /// that the directory exists and is writable). A symbolic link stays a link: the file it
     /// points to is replaced.
     pub fn prepare(output: Option<&Path>) -> Result<Self, ExitError> {
-        let Some(path) = output else {
+        let Some(path) = output.filter(|p| !is_stdout(p)) else {
             return Ok(Self::Stdout);
         };
         let refuse =
@@ -195,10 +279,18 @@ impl Destination {
     /// Writes `records`, the complete output. A file is replaced only when complete; stdout
     /// is flushed. A reader that stopped reading (a closed pipe) is not an error.
     pub fn write<T: Row>(self, format: Format, records: &[T]) -> Result<(), ExitError> {
+        self.write_with(|out| render(format, records, out))
+    }
+
+    /// [`Destination::write`] of what `draw` writes.
+    pub fn write_with(
+        self,
+        draw: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), ExitError> {
         match self {
             Self::Stdout => {
                 let mut out = io::BufWriter::new(io::stdout().lock());
-                let written = render(format, records, &mut out).and_then(|()| out.flush());
+                let written = draw(&mut out).and_then(|()| out.flush());
                 match written {
                     Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
                         Err(ExitError::failed(format!("could not write to stdout: {e}")))
@@ -208,13 +300,12 @@ impl Destination {
             }
             Self::File(file) => {
                 let path = file.target().to_owned();
-                file.commit_with(|out| render(format, records, out))
-                    .map_err(|e| {
-                        ExitError::failed(format!(
-                            "could not write --output {}: {e}; the file is as it was",
-                            path.display()
-                        ))
-                    })
+                file.commit_with(draw).map_err(|e| {
+                    ExitError::failed(format!(
+                        "could not write --output {}: {e}; the file is as it was",
+                        path.display()
+                    ))
+                })
             }
             Self::InPlace(path) => {
                 // No truncation (a device has no length) and no creation (it exists).
@@ -223,7 +314,7 @@ impl Destination {
                     .open(&path)
                     .and_then(|file| {
                         let mut out = io::BufWriter::new(file);
-                        render(format, records, &mut out)?;
+                        draw(&mut out)?;
                         out.flush()
                     });
                 match written {
@@ -236,17 +327,18 @@ impl Destination {
         }
     }
 
-    /// Writes what a run that failed did fetch, without losing what was there: an existing
-    /// `--output` file is kept as it was and the records go to a file beside it
-    /// (`usage.partial.csv` for `usage.csv`); a run that fetched nothing writes no file.
-    pub fn write_incomplete<T: Row>(
+    /// Writes what a run that failed did fetch (what `draw` writes; `nothing` when it fetched
+    /// nothing), without losing what was there: an existing `--output` file is kept as it was
+    /// and the records go to a file beside it (`usage.partial.csv` for `usage.csv`); a run
+    /// that fetched nothing writes no file.
+    pub fn write_incomplete_with(
         self,
-        format: Format,
-        records: &[T],
+        nothing: bool,
+        draw: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<Kept, ExitError> {
         match self {
             // Stdout still gets its (empty) document: a pipeline reads valid CSV or JSON.
-            Self::File(_) if records.is_empty() => Ok(Kept::Nothing),
+            Self::File(_) if nothing => Ok(Kept::Nothing),
             Self::File(file) if file.replaces_a_file() => {
                 let beside = partial_path(file.target());
                 drop(file);
@@ -256,10 +348,10 @@ impl Destination {
                         beside.display()
                     ))
                 })?;
-                Self::File(partial).write(format, records)?;
+                Self::File(partial).write_with(draw)?;
                 Ok(Kept::Beside(beside))
             }
-            other => other.write(format, records).map(|()| Kept::Written),
+            other => other.write_with(draw).map(|()| Kept::Written),
         }
     }
 }
@@ -318,7 +410,8 @@ mod tests {
             r#"{"vendor":"tencent","account":"default","app":"1400000001","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"HD","seconds":60.0}"#,
         )
         .unwrap();
-        let json = serde_json::to_string(&record).unwrap();
+        let json = serde_json::to_string(&WithMinutes::new(&record)).unwrap();
+        assert!(json.ends_with(r#""seconds":60.0,"minutes":1.0}"#), "{json}");
         let mut at = 0;
         for key in UsageRecord::HEADERS {
             let found = json[at..].find(&format!("\"{key}\":")).unwrap();
@@ -328,9 +421,32 @@ mod tests {
         csv::write(&[record], &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds\n\
-             tencent,default,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60\n"
+            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes\n\
+             tencent,default,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60,1\n"
         );
+    }
+
+    #[test]
+    fn the_extension_chooses_the_format_unless_told() {
+        let format = |path: &str| resolve_format(None, Some(Path::new(path)));
+        assert_eq!(format("a/usage.csv").unwrap(), Format::Csv);
+        assert_eq!(format("usage.JSON").unwrap(), Format::Json);
+        assert_eq!(format("report.html").unwrap(), Format::Html);
+        assert_eq!(format("report.htm").unwrap(), Format::Html);
+        assert_eq!(format("usage.txt").unwrap(), Format::Table);
+        assert_eq!(format("/dev/null").unwrap(), Format::Csv);
+        for bad in ["usage.xlsx", "usage", "archive.tar.gz"] {
+            let err = format(bad).unwrap_err();
+            assert_eq!(err.code, crate::exit::BAD_INPUT, "{bad}");
+            assert!(err.message.contains("--format"), "{}", err.message);
+            assert!(err.message.contains(bad), "{}", err.message);
+        }
+        assert_eq!(
+            resolve_format(Some(Format::Json), Some(Path::new("usage.csv"))).unwrap(),
+            Format::Json
+        );
+        assert!(is_stdout(Path::new("-")));
+        assert!(!is_stdout(Path::new("./-")));
     }
 
     #[test]

@@ -4,20 +4,20 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use rtc_usage::{Category, DistributionRecord, Tier, UsageRecord, Vendor};
+use rtc_usage::{Bucket, Category, DistributionRecord, Tier, UsageRecord, Vendor};
 
 /// Columns of text; `numeric` columns are right-aligned.
 pub struct Table {
-    headers: Vec<&'static str>,
+    headers: Vec<String>,
     numeric: Vec<bool>,
     rows: Vec<Vec<String>>,
 }
 
 impl Table {
     /// `(header, numeric)` per column.
-    pub fn new(columns: &[(&'static str, bool)]) -> Self {
+    pub fn new(columns: &[(&str, bool)]) -> Self {
         Self {
-            headers: columns.iter().map(|c| c.0).collect(),
+            headers: columns.iter().map(|c| c.0.to_owned()).collect(),
             numeric: columns.iter().map(|c| c.1).collect(),
             rows: Vec::new(),
         }
@@ -33,35 +33,92 @@ impl Table {
     }
 
     pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.write_fitted(out, None, 0)
+    }
+
+    /// The table in `width` terminal columns (`None`: as wide as it takes). A table too wide
+    /// is cut into blocks of whole columns, one under the other, each starting with the first
+    /// `fixed` columns (what names a row), so no line wraps and no cell is cut.
+    pub fn write_fitted(
+        &self,
+        out: &mut dyn Write,
+        width: Option<usize>,
+        fixed: usize,
+    ) -> io::Result<()> {
         let mut widths: Vec<usize> = self.headers.iter().map(|h| display_width(h)).collect();
         for row in &self.rows {
             for (width, cell) in widths.iter_mut().zip(row) {
                 *width = (*width).max(display_width(cell));
             }
         }
-        let headers: Vec<String> = self.headers.iter().map(|h| (*h).to_owned()).collect();
-        self.write_line(out, &headers, &widths)?;
-        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-        self.write_line(out, &rule, &widths)?;
-        for row in &self.rows {
-            self.write_line(out, row, &widths)?;
+        let fixed = fixed.min(widths.len());
+        let span = |cols: &[usize]| -> usize {
+            cols.iter().map(|c| widths[*c]).sum::<usize>() + 2 * cols.len().saturating_sub(1)
+        };
+        let all: Vec<usize> = (0..widths.len()).collect();
+        let mut blocks: Vec<Vec<usize>> = Vec::new();
+        match width {
+            Some(width) if span(&all) > width && fixed < widths.len() => {
+                // The first `k` columns, then `rest`.
+                let with = |k: usize, rest: &[usize]| -> Vec<usize> {
+                    (0..k).chain(rest.iter().copied()).collect()
+                };
+                let mut rest: Vec<usize> = Vec::new();
+                let mut groups: Vec<Vec<usize>> = Vec::new();
+                for col in fixed..widths.len() {
+                    rest.push(col);
+                    if rest.len() > 1 && span(&with(fixed, &rest)) > width {
+                        rest.pop();
+                        groups.push(std::mem::replace(&mut rest, vec![col]));
+                    }
+                }
+                groups.push(rest);
+                // A column too wide beside every naming column keeps as many of them as fit
+                // (its rows are in the same order as the blocks above).
+                for group in groups {
+                    let k = (0..=fixed)
+                        .rev()
+                        .find(|k| span(&with(*k, &group)) <= width)
+                        .unwrap_or(0);
+                    blocks.push(with(k, &group));
+                }
+            }
+            _ => blocks.push(all),
+        }
+        for (n, cols) in blocks.iter().enumerate() {
+            if n > 0 {
+                writeln!(out)?;
+            }
+            let headers: Vec<String> = cols.iter().map(|c| self.headers[*c].clone()).collect();
+            self.write_line(out, cols, &headers, &widths)?;
+            let rule: Vec<String> = cols.iter().map(|c| "-".repeat(widths[*c])).collect();
+            self.write_line(out, cols, &rule, &widths)?;
+            for row in &self.rows {
+                let cells: Vec<String> = cols
+                    .iter()
+                    .map(|c| row.get(*c).cloned().unwrap_or_default())
+                    .collect();
+                self.write_line(out, cols, &cells, &widths)?;
+            }
         }
         Ok(())
     }
 
+    /// One line of the columns `cols` (indexes into the table's columns and `widths`).
     fn write_line(
         &self,
         out: &mut dyn Write,
+        cols: &[usize],
         cells: &[String],
         widths: &[usize],
     ) -> io::Result<()> {
         let mut line = String::new();
-        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        for (i, (cell, col)) in cells.iter().zip(cols).enumerate() {
             if i > 0 {
                 line.push_str("  ");
             }
-            let pad = " ".repeat(width.saturating_sub(display_width(cell)));
-            if self.numeric.get(i).copied().unwrap_or(false) {
+            let pad = " ".repeat(widths[*col].saturating_sub(display_width(cell)));
+            if self.numeric.get(*col).copied().unwrap_or(false) {
                 line.push_str(&pad);
                 line.push_str(cell);
             } else {
@@ -73,38 +130,88 @@ impl Table {
     }
 }
 
-/// Usage records, then totals per vendor and tier (and per vendor).
+/// Usage records, then totals per vendor and tier (and per vendor), in the width of the
+/// terminal ([`super::terminal_width`]).
 pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
+    usage_fitted(records, super::terminal_width(), out)
+}
+
+/// The columns of the record table that can repeat on every row: one the same everywhere is
+/// said once above the table instead.
+const SAME_EVERYWHERE: [&str; 3] = ["account", "granularity", "category"];
+
+/// [`usage`] in `width` columns.
+pub fn usage_fitted(
+    records: &[UsageRecord],
+    width: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if records.is_empty() {
         return writeln!(out, "No usage in this range.");
     }
-    let mut table = Table::new(&[
+    let columns = [
         ("vendor", false),
-        ("account", false),
         ("app", false),
         ("start", false),
+        ("account", false),
         ("granularity", false),
         ("category", false),
         ("tier", false),
-        ("vendor_tier", false),
         ("seconds", true),
         ("minutes", true),
-    ]);
-    for r in records {
-        table.push(vec![
+        // Last: the longest names (Agora's `usage.durationVideo1080P`) are cut off first.
+        ("vendor_tier", false),
+    ];
+    let cells = |r: &UsageRecord| {
+        vec![
             r.vendor.to_string(),
-            r.account.clone(),
             r.app.clone(),
-            r.start.format("%Y-%m-%d %H:%M %:z").to_string(),
+            start(r),
+            r.account.clone(),
             r.granularity.to_string(),
             r.category.to_string(),
             r.tier.to_string(),
-            r.vendor_tier.clone(),
             seconds(millis(r.seconds)),
             minutes(millis(r.seconds)),
-        ]);
+            r.vendor_tier.clone(),
+        ]
+    };
+    let rows: Vec<Vec<String>> = records.iter().map(cells).collect();
+    let at = |name: &str| columns.iter().position(|c| c.0 == name).unwrap_or(0);
+    let (tier, vendor_tier) = (at("tier"), at("vendor_tier"));
+    // A column whose cells are all the same (one account, one granularity...) is said once
+    // above the table; the vendor's tier name is left out where it only repeats the common
+    // one (`HD` beside `hd`).
+    let same: Vec<bool> = (0..columns.len())
+        .map(|i| {
+            if i == vendor_tier {
+                rows.iter()
+                    .all(|row| row[i].eq_ignore_ascii_case(&row[tier]))
+            } else {
+                SAME_EVERYWHERE.contains(&columns[i].0)
+                    && rows.iter().all(|row| row[i] == rows[0][i])
+            }
+        })
+        .collect();
+    let kept: Vec<usize> = (0..columns.len()).filter(|i| !same[*i]).collect();
+    let said: Vec<String> = (0..columns.len())
+        .filter(|i| same[*i] && *i != vendor_tier)
+        .map(|i| format!("{} {}", columns[i].0, rows[0][i]))
+        .collect();
+    if !said.is_empty() {
+        writeln!(
+            out,
+            "{}\n",
+            rtc_usage::core::error::printable(&said.join(", "))
+        )?;
     }
-    table.write(out)?;
+    let kept_columns: Vec<(&str, bool)> = kept.iter().map(|i| columns[*i]).collect();
+    let mut table = Table::new(&kept_columns);
+    for row in &rows {
+        table.push(kept.iter().map(|i| row[*i].clone()).collect());
+    }
+    // vendor, app and start name a row.
+    table.write_fitted(out, width, 3)?;
     writeln!(out, "\nTotals")?;
     let mut sums = Table::new(&[
         ("vendor", false),
@@ -124,7 +231,20 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
             minutes(total),
         ]);
     }
-    sums.write(out)
+    sums.write_fitted(out, width, 1)
+}
+
+/// A record's start as its bucket needs it: the day (or month) and the calendar's offset
+/// (`+08`, or `+05:30` where it has minutes), the time too for buckets shorter than a day.
+fn start(r: &UsageRecord) -> String {
+    let format = match r.granularity {
+        Bucket::Day => "%Y-%m-%d",
+        Bucket::Month => "%Y-%m",
+        _ => "%Y-%m-%d %H:%M",
+    };
+    let offset = r.start.format("%:z").to_string();
+    let offset = offset.strip_suffix(":00").unwrap_or(&offset);
+    format!("{} {offset}", r.start.format(format))
 }
 
 /// What a total is of: a vendor's account's usage of one category.
@@ -195,16 +315,16 @@ fn name_header(dimension: &str) -> &'static str {
 }
 
 /// Seconds as whole milliseconds, the unit records are exact in.
-fn millis(seconds: f64) -> i64 {
+pub fn millis(seconds: f64) -> i64 {
     (seconds * 1000.0).round() as i64
 }
 
 /// `600` or `0.6`: no trailing zeros.
-fn seconds(millis: i64) -> String {
+pub fn seconds(millis: i64) -> String {
     trim_number(millis as f64 / 1000.0, 3)
 }
 
-fn minutes(millis: i64) -> String {
+pub fn minutes(millis: i64) -> String {
     format!("{:.2}", millis as f64 / 60_000.0)
 }
 
@@ -216,6 +336,25 @@ fn trim_number(value: f64, decimals: usize) -> String {
     } else {
         text
     }
+}
+
+/// `text` broken at spaces into lines of at most `width` columns (a word longer than that
+/// keeps its own line); `None` leaves it one line.
+pub fn wrap(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_owned();
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if display_width(line) + 1 + display_width(word) <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines.join("\n")
 }
 
 /// Columns a terminal gives `text`: two for East Asian wide characters, one otherwise.
@@ -242,7 +381,6 @@ fn is_wide(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use chrono::DateTime;
-    use rtc_usage::Bucket;
 
     use super::*;
 
@@ -361,18 +499,20 @@ mod tests {
             ),
         ];
         let mut out = Vec::new();
-        usage(&records, &mut out).unwrap();
+        usage_fitted(&records, None, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(
-            lines[0],
-            "vendor      account  app       start                    granularity  category  tier   vendor_tier  seconds  minutes"
-        );
+        // What every row shares is said once; the vendor tier only repeated the tier.
+        assert_eq!(lines[0], "account default, granularity day, category call");
         assert_eq!(
             lines[2],
-            "volcengine  default  a         2026-11-01 00:00 +08:00  day          call      audio  audio           90.5     1.51"
+            "vendor      app       start           tier   seconds  minutes"
         );
-        assert!(lines[3].ends_with("    600    10.00"), "{}", lines[3]);
+        assert_eq!(
+            lines[4],
+            "volcengine  a         2026-11-01 +08  audio     90.5     1.51"
+        );
+        assert!(lines[5].ends_with("    600    10.00"), "{}", lines[5]);
         let totals_at = lines.iter().position(|l| *l == "Totals").unwrap();
         assert_eq!(
             lines[totals_at + 1],
@@ -389,6 +529,41 @@ mod tests {
     }
 
     #[test]
+    fn a_wide_table_is_cut_into_blocks_that_fit() {
+        let agora = Vendor::get("agora").unwrap();
+        let mut records = Vec::new();
+        for (app, tier) in [
+            ("5b7c1e9f2d3a4c6e8f0a1b2c3d4e5f67", Tier::Fhd),
+            ("b", Tier::Hd),
+        ] {
+            let mut r = record(agora, app, "2026-11-01", tier, 1234567.891);
+            r.vendor_tier = "usage.durationVideo1080P".into();
+            records.push(r.with_account("video-cn"));
+        }
+        records.push(
+            record(agora, "c", "2026-11-01", Tier::Audio, 1.0).with_category(Category::Recording),
+        );
+        let mut out = Vec::new();
+        usage_fitted(&records, Some(80), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+        // The cut keeps vendor, app and start in every block, and every figure.
+        assert!(
+            text.matches("5b7c1e9f2d3a4c6e8f0a1b2c3d4e5f67").count() >= 2,
+            "{text}"
+        );
+        assert!(
+            text.contains("1234567.891") && text.contains("20576.13"),
+            "{text}"
+        );
+        let mut wide = Vec::new();
+        usage_fitted(&records, None, &mut wide).unwrap();
+        let wide = String::from_utf8(wide).unwrap();
+        assert!(wide.lines().any(|l| l.chars().count() > 80));
+        assert_eq!(wide.matches("5b7c1e9f2d3a4c6e8f0a1b2c3d4e5f67").count(), 1);
+    }
+
+    #[test]
     fn wide_characters_count_twice() {
         assert_eq!(display_width("上海"), 4);
         assert_eq!(display_width("abc"), 3);
@@ -401,6 +576,13 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "name    n\n-----  --\n上海    1\nParis  22\n"
         );
+    }
+
+    #[test]
+    fn text_wraps_at_spaces() {
+        assert_eq!(wrap("aa bb cc", Some(5)), "aa bb\ncc");
+        assert_eq!(wrap("aa bb cc", None), "aa bb cc");
+        assert_eq!(wrap("toolongword x", Some(4)), "toolongword\nx");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `--format html`: one self-contained page that opens with no network: the query and when it
 //! ran, for each vendor (and category) a stacked bar chart of minutes per day (per month past
-//! [`DAYS_MAX`] days) by common tier, one chart across vendors, and a table per app with row
+//! [`DAYS_MAX`] days, or for `--granularity month`) by common tier, one chart across vendors, and a table per app with row
 //! and column totals in minutes and seconds; provisional days are marked in both.
 //!
 //! No chart library and no JavaScript: the charts are SVG written here ([`chart`]), a few
@@ -29,9 +29,11 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, SecondsFormat, TimeZone, Utc};
-use rtc_usage::{Category, Tier, UsageRecord, Vendor};
+use rtc_usage::{Bucket, Category, Tier, UsageRecord, Vendor};
 
 use chart::{Chart, Layout, Period, Series};
+
+use super::pivot::Pivot;
 
 /// Longer ranges are charted and tabled by month.
 pub const DAYS_MAX: i64 = 92;
@@ -46,10 +48,17 @@ pub struct Context {
 }
 
 impl Context {
-    /// This process's arguments (never its environment) and the time now.
+    /// This process's arguments (never its environment; the program by its file name, not
+    /// the directory it was run from) and the time now.
     pub fn of_this_run() -> Self {
+        let mut args = std::env::args();
+        let program = args.next().map(|path| {
+            std::path::Path::new(&path)
+                .file_name()
+                .map_or(path.clone(), |name| name.to_string_lossy().into_owned())
+        });
         Self {
-            command: command_line(std::env::args()),
+            command: command_line(program.into_iter().chain(args)),
             generated: Utc::now(),
         }
     }
@@ -57,7 +66,17 @@ impl Context {
 
 /// The HTML report of `records`.
 pub fn usage(records: &[UsageRecord], context: &Context, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(document(records, context).as_bytes())
+    usage_with_pivot(records, context, None, out)
+}
+
+/// [`usage`], with the `--by` table on top when there is one.
+pub fn usage_with_pivot(
+    records: &[UsageRecord],
+    context: &Context,
+    pivot: Option<&Pivot>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    out.write_all(document_with(records, context, pivot).as_bytes())
 }
 
 /// `args` joined by spaces, each quoted for a POSIX shell when it has to be.
@@ -210,7 +229,8 @@ impl Report {
                 };
             }
         };
-        let step = if (last - first).num_days() < DAYS_MAX {
+        let monthly = records.iter().any(|r| r.granularity == Bucket::Month);
+        let step = if !monthly && (last - first).num_days() < DAYS_MAX {
             Step::Day
         } else {
             Step::Month
@@ -338,7 +358,7 @@ h3{font-size:16px;margin:22px 0 6px}
 dl.query{display:grid;grid-template-columns:max-content auto;gap:4px 16px;margin:0 0 12px}
 dl.query dt{font-weight:600;color:#424a53}
 dl.query dd{margin:0}
-code{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:13px;background:#f6f8fa;padding:2px 5px;border-radius:4px;word-break:break-all}
+code{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:13px;background:#f6f8fa;padding:2px 5px;border-radius:4px;overflow-wrap:anywhere}
 p.note{color:#424a53;font-size:14px;margin:6px 0}
 p.empty{font-size:18px;padding:24px;background:#f6f8fa;border-radius:6px}
 svg.chart{display:block;max-width:100%;height:auto;margin:8px 0}
@@ -358,8 +378,14 @@ tr.prov th,tr.prov td{background:#fff8c5}
 footer{margin-top:40px;color:#57606a;font-size:12px;border-top:1px solid #d0d7de;padding-top:8px}
 ";
 
-/// The whole page.
-pub fn document(records: &[UsageRecord], context: &Context) -> String {
+/// The whole page (without a pivot: the tests' entry).
+#[cfg(test)]
+fn document(records: &[UsageRecord], context: &Context) -> String {
+    document_with(records, context, None)
+}
+
+/// The whole page, with `pivot` first when given.
+fn document_with(records: &[UsageRecord], context: &Context, pivot: Option<&Pivot>) -> String {
     let report = Report::new(records, context.generated);
     let mut s = String::new();
     let range = match (report.periods.first(), report.periods.last()) {
@@ -382,6 +408,9 @@ pub fn document(records: &[UsageRecord], context: &Context) -> String {
     if report.sections.is_empty() {
         s.push_str("<p class=\"empty\">No usage in this range: there is no data to chart.</p>\n");
     } else {
+        if let Some(pivot) = pivot {
+            pivot_table(&mut s, pivot);
+        }
         for category in report.categories() {
             cross_vendor(&mut s, &report, category);
         }
@@ -718,6 +747,42 @@ fn tier_header(s: &mut String, tier: Tier, vendor_tiers: Option<&BTreeSet<String
     );
 }
 
+/// `--by`: one row per key, a column per period, the row's total last; the footer totals
+/// each period.
+fn pivot_table(s: &mut String, pivot: &Pivot) {
+    let _ = write!(
+        s,
+        "<section class=\"pivot\" id=\"by-{by}\">\n<h2>By {by} <small>{}</small></h2>\n\
+         <table class=\"pivot\" data-by=\"{by}\">\n<thead><tr><th scope=\"col\">{by}</th>",
+        text(&pivot.caption()),
+        by = pivot.by.name(),
+    );
+    for period in &pivot.periods {
+        let _ = write!(s, "<th scope=\"col\">{}</th>", text(period));
+    }
+    s.push_str("<th scope=\"col\" class=\"all\">total</th></tr></thead>\n<tbody>\n");
+    let row = |s: &mut String, label: &str, cells: &[i64]| {
+        let _ = write!(
+            s,
+            "<tr data-key=\"{}\"><th scope=\"row\">{}</th>",
+            attr(label),
+            text(label)
+        );
+        for (period, millis) in pivot.periods.iter().zip(cells) {
+            amount(s, *millis, &format!(" data-period=\"{}\"", attr(period)));
+        }
+        let total = cells.iter().copied().fold(0, i64::saturating_add);
+        amount(s, total, " class=\"all\" data-period=\"total\"");
+        s.push_str("</tr>\n");
+    };
+    for (label, cells) in &pivot.rows {
+        row(s, label, cells);
+    }
+    s.push_str("</tbody>\n<tfoot>");
+    row(s, "total", &pivot.column_totals());
+    s.push_str("</tfoot>\n</table>\n</section>\n");
+}
+
 /// Minutes, and the exact seconds under them (and in `data-seconds`).
 fn cell(s: &mut String, millis: i64, tier: &str, class: &str) {
     let class = if class.is_empty() {
@@ -725,9 +790,14 @@ fn cell(s: &mut String, millis: i64, tier: &str, class: &str) {
     } else {
         format!(" class=\"{class}\"")
     };
+    amount(s, millis, &format!("{class} data-tier=\"{tier}\""));
+}
+
+/// A `<td>` with `attrs`: minutes, and the exact seconds under them (and in `data-seconds`).
+fn amount(s: &mut String, millis: i64, attrs: &str) {
     let _ = write!(
         s,
-        "<td{class} data-tier=\"{tier}\" data-seconds=\"{}\">{}<small>{} s</small></td>",
+        "<td{attrs} data-seconds=\"{}\">{}<small>{} s</small></td>",
         trim(millis as f64 / 1000.0, 3),
         group_digits(minutes(millis), 2),
         group_digits_trimmed(millis as f64 / 1000.0, 3)
@@ -843,8 +913,6 @@ pub(crate) fn attr(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use rtc_usage::Bucket;
-
     use super::*;
 
     fn vendor(id: &str) -> Vendor {
