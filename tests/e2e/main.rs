@@ -5,4 +5,5 @@
 mod accounts;
 mod api;
 mod harness;
+mod store;
 mod usage;

@@ -4,8 +4,8 @@
 use crate::cli::{Cli, Command};
 use crate::exit::ExitError;
 use crate::{
-    accounts_cmd, api_cmd, distribution_cmd, emulator_cmd, history_cmd, interrupt, logging, sync_cmd,
-    usage_cmd,
+    accounts_cmd, api_cmd, distribution_cmd, emulator_cmd, history_cmd, interrupt, logging,
+    sync_cmd, usage_cmd,
 };
 
 pub fn run(cli: Cli) -> Result<(), ExitError> {

@@ -148,7 +148,9 @@ pub async fn usage(
     let store = open(Some(location)).await?;
     let asked: Vec<Asked> = args.apps.iter().map(Asked::of).collect();
     let categories: BTreeSet<String> = args.category.0.iter().map(|c| c.to_string()).collect();
-    let mut filter = Filter::new().days(from, to).granularity(rtc_usage_store::sync::GRANULARITY);
+    let mut filter = Filter::new()
+        .days(from, to)
+        .granularity(rtc_usage_store::sync::GRANULARITY);
     for category in &categories {
         filter = filter.category(category.clone());
     }
@@ -161,7 +163,10 @@ pub async fn usage(
         .collect();
     for a in &asked {
         for category in &categories {
-            if !scopes.iter().any(|s| a.matches(s) && s.category == *category) {
+            if !scopes
+                .iter()
+                .any(|s| a.matches(s) && s.category == *category)
+            {
                 eprintln!(
                     "warning: the store holds no {category} usage of {a} from {from} to {to}; run `rtc-usage sync` for it"
                 );
@@ -228,7 +233,12 @@ mod tests {
     fn missing_days_read_as_runs() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         assert_eq!(
-            ranges(&[d("2026-11-01"), d("2026-11-02"), d("2026-11-03"), d("2026-11-07")]),
+            ranges(&[
+                d("2026-11-01"),
+                d("2026-11-02"),
+                d("2026-11-03"),
+                d("2026-11-07")
+            ]),
             "2026-11-01..=2026-11-03, 2026-11-07"
         );
         assert_eq!(ranges(&[]), "");

@@ -48,16 +48,18 @@ pub async fn run(args: SyncArgs) -> Result<(), ExitError> {
             let query = UsageQuery::new(from, to)
                 .apps(apps)
                 .categories(args.category.0.iter().copied());
-            client.plan(&query.clone().within_lookback(true)).map_err(|e| {
-                let refused = exit::refused(e);
-                match account {
-                    Some(account) => ExitError::bad_input(format!(
-                        "account `{}`: {}",
-                        account.name, refused.message
-                    )),
-                    None => refused,
-                }
-            })?;
+            client
+                .plan(&query.clone().within_lookback(true))
+                .map_err(|e| {
+                    let refused = exit::refused(e);
+                    match account {
+                        Some(account) => ExitError::bad_input(format!(
+                            "account `{}`: {}",
+                            account.name, refused.message
+                        )),
+                        None => refused,
+                    }
+                })?;
             selections.push((client.clone(), query));
         }
     }
