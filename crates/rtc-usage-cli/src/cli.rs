@@ -234,8 +234,8 @@ pub struct SyncArgs {
     #[command(flatten)]
     pub days: DaysArgs,
 
-    /// Every day each vendor still keeps, up to today: its spec's look-back (Volcengine 30
-    /// days, Huawei 31, Alibaba 90), or 365 days where the spec documents none.
+    /// Every day each vendor still keeps, up to today: the look-back of its spec (listed by
+    /// `rtc-usage api --list`), or 365 days where the spec documents none.
     #[arg(long, conflicts_with_all = ["from", "to", "last", "month"])]
     pub backfill: bool,
 

@@ -149,3 +149,37 @@ pub fn backfill_from(vendor: Vendor, today: NaiveDate) -> NaiveDate {
         .unwrap_or(today)
         .max(rtc_usage::EARLIEST_DAY)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backfill_reaches_each_vendors_look_back_or_a_year() {
+        let today: NaiveDate = "2026-12-01".parse().unwrap();
+        for vendor in Vendor::all() {
+            let lookback = vendor
+                .call_operation()
+                .and_then(|(op, _)| op.limits.lookback)
+                .map(|l| l.max_days);
+            let days = (today - backfill_from(vendor, today)).num_days();
+            assert_eq!(
+                days,
+                i64::from(lookback.unwrap_or(BACKFILL_DEFAULT_DAYS)),
+                "{vendor}"
+            );
+        }
+        let apps: Vec<AppRef> = Vendor::all()
+            .map(|v| AppRef::all(v).or_else(|_| AppRef::new(v, "1")).unwrap())
+            .collect();
+        let per_vendor = ranges(apps.clone(), None, today);
+        assert_eq!(per_vendor.len(), apps.len());
+        assert!(
+            per_vendor
+                .iter()
+                .all(|(_, to, apps)| *to == today && apps.len() == 1)
+        );
+        let one = ranges(apps, Some((today, today)), today);
+        assert_eq!(one.len(), 1);
+    }
+}

@@ -83,6 +83,8 @@ pub struct SyncReport {
     pub warnings: Vec<Warning>,
     /// Time spent writing windows to the store (their transactions), summed.
     pub write_time: Duration,
+    /// From the start of the sync to the last answer: the fetching, which the writes overlap.
+    pub fetch_time: Duration,
     /// Wall time of the whole sync, writes included.
     pub elapsed: Duration,
 }
@@ -238,14 +240,15 @@ async fn run(
             };
             let began = client.now();
             let fetched = client.run(&unit.plan, Granularity::Day, |_| {}).await;
-            (unit, began, fetched)
+            (unit, began, fetched, Instant::now())
         });
     }
     let mut done = 0;
     while let Some(joined) = tasks.join_next().await {
         done += 1;
         // A task cannot panic short of a bug; its window is then left for the next sync.
-        if let Ok((unit, began, fetched)) = joined {
+        if let Ok((unit, began, fetched, answered)) = joined {
+            report.fetch_time = report.fetch_time.max(answered - started);
             report.warnings.extend(fetched.warnings);
             if fetched.failures.is_empty() {
                 let window = window_of(&unit, began, &fetched.records);
