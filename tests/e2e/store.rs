@@ -363,3 +363,62 @@ async fn history_prints_revisions_and_days() {
     );
     assert!(harness::stderr(&refused).contains("not-a-store.db"));
 }
+
+/// A sync while another holds the store's sync lock is refused (exit 1) with the reason and
+/// nothing fetched; a PostgreSQL URL in a build without the feature is bad input (exit 2),
+/// its password never printed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_sync_is_refused_and_passwords_never_print() {
+    let emu = Emulator::builder().start().await.expect("emulator");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("h.db").display().to_string();
+    let store = Store::open(&path).await.expect("a store");
+    let held = store.lock_sync().await.expect("the sync lock");
+    let args = [
+        "sync",
+        "--store",
+        &path,
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-02",
+        "--app",
+        "tencent:1400000001",
+    ];
+    let refused = harness::run(Some(&emu), &args, &[]).await;
+    let stderr = harness::stderr(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("another rtc-usage sync is running"),
+        "{stderr}"
+    );
+    assert_eq!(emu.stats().requests, 0, "refused before any call");
+    store.unlock_sync(held).await.expect("released");
+    let runs = harness::run(Some(&emu), &args, &[]).await;
+    assert!(runs.status.success(), "{}", harness::stderr(&runs));
+    emu.shutdown().await;
+
+    if cfg!(not(feature = "postgres")) {
+        let url = "postgres://alice:s3cret-pw@127.0.0.1:1/usage";
+        for args in [
+            vec!["history", "--store", url],
+            vec![
+                "usage",
+                "--store",
+                url,
+                "--last",
+                "2d",
+                "--app",
+                "tencent:1400000001",
+            ],
+        ] {
+            let out = harness::run(None, &args, &[]).await;
+            let stderr = harness::stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{stderr}");
+            assert!(
+                !stderr.contains("s3cret-pw") && stderr.contains("alice:***@"),
+                "{stderr}"
+            );
+        }
+    }
+}
