@@ -350,8 +350,7 @@ fn plan_warnings(plan: &Plan) -> Vec<Warning> {
 }
 
 fn warning(app: &AppRef, message: String) -> Warning {
-    // `Warning` is non-exhaustive: built through the facade's own report of a plan.
-    rtc_usage::Warning::new(app.vendor(), app.app_label(), message)
+    Warning::new(app.vendor(), app.app_label(), message)
 }
 
 /// The store's window for a fetched unit: its days, each final if every operation of the
