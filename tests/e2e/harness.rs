@@ -21,6 +21,14 @@ const CLEARED_PREFIXES: &[&str] = &[
 /// Runs `rtc-usage args...` with the demo credentials and endpoints of `emulator` (when
 /// given) and `extra_env`.
 pub async fn run(emulator: Option<&Emulator>, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+    let mut command = command(emulator, args, extra_env);
+    tokio::task::spawn_blocking(move || command.output().expect("the binary runs"))
+        .await
+        .expect("the runner thread")
+}
+
+/// The command [`run`] runs, for a test that spawns it (and kills it).
+pub fn command(emulator: Option<&Emulator>, args: &[&str], extra_env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rtc-usage"));
     command.args(args);
     for (name, _) in std::env::vars() {
@@ -36,9 +44,7 @@ pub async fn run(emulator: Option<&Emulator>, args: &[&str], extra_env: &[(&str,
         command.envs(rtc_usage_emulator::demo_env(&emulator.url()));
     }
     command.envs(extra_env.iter().copied());
-    tokio::task::spawn_blocking(move || command.output().expect("the binary runs"))
-        .await
-        .expect("the runner thread")
+    command
 }
 
 pub fn stderr(output: &Output) -> String {

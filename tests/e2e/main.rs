@@ -9,4 +9,5 @@ mod html;
 mod official_sdks;
 mod output;
 mod shapes;
+mod store;
 mod usage;

@@ -182,6 +182,7 @@ fn run(options: &Options) -> Result<(), String> {
     bulk_rows(&bulk_fast, BULK_SCALE_FAST, true, &mut rows);
     bulk_rows(&bulk_accounts, BULK_SCALE, true, &mut rows);
     bulk_rows(&bulk_one_account, BULK_SCALE, false, &mut rows);
+    sync_rows(&env, &mut rows)?;
     codegen.rows(&mut rows);
     if let Some(f) = &footprint {
         f.rows(&mut rows);
@@ -195,6 +196,42 @@ fn run(options: &Options) -> Result<(), String> {
             .map_err(|e| format!("{}: {e}", path.display()))?;
         progress(&format!("wrote {}", path.display()));
     }
+    Ok(())
+}
+
+/// The history sync (`rtc-usage-store/benches/sync_quarter.rs`): a quarter of 20 apps of every
+/// vendor into a fresh SQLite store at x20, the store's write time beside the fetch time.
+fn sync_rows(env: &Env, rows: &mut Vec<Row>) -> Result<(), String> {
+    progress(&format!("history sync of a quarter at x{BULK_SCALE}"));
+    let lines = env.cargo_bench(
+        "rtc-usage-store",
+        "sync_quarter",
+        &["--apps", "20", "--scale", BULK_SCALE],
+    )?;
+    let line = lines
+        .iter()
+        .find(|l| l["bench"] == "sync")
+        .ok_or("sync_quarter printed no BENCH_JSON line")?;
+    let f = |k: &str| line[k].as_f64().unwrap_or(f64::NAN);
+    let u = |k: &str| line[k].as_u64().unwrap_or_default();
+    rows.push(Row::new(
+        "sync",
+        format!("history sync x{BULK_SCALE}: 20 apps of every vendor × 95 days into SQLite"),
+        format!(
+            "{} windows, {} records · fetch {} · store writes {} · wall {} · {} failed · truth {}",
+            u("windows"),
+            u("records"),
+            seconds(f("fetch_ms")),
+            seconds(f("write_ms")),
+            seconds(f("wall_ms")),
+            u("failed"),
+            if line["truth_ok"] == true {
+                "ok"
+            } else {
+                "**differs**"
+            },
+        ),
+    ));
     Ok(())
 }
 

@@ -41,6 +41,14 @@ pub enum Command {
     /// Usage (call seconds per tier) of apps over a range of days.
     #[command(after_help = USAGE_EXAMPLES)]
     Usage(UsageArgs),
+    /// Keep the usage history in a store (SQLite file, or PostgreSQL): fetch only the days it
+    /// lacks and those still provisional, keep every revision.
+    #[command(after_help = SYNC_EXAMPLES)]
+    Sync(SyncArgs),
+    /// What a store holds: each app's days (final, provisional), or with --revisions every
+    /// figure that changed (old value, new value, when).
+    #[command(after_help = HISTORY_EXAMPLES)]
+    History(HistoryArgs),
     /// Distinct users of one Volcengine app by province or country (at most 7 days, last 30 days).
     #[command(after_help = DISTRIBUTION_EXAMPLES)]
     Distribution(DistributionArgs),
@@ -114,9 +122,9 @@ const EMULATOR_EXAMPLES: &str = "Examples:
   rtc-usage emulator --accounts 3 --write-config emu.toml   # then, in another shell:
   rtc-usage usage --config emu.toml --last 7d               # every account of every vendor";
 
+/// The days asked: `--from`/`--to`, `--last` or `--month`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("days").required(true).args(["from", "last", "month"])))]
-pub struct UsageArgs {
+pub struct DaysArgs {
     /// First billing day, included: YYYY-MM-DD, `yesterday` or `today`.
     #[arg(long, value_name = "DAY", value_parser = days::parse_day)]
     pub from: Option<days::Day>,
@@ -132,6 +140,39 @@ pub struct UsageArgs {
     /// A calendar month, YYYY-MM (the current month: up to today).
     #[arg(long, value_name = "YYYY-MM", value_parser = days::parse_month, conflicts_with_all = ["from", "to"])]
     pub month: Option<days::Month>,
+}
+
+impl DaysArgs {
+    pub fn asked(&self) -> days::Asked {
+        days::Asked {
+            from: self.from,
+            to: self.to,
+            last: self.last,
+            month: self.month,
+        }
+    }
+}
+
+/// Where the history is kept.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The store: a SQLite file's path (created if absent), or a postgres:// URL (a build with
+    /// the cargo feature `postgres`) [default: the platform's data directory,
+    /// ~/.local/share/rtc-usage/history.db on Linux].
+    #[arg(long, value_name = "PATH|URL")]
+    pub store: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("days").required(true).args(["from", "last", "month"])))]
+pub struct UsageArgs {
+    #[command(flatten)]
+    pub days: DaysArgs,
+
+    /// Answer from the store `rtc-usage sync` keeps (a path or postgres:// URL), without any
+    /// call; the asked days it lacks are named in a warning.
+    #[arg(long, value_name = "PATH|URL", conflicts_with_all = ["emulator", "endpoints"])]
+    pub store: Option<String>,
 
     /// An app as VENDOR:APP_ID (the vendors and their app ids are listed below) or
     /// ACCOUNT:APP_ID (an account of the config file); repeat for more apps. `VENDOR:*` is
@@ -179,6 +220,85 @@ pub struct UsageArgs {
 
     #[command(flatten)]
     pub source: SourceArgs,
+}
+
+const SYNC_EXAMPLES: &str = "Examples:
+  rtc-usage sync --backfill --app volcengine:661e4f8a2b3c4d5e6f708192 --app tencent:1400000001
+  rtc-usage sync --last 7d                          # every app of every account of the config file
+  rtc-usage sync --from 2026-01-01 --store postgres://me@db.example/usage --app 'alibaba:*'
+  rtc-usage sync --emulator --last 30d --store /tmp/demo.db --app huawei:5fa682b34a974f7ad24d223b
+
+Each window fetched is written in one transaction with its days, marked provisional (inside the
+vendor's data delay: the next sync fetches them again) or final. A sync killed at any moment
+loses nothing written; run it again to continue. A second sync of the same store at once is
+refused. Exit status: 0 all fetched; 1 some windows failed (the others are kept); 2 bad input.";
+
+const HISTORY_EXAMPLES: &str = "Examples:
+  rtc-usage history
+  rtc-usage history --revisions --app tencent:1400000001 --from 2026-11-01 --to 2026-11-30
+  rtc-usage history --revisions --format csv --output revisions.csv";
+
+/// How far back `--backfill` asks a vendor whose spec documents no look-back.
+pub const BACKFILL_DEFAULT_DAYS: u32 = 365;
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("days").required(true).args(["from", "last", "month", "backfill"])))]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub days: DaysArgs,
+
+    /// Every day each vendor still keeps, up to today: the look-back of its spec (listed by
+    /// `rtc-usage api --list`), or 365 days where the spec documents none.
+    #[arg(long, conflicts_with_all = ["from", "to", "last", "month"])]
+    pub backfill: bool,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// An app as VENDOR:APP_ID or ACCOUNT:APP_ID (repeatable), as for `usage`; without
+    /// --app: the apps the config file's accounts list.
+    #[arg(long = "app", value_name = "VENDOR:APP_ID", value_parser = accounts::parse_app_arg)]
+    pub apps: Vec<accounts::AppArg>,
+
+    #[command(flatten)]
+    pub accounts: accounts::AccountArgs,
+
+    /// What to keep, comma-separated: `call` (the default), `recording`, `transcoding`, or `all`.
+    #[arg(long, value_name = "CATEGORY[,..]", default_value = "call", value_parser = parse_categories)]
+    pub category: Categories,
+
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Every revision: the old figure, the new one, when each was fetched, and whether the day
+    /// had been final.
+    #[arg(long)]
+    pub revisions: bool,
+
+    /// Only this app, as VENDOR:APP_ID (`VENDOR:*` for all of the vendor's); repeatable.
+    #[arg(long = "app", value_name = "VENDOR:APP_ID", value_parser = parse_app)]
+    pub apps: Vec<AppRef>,
+
+    /// Only days from DAY (YYYY-MM-DD), included.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub from: Option<NaiveDate>,
+
+    /// Only days up to DAY (YYYY-MM-DD), included.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<NaiveDate>,
+
+    /// Only these categories, comma-separated (default: all).
+    #[arg(long, value_name = "CATEGORY[,..]", value_parser = parse_categories)]
+    pub category: Option<Categories>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

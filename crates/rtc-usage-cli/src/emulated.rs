@@ -74,6 +74,14 @@ impl InProcess {
         Ok(Self { emulator })
     }
 
+    /// The emulator `--emulator` asks for, started; `None` without the flag.
+    pub async fn start_if(source: &SourceArgs) -> Result<Option<Self>, ExitError> {
+        match source.emulator {
+            true => Self::start().await.map(Some),
+            false => Ok(None),
+        }
+    }
+
     /// The emulator's accounts as a config file: read by the same rules as a user's.
     pub fn config_file(&self) -> Result<ConfigFile, ExitError> {
         config::parse(

@@ -14,12 +14,15 @@ mod dry_run;
 mod emulated;
 mod emulator_cmd;
 mod exit;
+mod history_cmd;
 mod interrupt;
 mod logging;
 mod output;
 mod progress;
 mod run;
 mod session;
+mod stored;
+mod sync_cmd;
 mod usage_cmd;
 
 use std::process::ExitCode;

@@ -3,7 +3,10 @@
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitError;
-use crate::{accounts_cmd, api_cmd, distribution_cmd, emulator_cmd, interrupt, logging, usage_cmd};
+use crate::{
+    accounts_cmd, api_cmd, distribution_cmd, emulator_cmd, history_cmd, interrupt, logging,
+    sync_cmd, usage_cmd,
+};
 
 pub fn run(cli: Cli) -> Result<(), ExitError> {
     logging::init(cli.verbose)?;
@@ -14,6 +17,8 @@ pub fn run(cli: Cli) -> Result<(), ExitError> {
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Usage(args) => interrupt::unless_interrupted(usage_cmd::run(args)).await,
+            Command::Sync(args) => interrupt::unless_interrupted(sync_cmd::run(args)).await,
+            Command::History(args) => interrupt::unless_interrupted(history_cmd::run(args)).await,
             Command::Distribution(args) => {
                 interrupt::unless_interrupted(distribution_cmd::run(args)).await
             }

@@ -20,17 +20,11 @@ use crate::progress::Bar;
 use crate::session::Session;
 
 pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
-    let asked = days::Asked {
-        from: args.from,
-        to: args.to,
-        last: args.last,
-        month: args.month,
-    };
-    let (from, to) = days::resolve(asked, days::today())?;
-    let emulator = match args.source.emulator {
-        true => Some(InProcess::start().await?),
-        false => None,
-    };
+    let (from, to) = days::resolve(args.days.asked(), days::today())?;
+    if let Some(location) = &args.store {
+        return crate::stored::usage(location, &args, from, to).await;
+    }
+    let emulator = InProcess::start_if(&args.source).await?;
     let file = accounts::config_file(&args.accounts, emulator.as_ref())?;
     let groups = accounts::groups(file.as_ref(), &args.accounts.accounts, args.apps)?;
     // The environment's accounts share one client, as before; each account of the file has
@@ -162,7 +156,13 @@ async fn run_all(
             .failures
             .extend(report.failures.into_iter().map(|f| (account.clone(), f)));
     }
-    outcome.records.sort_by(|a, b| {
+    sort(&mut outcome.records);
+    outcome
+}
+
+/// Records in the order of the output: vendor, account, app, bucket, category, tier.
+pub fn sort(records: &mut [UsageRecord]) {
+    records.sort_by(|a, b| {
         (
             a.vendor,
             &a.account,
@@ -182,7 +182,6 @@ async fn run_all(
                 &b.vendor_tier,
             ))
     });
-    outcome
 }
 
 /// Each failure once, except that an account whose credentials a vendor refused is one
@@ -225,7 +224,7 @@ fn whose(account: &str) -> String {
 /// The apps asked, each counted once: an app named beside its vendor's `VENDOR:*` is already
 /// in it (and would be counted twice in the totals), so it is dropped with a warning; the
 /// same app named twice (in any spelling) is asked once.
-fn counted_once(apps: Vec<AppRef>) -> Vec<AppRef> {
+pub fn counted_once(apps: Vec<AppRef>) -> Vec<AppRef> {
     let all: BTreeSet<_> = apps
         .iter()
         .filter(|app| *app.app() == AppId::All)

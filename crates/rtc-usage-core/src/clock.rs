@@ -38,3 +38,39 @@ impl Clock for FixedClock {
 }
 
 pub type SharedClock = Arc<dyn Clock>;
+
+/// A clock that stands still until told to move: for tests that replay days of history
+/// (syncs a day apart) in a few seconds. Share it as a [`SharedClock`] with the clients and
+/// the emulator; [`ManualClock::set`] and [`ManualClock::advance`] move them all at once.
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(start: DateTime<Utc>) -> Self {
+        Self(std::sync::Mutex::new(start))
+    }
+
+    pub fn set(&self, now: DateTime<Utc>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = now;
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *now = now.checked_add_signed(by).unwrap_or(*now);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}

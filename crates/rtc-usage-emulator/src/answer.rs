@@ -4,7 +4,7 @@
 //! tier, parallel keys and values, or a row per tier), its time as the spec writes it, its
 //! figures in the spec's unit. The envelope around it is the envelope module's.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rtc_usage_core::usage::{Layout, set_member};
 use serde_json::{Map, Value};
 
@@ -12,16 +12,18 @@ use crate::data::Measure;
 use crate::limits::day_offset;
 use crate::problem::Problem;
 
-/// The payload of a usage answer of `measure` for `apps` over the billing `days`.
+/// The payload of a usage answer of `measure` for `apps` over the billing `days`: the
+/// final figures, or with `now` those of a day still provisional then ([`crate::truth_at`]).
 pub(crate) fn usage(
     measure: &Measure,
     apps: &[&str],
     days: &[NaiveDate],
+    now: Option<DateTime<Utc>>,
 ) -> Result<Value, Problem> {
     let rows = if measure.answers_fine(days.len()) {
-        fine_rows(measure, apps, days)
+        fine_rows(measure, apps, days, now)
     } else {
-        daily_rows(measure, apps, days)
+        daily_rows(measure, apps, days, now)
     };
     let spec = measure.spec;
     let keys = measure.keys();
@@ -100,12 +102,13 @@ fn daily_rows(
     measure: &Measure,
     apps: &[&str],
     days: &[NaiveDate],
+    now: Option<DateTime<Utc>>,
 ) -> Vec<(NaiveDateTime, Vec<u64>)> {
     days.iter()
         .map(|day| {
             let mut sums = Vec::new();
             for app in apps {
-                add(&mut sums, &measure.day(app, *day));
+                add(&mut sums, &measure.day_at(app, *day, now));
             }
             sums.resize(measure.keys().len(), 0);
             (day.and_time(chrono::NaiveTime::MIN), sums)
@@ -118,12 +121,13 @@ fn fine_rows(
     measure: &Measure,
     apps: &[&str],
     days: &[NaiveDate],
+    now: Option<DateTime<Utc>>,
 ) -> Vec<(NaiveDateTime, Vec<u64>)> {
     let mut rows: Vec<(NaiveDateTime, Vec<u64>)> = Vec::new();
     for day in days {
         let first = rows.len();
         for app in apps {
-            for (i, (start, values)) in measure.buckets(app, *day).into_iter().enumerate() {
+            for (i, (start, values)) in measure.buckets_at(app, *day, now).into_iter().enumerate() {
                 match rows.get_mut(first + i) {
                     Some((_, sums)) => add(sums, &values),
                     None => {

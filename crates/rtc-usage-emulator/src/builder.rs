@@ -27,6 +27,7 @@ pub struct EmulatorBuilder {
     pub(crate) rate_scale: f64,
     pub(crate) rate_limits: bool,
     pub(crate) enforce_unconfirmed: bool,
+    pub(crate) provisional_figures: bool,
     /// The demo account's apps of every vendor.
     pub(crate) apps: BTreeMap<Vendor, Vec<String>>,
     /// How many accounts of made apps every vendor has, its demo account included.
@@ -52,6 +53,7 @@ impl Default for EmulatorBuilder {
             rate_scale: 1.0,
             rate_limits: true,
             enforce_unconfirmed: false,
+            provisional_figures: false,
             apps: Vendor::all()
                 .map(|v| {
                     (
@@ -104,6 +106,15 @@ impl EmulatorBuilder {
     /// can see the client handle the vendor's refusal. Default `false`.
     pub fn enforce_unconfirmed(mut self, on: bool) -> Self {
         self.enforce_unconfirmed = on;
+        self
+    }
+
+    /// Answer a day still provisional by the emulator's [`clock`](Self::clock) (its end plus
+    /// the spec's data delay not yet passed) with part of its final figures, growing by the
+    /// hour, as vendors revise recent days ([`crate::truth_at`]); final days are
+    /// [`crate::truth_for`] either way. Default `false`: every day answers its final figures.
+    pub fn provisional_figures(mut self, on: bool) -> Self {
+        self.provisional_figures = on;
         self
     }
 

@@ -16,8 +16,9 @@
 //!   has days that are the sums of their buckets;
 //! - answers carry them in the spec's unit (Tencent's float minutes: `seconds / 60.0`).
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use rtc_usage::Vendor;
+use rtc_usage::freshness::Freshness;
 use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::usage::{Category, UsageSpec};
 use serde_json::Value;
@@ -169,10 +170,21 @@ impl Measure {
     /// The usage of `app` on `day` per tier key: the sum of the buckets where the operation
     /// has fine buckets, else the day's own figures.
     pub fn day(&self, app: &str, day: NaiveDate) -> Vec<(&'static str, u64)> {
+        self.day_at(app, day, None)
+    }
+
+    /// [`Measure::day`] as answered at `now` (`None`: the final figures): while the day is
+    /// provisional, the share of it [`maturity`] says.
+    pub fn day_at(
+        &self,
+        app: &str,
+        day: NaiveDate,
+        now: Option<DateTime<Utc>>,
+    ) -> Vec<(&'static str, u64)> {
         if self.fine_bucket_seconds().is_some() {
             let mut sums: Vec<(&'static str, u64)> =
                 self.keys().into_iter().map(|k| (k, 0)).collect();
-            for (_, bucket) in self.buckets(app, day) {
+            for (_, bucket) in self.buckets_at(app, day, now) {
                 for (sum, (_, seconds)) in sums.iter_mut().zip(bucket) {
                     sum.1 += seconds;
                 }
@@ -183,6 +195,7 @@ impl Measure {
         let idle = is_idle(vendor, app, day);
         let size = app_size(vendor, app);
         let (unit, scale) = (self.granule.max(1), self.series.scale);
+        let share = now.map_or(1.0, |now| maturity(self.op, day, now));
         let day_key = day.to_string();
         self.tiers
             .iter()
@@ -194,7 +207,7 @@ impl Measure {
                 } else {
                     (seconds / unit as f64).round() as u64 * unit
                 };
-                (*key, amount)
+                (*key, part(amount, share, unit))
             })
             .collect()
     }
@@ -206,9 +219,20 @@ impl Measure {
         app: &str,
         day: NaiveDate,
     ) -> Vec<(NaiveDateTime, Vec<(&'static str, u64)>)> {
+        self.buckets_at(app, day, None)
+    }
+
+    /// [`Measure::buckets`] as answered at `now` (`None`: the final figures).
+    pub fn buckets_at(
+        &self,
+        app: &str,
+        day: NaiveDate,
+        now: Option<DateTime<Utc>>,
+    ) -> Vec<(NaiveDateTime, Vec<(&'static str, u64)>)> {
         let Some(bucket) = self.fine_bucket_seconds() else {
             return Vec::new();
         };
+        let share = now.map_or(1.0, |now| maturity(self.op, day, now));
         let vendor = self.op.vendor;
         let idle = is_idle(vendor, app, day);
         let size = app_size(vendor, app);
@@ -226,13 +250,39 @@ impl Measure {
                         let noise =
                             0.5 + unit_hash(&[self.series.seed.as_str(), app, &start_key, key]);
                         let seconds = concurrency * scale * size * bucket as f64 * load * noise;
-                        (*key, if idle { 0 } else { seconds.round() as u64 })
+                        let amount = if idle { 0 } else { seconds.round() as u64 };
+                        (*key, part(amount, share, 1))
                     })
                     .collect();
                 (start, values)
             })
             .collect()
     }
+}
+
+/// The share of its final figures a day of `op` has at `now`: 0 before it begins, 1 once
+/// it is final ([`Freshness`]: its end plus the spec's data delay), and in between the share
+/// of that time gone by, in whole hours, so answers within one hour agree and each later
+/// hour's are larger.
+pub(crate) fn maturity(op: &OperationDescriptor, day: NaiveDate, now: DateTime<Utc>) -> f64 {
+    let freshness = Freshness::of(op);
+    let (start, end) = (freshness.starts_at(day), freshness.final_at(day));
+    if now >= end {
+        return 1.0;
+    }
+    let hours = (now - start).num_hours().max(0);
+    let total = (end - start).num_seconds().max(1);
+    (hours * 3_600) as f64 / total as f64
+}
+
+/// `share` of `amount`, rounded down to a multiple of `unit` (whole units stay whole); all
+/// of it at share 1.
+fn part(amount: u64, share: f64, unit: u64) -> u64 {
+    if share >= 1.0 {
+        return amount;
+    }
+    let unit = unit.max(1);
+    ((amount as f64 * share) as u64 / unit) * unit
 }
 
 /// Share of idle days.
@@ -296,6 +346,30 @@ pub fn truth_for(
         return truth;
     }
     Measure::of(vendor, operation, variant).map_or_else(Vec::new, |m| m.day(app, day))
+}
+
+/// [`truth_for`] as the emulator answers it at `now` when built with
+/// [`provisional_figures`](crate::EmulatorBuilder::provisional_figures): while the day is
+/// provisional by the operation's spec (its end plus the data delay has not passed) a
+/// deterministic part of the final figure, growing hour by hour (whole units stay whole);
+/// once final, [`truth_for`] itself. Operations with answers of their own (Tencent's relay,
+/// Huawei's scale) are always final.
+pub fn truth_at(
+    vendor: &str,
+    operation: &str,
+    app: &str,
+    day: NaiveDate,
+    variant: Option<&str>,
+    now: DateTime<Utc>,
+) -> Vec<(&'static str, u64)> {
+    let Some(vendor_entry) = Vendor::get(vendor) else {
+        return Vec::new();
+    };
+    if bespoke::truth(vendor_entry, operation, app, day, variant).is_some() {
+        return truth_for(vendor, operation, app, day, variant);
+    }
+    Measure::of(vendor_entry, operation, variant)
+        .map_or_else(Vec::new, |m| m.day_at(app, day, Some(now)))
 }
 
 /// The fine buckets of `app` on the `day` of the vendor whose call-minutes operation has
@@ -449,6 +523,49 @@ mod tests {
                     >= 4
             );
         }
+    }
+
+    /// Provisional figures grow hour by hour to the final ones, and are final from the
+    /// instant the spec says the day is.
+    #[test]
+    fn provisional_figures_grow_to_the_truth() {
+        use chrono::TimeZone;
+        for vendor in Vendor::all() {
+            let (op, _) = vendor.call_operation().unwrap();
+            let app = default_apps(vendor.id())[0];
+            let day = busy_day(vendor.id(), app);
+            let f = Freshness::of(op);
+            let truth = truth_for(vendor.id(), op.name, app, day, None);
+            let total = |t: &[(&str, u64)]| t.iter().map(|(_, s)| s).sum::<u64>();
+            let mut last = 0;
+            let mut at = f.starts_at(day);
+            while at < f.final_at(day) {
+                let part = truth_at(vendor.id(), op.name, app, day, None, at);
+                assert!(total(&part) >= last, "{vendor} {at}");
+                assert!(total(&part) < total(&truth), "{vendor} {at}");
+                last = total(&part);
+                at += Duration::hours(3);
+            }
+            assert!(last > 0, "{vendor}: never any part of the day");
+            assert_eq!(
+                truth_at(vendor.id(), op.name, app, day, None, f.final_at(day)),
+                truth
+            );
+            let long_after = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+            assert_eq!(
+                truth_at(vendor.id(), op.name, app, day, None, long_after),
+                truth
+            );
+        }
+        let volc = truth_at(
+            "volcengine",
+            "ListUsages",
+            default_apps("volcengine")[0],
+            d("2026-05-05"),
+            None,
+            Utc.with_ymd_and_hms(2026, 5, 5, 3, 0, 0).unwrap(),
+        );
+        assert!(volc.iter().all(|(_, s)| s % 60 == 0), "{volc:?}");
     }
 
     #[test]

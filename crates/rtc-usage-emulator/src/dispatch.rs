@@ -153,7 +153,12 @@ async fn serve(
                 Some(listed) => listed,
                 None => apps.iter().map(String::as_str).collect(),
             };
-            answer::usage(measure, &asked, &days)?
+            answer::usage(
+                measure,
+                &asked,
+                &days,
+                state.provisional_figures.then_some(now),
+            )?
         }
         Input::Bespoke(bespoke) => (bespoke.answer)(&call, &days, apps)?,
     };

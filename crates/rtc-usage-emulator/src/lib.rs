@@ -79,7 +79,9 @@ mod stats;
 
 pub use accounts::{EmulatedAccount, MAX_ACCOUNTS_PER_VENDOR, account_apps};
 pub use builder::{DEFAULT_MAX_BODY_BYTES, EmulatorBuilder};
-pub use data::{default_apps, distribution, truth, truth_buckets, truth_buckets_for, truth_for};
+pub use data::{
+    default_apps, distribution, truth, truth_at, truth_buckets, truth_buckets_for, truth_for,
+};
 pub use demo::{
     DEMO_ALIBABA_ACCESS_KEY_ID, DEMO_ALIBABA_ACCESS_KEY_SECRET, DEMO_HUAWEI_ACCESS_KEY,
     DEMO_HUAWEI_PROJECT_ID, DEMO_HUAWEI_SECRET_KEY, DEMO_TENCENT_SECRET_ID,

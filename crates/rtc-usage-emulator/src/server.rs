@@ -32,6 +32,8 @@ pub(crate) struct State {
     pub clock: SharedClock,
     pub latency: Duration,
     pub enforce_unconfirmed: bool,
+    /// Answer provisional days with part of their figures ([`crate::truth_at`]).
+    pub provisional_figures: bool,
     pub max_body_bytes: usize,
     pub max_clock_skew: Duration,
     pub rates: RateWindows,
@@ -55,6 +57,7 @@ impl State {
             clock: settings.clock,
             latency: settings.latency,
             enforce_unconfirmed: settings.enforce_unconfirmed,
+            provisional_figures: settings.provisional_figures,
             max_body_bytes: settings.max_body_bytes,
             max_clock_skew: settings.max_clock_skew,
             stats: Counters::default(),

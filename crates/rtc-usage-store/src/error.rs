@@ -34,6 +34,13 @@ pub enum StoreError {
     )]
     Locked { location: String, waited: Duration },
 
+    /// Another `rtc-usage sync` holds the store's sync lock ([`crate::Store::lock_sync`]);
+    /// this one was refused before fetching anything.
+    #[error(
+        "another rtc-usage sync is running on the store at {location}; run this one again when it has finished"
+    )]
+    SyncRunning { location: String },
+
     /// A `postgres://` location in a build without the `postgres` cargo feature.
     #[error(
         "{location} is a PostgreSQL store, but this build has no PostgreSQL support (cargo feature `postgres` of rtc-usage-store)"

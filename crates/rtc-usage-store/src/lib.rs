@@ -48,6 +48,7 @@ mod read;
 mod schema;
 mod sql;
 mod sqlite;
+pub mod sync;
 mod write;
 
 use std::path::Path;
@@ -60,7 +61,7 @@ pub use key::{
     Coverage, DayState, Filter, NewRecord, Revision, Scope, StoredRecord, Window, WriteReport,
 };
 #[cfg(feature = "postgres")]
-pub use postgres::LOCK_CLASS;
+pub use postgres::{LOCK_CLASS, SYNC_LOCK_CLASS};
 pub use schema::LATEST_VERSION;
 
 use sql::{Query, Row, Statement};
@@ -97,6 +98,14 @@ impl StoreOptions {
         self.schema = Some(schema.into());
         self
     }
+}
+
+/// A store's sync lock, from [`Store::lock_sync`].
+#[derive(Debug)]
+#[must_use = "the lock is released when dropped"]
+pub struct SyncLock {
+    /// SQLite: the connection holding the lock file's exclusive transaction.
+    _sqlite: Option<rusqlite::Connection>,
 }
 
 /// Which database a store is in.
@@ -201,6 +210,36 @@ impl Store {
         let location = self.location().to_owned();
         self.write(reads, move |rows| write::plan(&window, rows, &location))
             .await
+    }
+
+    /// Takes the store's sync lock, so that one sync at a time fetches for it: a second one
+    /// is refused at once with [`StoreError::SyncRunning`] (waiting would fetch the same days
+    /// twice). SQLite: an exclusive transaction on `PATH.sync-lock` beside the file;
+    /// PostgreSQL: the session advisory lock `(SYNC_LOCK_CLASS, hashtext(schema))`. A killed
+    /// process's lock is released by the system (its file locks, its connection). Release it
+    /// with [`Store::unlock_sync`]; dropping the lock releases it on SQLite only
+    /// (PostgreSQL: when the store is dropped).
+    pub async fn lock_sync(&self) -> Result<SyncLock> {
+        match &self.backend {
+            Backend::Sqlite(s) => Ok(SyncLock {
+                _sqlite: Some(s.lock_sync().await?),
+            }),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(p) => {
+                p.lock_sync().await?;
+                Ok(SyncLock { _sqlite: None })
+            }
+        }
+    }
+
+    /// Releases a lock of [`Store::lock_sync`].
+    pub async fn unlock_sync(&self, lock: SyncLock) -> Result<()> {
+        drop(lock);
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(p) => p.unlock_sync().await,
+        }
     }
 
     /// Which days of `from..=to` (both included) `scope` holds as final, as provisional, or

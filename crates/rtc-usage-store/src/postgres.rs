@@ -28,6 +28,15 @@ use crate::sql::{self, Cell, Query, Row, Statement, Value};
 /// the store's schema, so stores in two schemas of one database never wait for each other.
 pub const LOCK_CLASS: i32 = 0x7274_6375;
 
+/// The first key of the sync lock, a session-level advisory lock held for a whole sync
+/// ([`Postgres::lock_sync`]); the second is the schema's hash, as for [`LOCK_CLASS`].
+pub const SYNC_LOCK_CLASS: i32 = LOCK_CLASS + 1;
+
+const TRY_SYNC_LOCK: &str =
+    "SELECT pg_try_advisory_lock($1, hashtext(COALESCE(current_schema(), '')))";
+
+const SYNC_UNLOCK: &str = "SELECT pg_advisory_unlock($1, hashtext(COALESCE(current_schema(), '')))";
+
 const LOCK: &str = "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))";
 
 const TABLES: &str = "SELECT tablename::text FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename";
@@ -83,6 +92,34 @@ impl Postgres {
 
     pub fn location(&self) -> &str {
         &self.location
+    }
+
+    /// Takes the sync lock, `pg_try_advisory_lock(SYNC_LOCK_CLASS, hashtext(schema))`, on
+    /// the store's connection: held until [`Postgres::unlock_sync`] or the connection ends
+    /// (a killed sync's lock goes with its connection). Refused at once, not waited for.
+    pub async fn lock_sync(&self) -> Result<()> {
+        let client = self.client.lock().await;
+        let row = client
+            .query_one(TRY_SYNC_LOCK, &[&SYNC_LOCK_CLASS])
+            .await
+            .map_err(|e| self.error(e))?;
+        let taken: bool = row.try_get(0).map_err(|e| self.error(e))?;
+        if taken {
+            Ok(())
+        } else {
+            Err(StoreError::SyncRunning {
+                location: self.location.clone(),
+            })
+        }
+    }
+
+    pub async fn unlock_sync(&self) -> Result<()> {
+        let client = self.client.lock().await;
+        client
+            .query_one(SYNC_UNLOCK, &[&SYNC_LOCK_CLASS])
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(())
     }
 
     /// Creates schema `name` if absent and makes it the connection's only one.

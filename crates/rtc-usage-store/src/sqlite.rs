@@ -47,6 +47,31 @@ impl Sqlite {
         &self.location
     }
 
+    /// Takes the sync lock: an exclusive transaction on `PATH.sync-lock`, a small SQLite
+    /// file beside the store, held by the returned connection (dropping it releases the
+    /// lock, and so does the system when the process dies). Refused at once, not waited for.
+    pub async fn lock_sync(&self) -> Result<Connection> {
+        let path = format!("{}.sync-lock", self.location);
+        let location = self.location.clone();
+        blocking(&self.location, move || {
+            let busy = |e: rusqlite::Error| match e.sqlite_error_code() {
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                    StoreError::SyncRunning {
+                        location: location.clone(),
+                    }
+                }
+                _ => error(&path, Duration::ZERO, e),
+            };
+            let conn = Connection::open(&path).map_err(busy)?;
+            conn.busy_timeout(Duration::ZERO).map_err(busy)?;
+            conn.execute_batch("CREATE TABLE IF NOT EXISTS sync_lock (held INTEGER)")
+                .map_err(busy)?;
+            conn.execute_batch("BEGIN EXCLUSIVE").map_err(busy)?;
+            Ok(conn)
+        })
+        .await
+    }
+
     pub async fn query(&self, query: Query) -> Result<Vec<Row>> {
         let (conn, location, busy) = self.parts();
         blocking(&self.location, move || {

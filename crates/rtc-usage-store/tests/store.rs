@@ -1,6 +1,7 @@
 //! The store's behaviour, each test body run against both backends: a SQLite file, and (with
 //! the `postgres` feature) the PostgreSQL server named by `RTC_USAGE_TEST_POSTGRES`.
 
+#[macro_use]
 mod fixture;
 
 use std::time::{Duration, Instant};
@@ -12,31 +13,6 @@ use rtc_usage_store::{
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use fixture::Fixture;
-
-/// Runs each named `async fn(&Fixture)` on SQLite, and on PostgreSQL with the feature.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(&super::Fixture::sqlite()).await;
-                }
-            )*
-        }
-        #[cfg(feature = "postgres")]
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(fixture) = super::Fixture::postgres(stringify!($name)).await {
-                        super::$name(&fixture).await;
-                    }
-                }
-            )*
-        }
-    };
-}
 
 on_both_backends!(
     migrates_an_empty_store_and_reopens_it,

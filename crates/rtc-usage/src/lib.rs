@@ -32,6 +32,7 @@ mod app;
 mod distribution;
 mod error;
 mod fetch;
+pub mod freshness;
 mod generated;
 pub mod normalize;
 mod pacing;

@@ -60,6 +60,18 @@ pub struct Warning {
     pub message: String,
 }
 
+impl Warning {
+    /// A warning about `app` of `vendor` (for callers that plan and run calls themselves,
+    /// such as a sync).
+    pub fn new(vendor: Vendor, app: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            vendor,
+            app: app.into(),
+            message: message.into(),
+        }
+    }
+}
+
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}: {}", self.vendor, self.app, self.message)

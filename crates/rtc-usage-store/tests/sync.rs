@@ -1,0 +1,321 @@
+//! The sync engine against the emulator, each test body on both backends: a year of daily
+//! syncs under a manual clock shared by the clients and an emulator whose provisional days
+//! answer part of their figures, equal to the ground truth at the end with the revisions of
+//! every day that changed; a second sync that changes nothing; one sync at a time.
+
+#[macro_use]
+mod fixture;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rtc_usage::core::clock::{Clock, ManualClock, SharedClock};
+use rtc_usage::freshness::{DayFreshness, Freshness};
+use rtc_usage::{AppRef, Config, UsageClient, UsageQuery, Vendor};
+use rtc_usage_emulator::{Emulator, default_apps, demo_credentials, truth_at};
+use rtc_usage_store::sync::{self, SyncProgress};
+use rtc_usage_store::{Filter, Store, StoreError};
+
+use fixture::Fixture;
+
+on_both_backends!(
+    a_year_of_daily_syncs_equals_the_ground_truth,
+    a_second_sync_changes_nothing,
+    one_sync_at_a_time,
+);
+
+/// An emulator with provisional figures and clients of every vendor, all on `clock`.
+async fn emulated(clock: &Arc<ManualClock>) -> (Emulator, UsageClient) {
+    let shared: SharedClock = clock.clone();
+    let emulator = Emulator::builder()
+        .clock(Arc::clone(&shared))
+        .rate_limits(false)
+        .provisional_figures(true)
+        .start()
+        .await
+        .expect("the emulator starts");
+    let client = Vendor::all()
+        .fold(UsageClient::builder(), |builder, vendor| {
+            let config = Config::builder()
+                .credentials(demo_credentials(vendor.id()).expect("demo credentials"))
+                .endpoint_url(emulator.url())
+                .clock(Arc::clone(&shared))
+                .disable_rate_limit()
+                .build()
+                .expect("a configuration");
+            builder.shared_client((vendor.entry().connect)(config).expect("a client"))
+        })
+        .clock(shared)
+        .build();
+    (emulator, client)
+}
+
+/// The first demo app of every vendor.
+fn apps() -> Vec<AppRef> {
+    Vendor::all()
+        .map(|v| AppRef::new(v, default_apps(v.id())[0]).expect("a demo app"))
+        .collect()
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().expect("a date")
+}
+
+/// Every vendor's stored figures over `from..=to`, by (vendor, day, vendor tier).
+async fn stored(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> BTreeMap<(String, NaiveDate, String), f64> {
+    store
+        .records(&Filter::new().days(from, to))
+        .await
+        .expect("records")
+        .into_iter()
+        .map(|r| ((r.scope.vendor, r.day, r.vendor_tier), r.seconds))
+        .collect()
+}
+
+/// What the emulator answers at `now` for every vendor's app over `from..=to`.
+fn answered(
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> BTreeMap<(String, NaiveDate, String), f64> {
+    let mut out = BTreeMap::new();
+    for app in apps() {
+        let vendor = app.vendor();
+        let (op, _) = vendor.call_operation().expect("call minutes");
+        for day in from.iter_days().take_while(|d| *d <= to) {
+            for (tier, seconds) in truth_at(vendor.id(), op.name, app.app_label(), day, None, now) {
+                out.insert(
+                    (vendor.id().to_owned(), day, tier.to_owned()),
+                    seconds as f64,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// 365 daily syncs, each at another hour of the day, each asking every day since the first:
+/// the store ends equal to what the emulator answers then (the ground truth for every final
+/// day), every day is final but the last ones, and each day fetched while provisional whose
+/// figure grew has revisions (old below new, none of a final day).
+async fn a_year_of_daily_syncs_equals_the_ground_truth(fx: &Fixture) {
+    let first = d("2025-11-01");
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2025, 11, 1, 5, 0, 0).unwrap(),
+    ));
+    let (emulator, client) = emulated(&clock).await;
+    let store = fx.open().await;
+    let mut fetched_windows = 0;
+    for i in 0..365 {
+        let now = clock.now();
+        let today = now.date_naive();
+        let selection = UsageQuery::new(first, today).apps(apps());
+        let report = sync::sync(&client, &selection, &store, |_| {})
+            .await
+            .unwrap_or_else(|e| panic!("sync {i} at {now}: {e}"));
+        assert!(report.is_complete(), "sync {i}: {:?}", report.failures);
+        fetched_windows += report.windows;
+        // 19 hours on: every sync at another hour of the day.
+        clock.advance(Duration::hours(19));
+        if clock.now().date_naive() == today {
+            clock.advance(Duration::hours(24));
+        }
+    }
+    let now = clock.now();
+    let last = now.date_naive();
+    // Most vendors ask little: a day or two per sync, not the whole year again.
+    assert!(
+        fetched_windows < 365 * 6 * 3,
+        "{fetched_windows} windows fetched"
+    );
+    let selection = UsageQuery::new(first, last).apps(apps());
+    sync::sync(&client, &selection, &store, |_| {})
+        .await
+        .expect("the last sync");
+    let got = stored(&store, first, last).await;
+    let expected = answered(first, last, now);
+    assert_eq!(got.len(), expected.len(), "records");
+    let differ: Vec<_> = expected
+        .iter()
+        .filter(|(k, v)| got.get(*k) != Some(*v))
+        .take(5)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "stored differs from the emulator: {differ:?}"
+    );
+
+    for app in apps() {
+        let vendor = app.vendor();
+        let (op, _) = vendor.call_operation().expect("call minutes");
+        let freshness = Freshness::of(op);
+        let scope = sync::scope_of(&client, &app, rtc_usage::Category::Call);
+        let coverage = store.coverage(&scope, first, last).await.expect("coverage");
+        assert!(
+            coverage.missing_days.is_empty(),
+            "{vendor}: {:?}",
+            coverage.missing_days
+        );
+        for day in &coverage.provisional_days {
+            assert_eq!(
+                freshness.of_day(*day, now),
+                DayFreshness::Provisional,
+                "{vendor} {day}"
+            );
+        }
+        assert!(
+            coverage.provisional_days.len() <= 3,
+            "{vendor}: {:?}",
+            coverage.provisional_days
+        );
+        assert!(coverage.final_days.len() >= 360, "{vendor}");
+        // Final figures are the ground truth itself.
+        let day = coverage.final_days[100];
+        assert_eq!(
+            truth_at(vendor.id(), op.name, app.app_label(), day, None, now),
+            rtc_usage_emulator::truth_for(vendor.id(), op.name, app.app_label(), day, None)
+        );
+
+        let revisions = store
+            .revisions(&Filter::new().vendor(vendor.id()))
+            .await
+            .expect("revisions");
+        let revised_days: std::collections::BTreeSet<NaiveDate> =
+            revisions.iter().map(|r| r.day).collect();
+        assert!(
+            revised_days.len() >= 150,
+            "{vendor}: {} days revised",
+            revised_days.len()
+        );
+        for revision in &revisions {
+            assert!(
+                !revision.was_final,
+                "{vendor}: a final day revised: {revision:?}"
+            );
+            let new = revision.new_seconds.expect("figures grow, never vanish");
+            assert!(new > revision.old_seconds, "{vendor}: {revision:?}");
+            assert!(revision.revised_at > revision.old_fetched_at);
+            // The old figure was fetched while its day was provisional.
+            assert_eq!(
+                freshness.of_day(revision.day, revision.old_fetched_at),
+                DayFreshness::Provisional
+            );
+        }
+    }
+    emulator.shutdown().await;
+}
+
+/// All days final: a second sync fetches nothing. Days still provisional: a second sync at
+/// the same hour fetches them again and changes no row.
+async fn a_second_sync_changes_nothing(fx: &Fixture) {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap(),
+    ));
+    let (emulator, client) = emulated(&clock).await;
+    let store = fx.open().await;
+    let settled = UsageQuery::new(d("2026-01-01"), d("2026-02-20")).apps(apps());
+    let first = sync::sync(&client, &settled, &store, |_| {})
+        .await
+        .expect("a sync");
+    assert!(
+        first.is_complete() && first.written.inserted > 0,
+        "{first:?}"
+    );
+    let progress = std::sync::Mutex::new(Vec::new());
+    let again = sync::sync(&client, &settled, &store, |p: SyncProgress| {
+        progress.lock().unwrap().push(p)
+    })
+    .await
+    .expect("a second sync");
+    assert_eq!(
+        (again.windows, again.written.changed()),
+        (0, 0),
+        "{again:?}"
+    );
+    assert_eq!(progress.lock().unwrap().last().map(|p| p.total), Some(0));
+
+    let recent = UsageQuery::new(d("2026-02-20"), d("2026-03-01")).apps(apps());
+    let first = sync::sync(&client, &recent, &store, |_| {})
+        .await
+        .expect("a sync");
+    assert!(first.written.changed() > 0);
+    let provisional = store
+        .coverage(
+            &sync::scope_of(&client, &apps()[0], rtc_usage::Category::Call),
+            d("2026-02-20"),
+            d("2026-03-01"),
+        )
+        .await
+        .expect("coverage")
+        .provisional_days;
+    assert!(!provisional.is_empty(), "today is provisional");
+    let again = sync::sync(&client, &recent, &store, |_| {})
+        .await
+        .expect("a second sync");
+    assert!(again.windows > 0, "provisional days are fetched again");
+    assert_eq!(again.written.changed(), 0, "{again:?}");
+    assert!(
+        store
+            .revisions(&Filter::new())
+            .await
+            .expect("revisions")
+            .is_empty()
+    );
+    emulator.shutdown().await;
+}
+
+/// A second sync of the same store (another connection, as another process) is refused
+/// while the first holds the lock, and runs once it is released.
+async fn one_sync_at_a_time(fx: &Fixture) {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap(),
+    ));
+    let (emulator, client) = emulated(&clock).await;
+    let store = fx.open().await;
+    let other = fx.open().await;
+    let held = store.lock_sync().await.expect("the lock");
+    let selection = UsageQuery::new(d("2026-02-01"), d("2026-02-03")).apps(apps());
+    let refused = sync::sync(&client, &selection, &other, |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            sync::SyncError::Store(StoreError::SyncRunning { .. })
+        ),
+        "{refused}"
+    );
+    assert!(
+        refused
+            .to_string()
+            .contains("another rtc-usage sync is running"),
+        "{refused}"
+    );
+    assert!(
+        other
+            .records(&Filter::new())
+            .await
+            .expect("records")
+            .is_empty()
+    );
+    store.unlock_sync(held).await.expect("released");
+    let report = sync::sync(&client, &selection, &other, |_| {})
+        .await
+        .expect("then it runs");
+    assert!(report.written.inserted > 0);
+    let coverage = other
+        .coverage(
+            &sync::scope_of(&client, &apps()[0], rtc_usage::Category::Call),
+            d("2026-02-01"),
+            d("2026-02-03"),
+        )
+        .await
+        .expect("coverage");
+    assert_eq!(coverage.final_days.len(), 3);
+    emulator.shutdown().await;
+}
