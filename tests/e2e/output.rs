@@ -28,7 +28,7 @@ async fn the_extension_of_the_output_file_chooses_the_format() {
     for (name, starts) in [
         (
             "usage.csv",
-            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes\n",
+            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes,provisional\n",
         ),
         ("usage.json", "[{\"vendor\":\"tencent\""),
         ("report.HTML", "<!DOCTYPE html>"),

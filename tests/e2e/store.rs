@@ -208,6 +208,70 @@ async fn usage_from_the_store_makes_no_call_and_names_missing_days() {
         stderr.contains("lacks 2 of the asked days") && stderr.contains("2026-09-29..=2026-09-30"),
         "{stderr}"
     );
+    // By month, and as a pivot, like a live query: October's ten days summed per tier.
+    let monthly = harness::run(
+        Some(&idle),
+        &[
+            "usage",
+            "--store",
+            &store,
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-10",
+            "--app",
+            &asked,
+            "--format",
+            "json",
+            "--granularity",
+            "month",
+        ],
+        &[],
+    )
+    .await;
+    assert!(monthly.status.success(), "{}", harness::stderr(&monthly));
+    let months = harness::records(&monthly);
+    let mut expected: BTreeMap<String, f64> = BTreeMap::new();
+    for ((_, _, _, vendor_tier), (_, _, seconds)) in harness::truth("huawei", app, from, to) {
+        *expected.entry(vendor_tier).or_default() += seconds;
+    }
+    let got: BTreeMap<String, f64> = months
+        .iter()
+        .map(|r| {
+            assert_eq!(r["start"], "2026-10-01T00:00:00+00:00", "{r}");
+            assert_eq!(r["granularity"], "month", "{r}");
+            assert_eq!(r["provisional"], false, "{r}");
+            (
+                r["vendor_tier"].as_str().unwrap().to_owned(),
+                r["seconds"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    let pivot = harness::run(
+        Some(&idle),
+        &[
+            "usage",
+            "--store",
+            &store,
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-10",
+            "--app",
+            &asked,
+            "--format",
+            "json",
+            "--by",
+            "tier",
+        ],
+        &[],
+    )
+    .await;
+    assert!(pivot.status.success(), "{}", harness::stderr(&pivot));
+    let pivot: serde_json::Value = serde_json::from_slice(&pivot.stdout).unwrap();
+    assert_eq!(pivot["by"], "tier");
+    assert_eq!(pivot["periods"].as_array().unwrap().len(), 10);
     let other = harness::run(
         Some(&idle),
         &[

@@ -760,3 +760,85 @@ async fn a_dry_run_prints_the_plan_and_sends_nothing() {
     assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
     assert_eq!(emu.requests(), 0);
 }
+
+/// Days inside a vendor's data delay are marked: `provisional` in every record (as the
+/// facade's freshness rule says, from each spec's day offset and data delay), a `*` in the
+/// table, and one warning naming them.
+#[tokio::test(flavor = "multi_thread")]
+async fn days_inside_the_data_delay_are_marked_provisional() {
+    use rtc_usage::freshness::{DayFreshness, Freshness};
+    let emu = Emulator::start().await.expect("emulator");
+    let apps = app_args_of(
+        ["volcengine", "tencent", "huawei"]
+            .into_iter()
+            .filter_map(Vendor::get),
+    );
+    let before = chrono::Utc::now();
+    let output = run(
+        Some(&emu),
+        &args(
+            &[
+                "usage",
+                "--from",
+                "yesterday",
+                "--to",
+                "today",
+                "--format",
+                "json",
+            ],
+            &apps,
+        ),
+        &[],
+    )
+    .await;
+    let after = chrono::Utc::now();
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{message}");
+    let all = records(&output);
+    assert!(!all.is_empty());
+    let mut provisional_days = 0;
+    for record in &all {
+        let parsed: rtc_usage::UsageRecord = serde_json::from_value(record.clone()).unwrap();
+        let freshness = Freshness::of_record(&parsed).expect("a known operation");
+        let day = freshness.day_of(parsed.start);
+        let (then, now) = (freshness.of_day(day, before), freshness.of_day(day, after));
+        if then != now {
+            continue; // The day turned final during the run.
+        }
+        assert_eq!(
+            record["provisional"],
+            then == DayFreshness::Provisional,
+            "{record}"
+        );
+        provisional_days += usize::from(then == DayFreshness::Provisional);
+    }
+    // Today has not ended in UTC yet (Huawei), so some day is always provisional.
+    assert!(provisional_days > 0, "{all:?}");
+    assert_eq!(
+        message.matches("warning: still provisional").count(),
+        1,
+        "{message}"
+    );
+    let table = run(
+        Some(&emu),
+        &args(
+            &[
+                "usage",
+                "--from",
+                "yesterday",
+                "--to",
+                "today",
+                "--format",
+                "table",
+            ],
+            &apps,
+        ),
+        &[],
+    )
+    .await;
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains(" *") && text.contains("* provisional:"),
+        "{text}"
+    );
+}

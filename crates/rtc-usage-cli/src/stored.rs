@@ -138,9 +138,9 @@ pub async fn usage(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<(), ExitError> {
-    if args.granularity != GranularityArg::Day {
+    if args.granularity == GranularityArg::Native {
         return Err(ExitError::bad_input(
-            "--granularity native: the store keeps daily figures; drop it, or ask the vendors without --store",
+            "--granularity native: the store keeps daily figures; ask for day or month, or ask the vendors without --store",
         ));
     }
     let destination = Destination::prepare(args.output.output.as_deref())?;
@@ -197,11 +197,19 @@ pub async fn usage(
                 .await
                 .map_err(error)?
                 .into_iter()
-                .filter_map(record),
+                .filter_map(record)
+                .map(|r| {
+                    let provisional = coverage.provisional_days.contains(&r.start.date_naive());
+                    r.with_provisional(provisional)
+                }),
         );
     }
+    if args.granularity == GranularityArg::Month {
+        records = UsageRecord::monthly(&records);
+    }
     crate::usage_cmd::sort(&mut records);
-    destination.write(format, &records)
+    crate::usage_cmd::warn_provisional(&records);
+    destination.write_with(|out| crate::usage_cmd::draw(format, args.by, &records, out))
 }
 
 /// `2026-11-01..=2026-11-03, 2026-11-07`: days as runs.

@@ -11,7 +11,7 @@ use rtc_usage::{
 };
 
 use crate::accounts::{self, Group};
-use crate::cli::UsageArgs;
+use crate::cli::{Format, UsageArgs};
 use crate::days;
 use crate::emulated::InProcess;
 use crate::exit::{self, ExitError};
@@ -85,11 +85,9 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
             rtc_usage::core::error::printable(&warning.to_string())
         );
     }
+    warn_provisional(&outcome.records);
     let (format, records, by) = (session.format, &outcome.records, args.by);
-    let draw = |out: &mut dyn std::io::Write| match by {
-        Some(by) => crate::output::pivot::render(format, by, records, out),
-        None => crate::output::render(format, records, out),
-    };
+    let draw = |out: &mut dyn std::io::Write| draw(format, by, records, out);
     if outcome.failures.is_empty() {
         return session.destination.write_with(draw);
     }
@@ -182,6 +180,44 @@ pub fn sort(records: &mut [UsageRecord]) {
                 &b.vendor_tier,
             ))
     });
+}
+
+/// The records as asked: a pivot with `--by`, else one row per record.
+pub fn draw(
+    format: Format,
+    by: Option<crate::output::pivot::By>,
+    records: &[UsageRecord],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match by {
+        Some(by) => crate::output::pivot::render(format, by, records, out),
+        None => crate::output::render(format, records, out),
+    }
+}
+
+/// One warning naming, per vendor, the days (bucket starts) whose figures were still
+/// provisional when fetched: the vendor may revise them, so a reconciliation should ask again.
+pub fn warn_provisional(records: &[UsageRecord]) {
+    let mut days: BTreeMap<rtc_usage::Vendor, BTreeSet<chrono::NaiveDate>> = BTreeMap::new();
+    for record in records.iter().filter(|r| r.provisional) {
+        days.entry(record.vendor)
+            .or_default()
+            .insert(record.start.date_naive());
+    }
+    if days.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = days
+        .iter()
+        .map(|(vendor, days)| {
+            let days: Vec<String> = days.iter().map(ToString::to_string).collect();
+            format!("{vendor} {}", days.join(", "))
+        })
+        .collect();
+    eprintln!(
+        "warning: still provisional (inside the vendor's data delay; figures may still change): {}",
+        listed.join("; ")
+    );
 }
 
 /// Each failure once, except that an account whose credentials a vendor refused is one

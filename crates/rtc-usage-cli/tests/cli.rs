@@ -18,7 +18,7 @@ const DEMO_APPS: [&str; 3] = [
 
 /// The keys of a JSON record, in order: also the CSV header.
 const JSON_KEYS: &str =
-    "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes";
+    "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes,provisional";
 
 fn rtc_usage(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(BIN)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::clock::{SharedClock, SystemClock};
 use rtc_usage_core::registry::DynClient;
@@ -16,6 +16,7 @@ use tokio::task::JoinSet;
 
 use crate::app::{ALL_APPS, AppId, AppRef};
 use crate::error::QueryError;
+use crate::freshness::{DayFreshness, Freshness};
 use crate::normalize::Normalized;
 use crate::query::{Granularity, UsageQuery};
 use crate::record::{Bucket, Category, DEFAULT_ACCOUNT, Millis, Tier, UsageRecord};
@@ -370,7 +371,7 @@ impl UsageClient {
             task_calls.insert(handle.id(), (index, op));
         }
 
-        let mut merged: BTreeMap<RecordKey, Millis> = BTreeMap::new();
+        let mut merged: BTreeMap<RecordKey, Merged> = BTreeMap::new();
         let mut report = UsageReport::default();
         for gap in &plan.beyond_lookback {
             report.warnings.push(Warning {
@@ -437,6 +438,8 @@ impl UsageClient {
                             warnings: &mut report.warnings,
                             granularity,
                             calendar,
+                            freshness: Freshness::of_call(call),
+                            now: self.clock.now(),
                         };
                         merge.call(call, fetched);
                     }
@@ -463,7 +466,7 @@ impl UsageClient {
         report.records = merged
             .into_iter()
             .map(
-                |((vendor, app, start, bucket, category, tier, vendor_tier), amount)| {
+                |((vendor, app, start, bucket, category, tier, vendor_tier), merged)| {
                     UsageRecord::new(
                         vendor,
                         app,
@@ -471,10 +474,11 @@ impl UsageClient {
                         bucket,
                         tier,
                         vendor_tier,
-                        amount.seconds(),
+                        merged.amount.seconds(),
                     )
                     .with_category(category)
                     .with_account(&*self.account)
+                    .with_provisional(merged.provisional)
                 },
             )
             .collect();
@@ -519,13 +523,23 @@ fn in_flight(op: &OperationDescriptor) -> usize {
         .clamp(4, 64)
 }
 
+/// One output record's figure so far, and whether any day in it was provisional.
+#[derive(Debug, Default)]
+struct Merged {
+    amount: Millis,
+    provisional: bool,
+}
+
 /// Where one call's records are merged, and how: the query's granularity, in the calendar
-/// of the operation that answered.
+/// of the operation that answered, each day judged provisional or final at `now` by the
+/// operation's data delay.
 struct Merge<'a> {
-    merged: &'a mut BTreeMap<RecordKey, Millis>,
+    merged: &'a mut BTreeMap<RecordKey, Merged>,
     warnings: &'a mut Vec<Warning>,
     granularity: Granularity,
     calendar: FixedOffset,
+    freshness: Option<Freshness>,
+    now: DateTime<Utc>,
 }
 
 impl Merge<'_> {
@@ -574,7 +588,10 @@ impl Merge<'_> {
                 _ => (record.start.with_timezone(&offset), record.granularity),
             };
             let amount = Millis((record.seconds * 1000.0).round() as i64);
-            *self
+            let provisional = self
+                .freshness
+                .is_none_or(|f| f.of_day(day, self.now) == DayFreshness::Provisional);
+            let merged = self
                 .merged
                 .entry((
                     vendor,
@@ -585,7 +602,9 @@ impl Merge<'_> {
                     record.tier,
                     record.vendor_tier,
                 ))
-                .or_default() += amount;
+                .or_default();
+            merged.amount += amount;
+            merged.provisional |= provisional;
         }
         if dropped > 0 {
             tracing::debug!(app = %call.app, window = %call.window, dropped, "buckets outside the window dropped");

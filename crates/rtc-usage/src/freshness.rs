@@ -83,6 +83,11 @@ impl Freshness {
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
+    /// The documented data delay after a day's end; zero when the spec documents none.
+    pub fn delay(&self) -> std::time::Duration {
+        self.delay.to_std().unwrap_or_default()
+    }
+
     /// The instant `day` begins, in the operation's calendar.
     pub fn starts_at(&self, day: NaiveDate) -> DateTime<Utc> {
         day_start(day, self.offset).with_timezone(&Utc)

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::vendor::Vendor;
@@ -73,7 +73,7 @@ pub const DEFAULT_ACCOUNT: &str = "default";
 /// One normalized usage figure.
 ///
 /// Serialized with the keys `vendor`, `account`, `app`, `start`, `granularity`, `category`,
-/// `tier`, `vendor_tier`, `seconds`, in that order (the CLI's JSON and CSV columns).
+/// `tier`, `vendor_tier`, `seconds`, `provisional`, in that order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UsageRecord {
@@ -94,6 +94,11 @@ pub struct UsageRecord {
     pub vendor_tier: String,
     /// Usage in seconds: vendor minutes × 60, or vendor seconds as given.
     pub seconds: f64,
+    /// Whether the bucket held a day that was still provisional when it was fetched: not yet
+    /// ended, or ended less than the vendor's documented data delay before
+    /// ([`crate::freshness`]), so the vendor may still revise the figure.
+    #[serde(default)]
+    pub provisional: bool,
 }
 
 impl UsageRecord {
@@ -116,7 +121,56 @@ impl UsageRecord {
             tier,
             vendor_tier: vendor_tier.into(),
             seconds,
+            provisional: false,
         }
+    }
+
+    /// Day (or finer) records summed by calendar month, each in its own offset (the vendor's
+    /// calendar its `start` is written in), as [`crate::Granularity::Month`] sums a live
+    /// query: the record starts at 00:00 of the month's first day there, and is provisional
+    /// if any record in it was. Records already by month are kept as they are.
+    pub fn monthly(records: &[UsageRecord]) -> Vec<UsageRecord> {
+        let mut months: std::collections::BTreeMap<_, (UsageRecord, Millis)> = Default::default();
+        for record in records {
+            let offset = *record.start.offset();
+            let day = record.start.date_naive();
+            let first = day.with_day(1).unwrap_or(day);
+            let start = crate::source::day_start(first, offset);
+            let key = (
+                record.vendor,
+                record.account.clone(),
+                record.app.clone(),
+                start,
+                record.category,
+                record.tier,
+                record.vendor_tier.clone(),
+            );
+            let (month, sum) = months.entry(key).or_insert_with(|| {
+                let month = UsageRecord {
+                    start,
+                    granularity: Bucket::Month,
+                    seconds: 0.0,
+                    provisional: false,
+                    ..record.clone()
+                };
+                (month, Millis::default())
+            });
+            *sum += Millis::of_seconds(record.seconds);
+            month.provisional |= record.provisional;
+        }
+        months
+            .into_values()
+            .map(|(month, sum)| UsageRecord {
+                seconds: sum.seconds(),
+                ..month
+            })
+            .collect()
+    }
+
+    /// The same record, marked provisional or not.
+    pub fn with_provisional(mut self, provisional: bool) -> Self {
+        self.provisional = provisional;
+        self
     }
 
     /// The same record, of `account`.
@@ -161,6 +215,11 @@ impl Millis {
     pub fn seconds(self) -> f64 {
         self.0 as f64 / 1_000.0
     }
+
+    /// Seconds to the millisecond, as records are summed.
+    pub fn of_seconds(seconds: f64) -> Self {
+        Self((seconds * 1000.0).round() as i64)
+    }
 }
 
 impl std::ops::AddAssign for Millis {
@@ -172,6 +231,36 @@ impl std::ops::AddAssign for Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn monthly_sums_days_by_the_month_of_their_own_calendar() {
+        let vendor = Vendor::get("volcengine").expect("in this build");
+        let day = |start: &str, seconds: f64, provisional: bool| {
+            UsageRecord::new(
+                vendor,
+                "app",
+                DateTime::parse_from_rfc3339(start).unwrap(),
+                Bucket::Day,
+                Tier::Hd,
+                "VideoHD",
+                seconds,
+            )
+            .with_provisional(provisional)
+        };
+        let months = UsageRecord::monthly(&[
+            day("2026-10-31T00:00:00+08:00", 0.1, false),
+            day("2026-11-01T00:00:00+08:00", 0.2, false),
+            day("2026-11-02T00:00:00+08:00", 0.1, true),
+            day("2026-11-03T00:00:00+08:00", 60.0, false),
+        ]);
+        assert_eq!(months.len(), 2);
+        assert_eq!(months[0].start.to_rfc3339(), "2026-10-01T00:00:00+08:00");
+        assert_eq!((months[0].seconds, months[0].provisional), (0.1, false));
+        assert_eq!(months[1].start.to_rfc3339(), "2026-11-01T00:00:00+08:00");
+        // Summed in milliseconds: 0.2 + 0.1 + 60 is exactly 60.3.
+        assert_eq!((months[1].seconds, months[1].provisional), (60.3, true));
+        assert!(months.iter().all(|m| m.granularity == Bucket::Month));
+    }
 
     #[test]
     fn records_serialize_with_the_documented_keys_in_order() {
@@ -187,7 +276,7 @@ mod tests {
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(
             json,
-            r#"{"vendor":"volcengine","account":"default","app":"app","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"VideoSD","seconds":600.0}"#
+            r#"{"vendor":"volcengine","account":"default","app":"app","start":"2026-11-01T00:00:00+08:00","granularity":"day","category":"call","tier":"hd","vendor_tier":"VideoSD","seconds":600.0,"provisional":false}"#
         );
         assert_eq!(serde_json::from_str::<UsageRecord>(&json).unwrap(), record);
         let utc = UsageRecord {

@@ -40,20 +40,48 @@ pub trait Row: Serialize + Sized {
     }
 }
 
-/// A usage record as the CLI's JSON writes it: its serde keys, then `minutes` (what vendors
-/// bill in) beside `seconds`.
+/// A usage record as the CLI's JSON writes it: its serde keys, with `minutes` (what vendors
+/// bill in) after `seconds` and before `provisional`, the CSV's order.
 #[derive(Serialize)]
 pub struct WithMinutes<'a> {
     #[serde(flatten)]
-    pub record: &'a UsageRecord,
-    pub minutes: f64,
+    record: Figures<'a>,
+    minutes: f64,
+    provisional: bool,
+}
+
+/// The record's keys up to `seconds` (serialized through the record's own serde forms).
+#[derive(Serialize)]
+struct Figures<'a> {
+    vendor: &'a rtc_usage::Vendor,
+    account: &'a str,
+    app: &'a str,
+    start: String,
+    granularity: &'a rtc_usage::Bucket,
+    category: &'a rtc_usage::Category,
+    tier: &'a rtc_usage::Tier,
+    vendor_tier: &'a str,
+    seconds: f64,
 }
 
 impl<'a> WithMinutes<'a> {
     pub fn new(record: &'a UsageRecord) -> Self {
         Self {
-            record,
+            record: Figures {
+                vendor: &record.vendor,
+                account: &record.account,
+                app: &record.app,
+                start: record
+                    .start
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+                granularity: &record.granularity,
+                category: &record.category,
+                tier: &record.tier,
+                vendor_tier: &record.vendor_tier,
+                seconds: record.seconds,
+            },
             minutes: minutes(record.seconds),
+            provisional: record.provisional,
         }
     }
 }
@@ -86,6 +114,7 @@ impl Row for UsageRecord {
         "vendor_tier",
         "seconds",
         "minutes",
+        "provisional",
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -100,6 +129,7 @@ impl Row for UsageRecord {
             self.vendor_tier.clone(),
             self.seconds.to_string(),
             minutes(self.seconds).to_string(),
+            self.provisional.to_string(),
         ]
     }
 
@@ -411,7 +441,17 @@ mod tests {
         )
         .unwrap();
         let json = serde_json::to_string(&WithMinutes::new(&record)).unwrap();
-        assert!(json.ends_with(r#""seconds":60.0,"minutes":1.0}"#), "{json}");
+        assert!(
+            json.ends_with(r#""seconds":60.0,"minutes":1.0,"provisional":false}"#),
+            "{json}"
+        );
+        // The same keys and values as the record's own serde form, plus minutes.
+        let mut own = serde_json::to_value(&record).unwrap();
+        own["minutes"] = 1.0.into();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            own
+        );
         let mut at = 0;
         for key in UsageRecord::HEADERS {
             let found = json[at..].find(&format!("\"{key}\":")).unwrap();
@@ -421,8 +461,8 @@ mod tests {
         csv::write(&[record], &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes\n\
-             tencent,default,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60,1\n"
+            "vendor,account,app,start,granularity,category,tier,vendor_tier,seconds,minutes,provisional\n\
+             tencent,default,1400000001,2026-11-01T00:00:00+08:00,day,call,hd,HD,60,1,false\n"
         );
     }
 

@@ -136,6 +136,9 @@ pub fn usage(records: &[UsageRecord], out: &mut dyn Write) -> io::Result<()> {
     usage_fitted(records, super::terminal_width(), out)
 }
 
+/// After the start of a provisional record's bucket.
+const PROVISIONAL_MARK: &str = "*";
+
 /// The columns of the record table that can repeat on every row: one the same everywhere is
 /// said once above the table instead.
 const SAME_EVERYWHERE: [&str; 3] = ["account", "granularity", "category"];
@@ -166,7 +169,11 @@ pub fn usage_fitted(
         vec![
             r.vendor.to_string(),
             r.app.clone(),
-            start(r),
+            if r.provisional {
+                format!("{} {PROVISIONAL_MARK}", start(r))
+            } else {
+                start(r)
+            },
             r.account.clone(),
             r.granularity.to_string(),
             r.category.to_string(),
@@ -212,6 +219,12 @@ pub fn usage_fitted(
     }
     // vendor, app and start name a row.
     table.write_fitted(out, width, 3)?;
+    if records.iter().any(|r| r.provisional) {
+        let note = format!(
+            "{PROVISIONAL_MARK} provisional: the day had not ended, or had ended less than the vendor's data delay before it was fetched; the vendor may still revise it"
+        );
+        writeln!(out, "{}", wrap(&note, width))?;
+    }
     writeln!(out, "\nTotals")?;
     let mut sums = Table::new(&[
         ("vendor", false),

@@ -15,10 +15,9 @@
 //! redacted: [`rtc_usage::core::error::printable`]) and then HTML-escaped, in text and in
 //! attribute values alike. The document is also well-formed XML (every element closed).
 //!
-//! A period is *provisional* when it ended less than the vendor's documented data delay
-//! before the report was made (the `data_delay` of the spec of the operation that reports the
-//! category: Volcengine 8 h); for a vendor that documents none, only a period not yet over
-//! in the vendor's calendar is. Audio and video minutes are priced differently: they are
+//! A period is *provisional* when one of its records is ([`UsageRecord::provisional`]: a day
+//! that had not ended, or had ended less than the vendor's documented data delay before it
+//! was fetched, by [`rtc_usage::freshness`]). Audio and video minutes are priced differently: they are
 //! added only in columns and bars labelled "all tiers".
 
 mod chart;
@@ -28,7 +27,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, SecondsFormat, Utc};
 use rtc_usage::{Bucket, Category, Tier, UsageRecord, Vendor};
 
 use chart::{Chart, Layout, Period, Series};
@@ -191,6 +190,7 @@ struct Section {
     vendor: Vendor,
     category: Category,
     offset: FixedOffset,
+    /// The vendor's documented data delay, for the note on provisional periods.
     delay: Option<Duration>,
     apps: BTreeMap<String, Grid>,
     /// Every app's usage added.
@@ -217,7 +217,7 @@ struct Report {
 }
 
 impl Report {
-    fn new(records: &[UsageRecord], now: DateTime<Utc>) -> Self {
+    fn new(records: &[UsageRecord]) -> Self {
         let days: BTreeSet<NaiveDate> = records.iter().map(|r| r.start.date_naive()).collect();
         let (first, last) = match (days.first(), days.last()) {
             (Some(first), Some(last)) => (*first, *last),
@@ -249,7 +249,9 @@ impl Report {
                     vendor: record.vendor,
                     category: record.category,
                     offset: *record.start.offset(),
-                    delay: data_delay(record.vendor, record.category),
+                    delay: rtc_usage::freshness::Freshness::of_record(record)
+                        .map(|f| f.delay())
+                        .filter(|d| !d.is_zero()),
                     apps: BTreeMap::new(),
                     all: Grid::default(),
                     provisional: BTreeSet::new(),
@@ -261,22 +263,11 @@ impl Report {
                 .or_default()
                 .add(period, record);
             section.all.add(period, record);
+            if record.provisional {
+                section.provisional.insert(period);
+            }
         }
-        let mut sections: Vec<Section> = sections.into_values().collect();
-        for section in &mut sections {
-            section.provisional = periods
-                .iter()
-                .copied()
-                .filter(|p| {
-                    is_provisional(
-                        step.next(*p),
-                        section.offset,
-                        section.delay.unwrap_or_default(),
-                        now,
-                    )
-                })
-                .collect();
-        }
+        let sections: Vec<Section> = sections.into_values().collect();
         Self {
             step,
             periods,
@@ -287,33 +278,6 @@ impl Report {
     fn categories(&self) -> BTreeSet<Category> {
         self.sections.iter().map(|s| s.category).collect()
     }
-}
-
-/// The documented data delay of the operation that reports `category` for `vendor`.
-fn data_delay(vendor: Vendor, category: Category) -> Option<Duration> {
-    vendor
-        .usage_operations()
-        .find(|(_, usage)| usage.calls().iter().any(|(_, c)| *c == category))
-        .or_else(|| vendor.call_operation())
-        .and_then(|(op, _)| op.limits.data_delay)
-}
-
-/// A period ending at 00:00 of `end` (in `offset`) is provisional until `delay` after that.
-fn is_provisional(
-    end: NaiveDate,
-    offset: FixedOffset,
-    delay: Duration,
-    now: DateTime<Utc>,
-) -> bool {
-    let Some(end) = end
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| offset.from_local_datetime(&t).single())
-    else {
-        return false;
-    };
-    let complete = end.with_timezone(&Utc)
-        + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero());
-    complete > now
 }
 
 /// Fixed per common tier, in every chart and table; each at least 3:1 against white.
@@ -386,7 +350,7 @@ fn document(records: &[UsageRecord], context: &Context) -> String {
 
 /// The whole page, with `pivot` first when given.
 fn document_with(records: &[UsageRecord], context: &Context, pivot: Option<&Pivot>) -> String {
-    let report = Report::new(records, context.generated);
+    let report = Report::new(records);
     let mut s = String::new();
     let range = match (report.periods.first(), report.periods.last()) {
         (Some(first), Some(last)) => format!(
@@ -470,9 +434,9 @@ fn header(s: &mut String, report: &Report, count: usize, context: &Context, rang
             s,
             "<p class=\"note\">Audio and each video tier are priced differently: \
              <b>all tiers</b> adds their minutes for volume only. \
-             <span class=\"badge\">*</span> provisional: the {0} ended less than the vendor's \
-             documented data delay before this report was made (or, for a vendor that \
-             documents none, the {0} is not over yet); its figures may still grow. Charts \
+             <span class=\"badge\">*</span> provisional: the {0} held a day that had ended \
+             less than the vendor's documented data delay before it was fetched (or, for a \
+             vendor that documents none, was not over yet); its figures may still grow. Charts \
              draw provisional bars lighter and hatched.</p>",
             report.step.name()
         );
@@ -581,8 +545,8 @@ fn vendor_section(s: &mut String, report: &Report, section: &Section, n: usize) 
     );
     let delay = match section.delay {
         Some(delay) => format!(
-            "{} documents a data delay of {}: a {} ending less than that before this report \
-             was made is provisional.",
+            "{} documents a data delay of {}: a {} ending less than that before it was \
+             fetched is provisional.",
             vendor.display_name(),
             hours(delay),
             report.step.name()
@@ -1064,62 +1028,41 @@ mod tests {
     }
 
     #[test]
-    fn provisional_days_follow_the_documented_delay() {
-        // Volcengine documents 8 h; Tencent none (only a day not over is provisional);
-        // both bill in Beijing days. 2026-11-10 ended at 2026-11-09T16:00Z.
+    fn provisional_periods_are_those_of_provisional_records() {
+        // Which days are provisional is the facade's (`rtc_usage::freshness`, judged when
+        // fetched); the page marks the periods of the records that say so, and explains each
+        // vendor's documented delay (Volcengine 8 h, Tencent none).
+        let at = |vendor: &str, day: &str, provisional: bool| {
+            record(
+                vendor,
+                "a",
+                &format!("{day}T00:00:00+08:00"),
+                Tier::Audio,
+                60.0,
+            )
+            .with_provisional(provisional)
+        };
         let records = [
-            record(
-                "volcengine",
-                "v",
-                "2026-11-09T00:00:00+08:00",
-                Tier::Audio,
-                60.0,
-            ),
-            record(
-                "volcengine",
-                "v",
-                "2026-11-10T00:00:00+08:00",
-                Tier::Audio,
-                60.0,
-            ),
-            record(
-                "tencent",
-                "t",
-                "2026-11-09T00:00:00+08:00",
-                Tier::Audio,
-                60.0,
-            ),
-            record(
-                "tencent",
-                "t",
-                "2026-11-10T00:00:00+08:00",
-                Tier::Audio,
-                60.0,
-            ),
-            record(
-                "tencent",
-                "t",
-                "2026-11-11T00:00:00+08:00",
-                Tier::Audio,
-                60.0,
-            ),
+            at("volcengine", "2026-11-09", false),
+            at("volcengine", "2026-11-10", true),
+            at("volcengine", "2026-11-11", true),
+            at("tencent", "2026-11-09", false),
+            at("tencent", "2026-11-10", false),
+            at("tencent", "2026-11-11", true),
         ];
-        let now = "2026-11-10T20:00:00Z"; // 4 h after 2026-11-11 (Beijing) ended... not yet.
-        let report = Report::new(&records, context(now).generated);
+        let report = Report::new(&records);
         let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
         let volc = &report.sections[0];
         assert_eq!(volc.vendor.id(), "volcengine");
         assert_eq!(volc.delay, Some(Duration::from_secs(8 * 3600)));
-        // 2026-11-10 (Beijing) ended 2026-11-10T16:00Z, 4 h ago: within the 8 h.
         assert_eq!(
             volc.provisional,
             [day("2026-11-10"), day("2026-11-11")].into()
         );
         let tencent = &report.sections[1];
         assert_eq!(tencent.delay, None);
-        // Only 2026-11-11 (Beijing), not over until 2026-11-11T16:00Z.
         assert_eq!(tencent.provisional, [day("2026-11-11")].into());
-        let doc = document(&records, &context(now));
+        let doc = document(&records, &context("2026-11-10T20:00:00Z"));
         assert_eq!(doc.matches("<tr class=\"prov\">").count(), 3);
         assert!(doc.contains("fill-opacity=\"0.5\""));
         assert!(doc.contains("documents a data delay of 8 h"));
@@ -1132,7 +1075,7 @@ mod tests {
             record("huawei", "h", "2026-01-15T00:00:00+00:00", Tier::Sd, 60.0),
             record("huawei", "h", "2026-06-15T00:00:00+00:00", Tier::Sd, 120.0),
         ];
-        let report = Report::new(&records, context("2027-01-01T00:00:00Z").generated);
+        let report = Report::new(&records);
         assert_eq!(report.step, Step::Month);
         assert_eq!(report.periods.len(), 6);
         let doc = document(&records, &context("2027-01-01T00:00:00Z"));
