@@ -200,7 +200,9 @@ async fn run(
                     .granularity(Granularity::Day)
                     .within_lookback(true);
                 let plan = client.plan(&query)?;
-                report.warnings.extend(plan_warnings(&plan));
+                report
+                    .warnings
+                    .extend(plan.warnings("not synced", "not synced"));
                 units.extend(split_units(&plan).into_iter().map(|plan| Unit {
                     client: client.clone(),
                     scope: needed.scope.clone(),
@@ -320,37 +322,6 @@ fn split_units(plan: &Plan) -> Vec<Plan> {
             unit
         })
         .collect()
-}
-
-/// The plan's notes as warnings: days beyond a look-back, categories not documented.
-fn plan_warnings(plan: &Plan) -> Vec<Warning> {
-    let mut out = Vec::new();
-    for gap in &plan.beyond_lookback {
-        out.push(warning(
-            &gap.app,
-            format!(
-                "{} keeps {} usage for {} days only: {} not synced",
-                gap.app.vendor(),
-                gap.category,
-                gap.max_days,
-                gap.days
-            ),
-        ));
-    }
-    for (app, category) in &plan.not_documented {
-        out.push(warning(
-            app,
-            format!(
-                "{} documents no {category} usage operation; not synced",
-                app.vendor()
-            ),
-        ));
-    }
-    out
-}
-
-fn warning(app: &AppRef, message: String) -> Warning {
-    Warning::new(app.vendor(), app.app_label(), message)
 }
 
 /// The store's window for a fetched unit: its days, each final if every operation of the

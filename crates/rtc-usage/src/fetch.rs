@@ -133,6 +133,36 @@ pub struct PlannedCall {
 }
 
 impl Plan {
+    /// The plan's notes as warnings: days beyond a look-back (`skipped` says what became of
+    /// them: "not fetched") and categories a vendor documents no operation for
+    /// (`unreported`).
+    pub fn warnings(&self, skipped: &str, unreported: &str) -> Vec<Warning> {
+        let gaps = self.beyond_lookback.iter().map(|gap| {
+            Warning::new(
+                gap.app.vendor(),
+                gap.app.app_label(),
+                format!(
+                    "{} keeps {} usage for {} days only: {} {skipped}",
+                    gap.app.vendor(),
+                    gap.category,
+                    gap.max_days,
+                    gap.days
+                ),
+            )
+        });
+        let undocumented = self.not_documented.iter().map(|(app, category)| {
+            Warning::new(
+                app.vendor(),
+                app.app_label(),
+                format!(
+                    "{} documents no {category} usage operation; {unreported}",
+                    app.vendor()
+                ),
+            )
+        });
+        gaps.chain(undocumented).collect()
+    }
+
     /// Calls per vendor.
     pub fn calls_of(&self, vendor: Vendor) -> usize {
         self.calls
@@ -372,30 +402,10 @@ impl UsageClient {
         }
 
         let mut merged: BTreeMap<RecordKey, Merged> = BTreeMap::new();
-        let mut report = UsageReport::default();
-        for gap in &plan.beyond_lookback {
-            report.warnings.push(Warning {
-                vendor: gap.app.vendor(),
-                app: gap.app.app_label().to_owned(),
-                message: format!(
-                    "{} keeps {} usage for {} days only: {} not fetched",
-                    gap.app.vendor(),
-                    gap.category,
-                    gap.max_days,
-                    gap.days
-                ),
-            });
-        }
-        for (app, category) in &plan.not_documented {
-            report.warnings.push(Warning {
-                vendor: app.vendor(),
-                app: app.app_label().to_owned(),
-                message: format!(
-                    "{} documents no {category} usage operation; not reported",
-                    app.vendor()
-                ),
-            });
-        }
+        let mut report = UsageReport {
+            warnings: plan.warnings("not fetched", "not reported"),
+            ..UsageReport::default()
+        };
         let mut stats: BTreeMap<Vendor, VendorCalls> = BTreeMap::new();
         let total = task_calls.len();
         let mut done = 0;
