@@ -312,7 +312,9 @@ async fn history_prints_revisions_and_days() {
         let window = Window::new(scope.clone(), at(hour))
             .day(day, state)
             .day(plus_days(day, 1), DayState::Provisional)
-            .record(NewRecord::new(start, "audio", "Audio", seconds));
+            .record(
+                NewRecord::new(start, "audio", "Audio", seconds).request_id(format!("req-{hour}")),
+            );
         store.write_window(&window).await.expect("written");
     }
     drop(store);
@@ -346,6 +348,10 @@ async fn history_prints_revisions_and_days() {
     assert_eq!(row["revised_at"], "2026-11-01T20:00:00Z");
     assert_eq!(row["was_final"], false);
     assert_eq!(row["day"], "2026-11-01");
+    assert_eq!(
+        row["request_id"], "req-20",
+        "the answer with the new figure"
+    );
 
     let csv = harness::run(
         None,

@@ -67,6 +67,7 @@ pub fn record(stored: StoredRecord) -> Option<UsageRecord> {
     let category: Category = stored.scope.category.parse().ok()?;
     let bucket: Bucket = stored.scope.granularity.parse().ok()?;
     let tier: Tier = stored.tier.parse().ok()?;
+    let request_ids = stored.request_ids().map(str::to_owned).collect();
     Some(
         UsageRecord::new(
             vendor,
@@ -78,7 +79,8 @@ pub fn record(stored: StoredRecord) -> Option<UsageRecord> {
             stored.seconds,
         )
         .with_category(category)
-        .with_account(stored.scope.account),
+        .with_account(stored.scope.account)
+        .with_request_ids(request_ids),
     )
 }
 

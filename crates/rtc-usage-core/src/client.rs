@@ -221,11 +221,13 @@ impl Client {
             redacted = crate::operation::redacted_body(&answer.body, Op::SECRETS);
             &redacted
         };
-        envelope::payload::<T>(op, body).map_err(|e| {
-            e.with_request_id(answer.request_id)
+        let payload = envelope::payload::<T>(op, body).map_err(|e| {
+            e.with_request_id(answer.request_id.clone())
                 .with_http_status(answer.status)
                 .with_attempts(attempts)
-        })
+        })?;
+        crate::request_id::note(answer.request_id.as_deref());
+        Ok(payload)
     }
 
     /// Phases 1 and 2 of a call: checks `input` against the spec's enforced limits (without

@@ -16,6 +16,7 @@ pub mod error;
 pub mod operation;
 pub mod rate_limit;
 pub mod registry;
+pub mod request_id;
 pub mod retry;
 pub mod signing;
 #[cfg(feature = "test-util")]

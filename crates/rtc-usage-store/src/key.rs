@@ -91,9 +91,13 @@ pub struct NewRecord {
     /// tiers can share one common tier (`other`, or a recording's single and mix variants).
     pub vendor_tier: String,
     pub seconds: f64,
-    /// The vendor's request id of the answer, when it gave one.
+    /// The vendor's request id of the answer, when it gave one; several, separated by
+    /// [`REQUEST_ID_SEPARATOR`], when the figure was summed from several answers.
     pub request_id: Option<String>,
 }
+
+/// Between the request ids of a figure summed from several answers, in one `request_id`.
+pub const REQUEST_ID_SEPARATOR: char = ',';
 
 impl NewRecord {
     pub fn new(
@@ -113,6 +117,19 @@ impl NewRecord {
 
     pub fn request_id(mut self, id: impl Into<String>) -> Self {
         self.request_id = Some(id.into());
+        self
+    }
+
+    /// The request ids of the answers the figure was summed from (none: no id kept).
+    pub fn request_ids<S: AsRef<str>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        let mut joined = String::new();
+        for id in ids {
+            if !joined.is_empty() {
+                joined.push(REQUEST_ID_SEPARATOR);
+            }
+            joined.push_str(id.as_ref());
+        }
+        self.request_id = (!joined.is_empty()).then_some(joined);
         self
     }
 
@@ -225,7 +242,20 @@ pub struct StoredRecord {
     /// When the current figure was first fetched (a later fetch of the same figure changes
     /// nothing).
     pub fetched_at: DateTime<Utc>,
+    /// The request id (or ids, see [`NewRecord::request_id`]) of the answer it was fetched
+    /// from.
     pub request_id: Option<String>,
+}
+
+impl StoredRecord {
+    /// The request ids of the answers the figure came from, one by one.
+    pub fn request_ids(&self) -> impl Iterator<Item = &str> {
+        self.request_id
+            .as_deref()
+            .into_iter()
+            .flat_map(|ids| ids.split(REQUEST_ID_SEPARATOR))
+            .filter(|id| !id.is_empty())
+    }
 }
 
 /// One change of a stored figure: the value before, the value after, and when.

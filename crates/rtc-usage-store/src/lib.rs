@@ -58,7 +58,8 @@ use chrono::NaiveDate;
 
 pub use error::{Result, StoreError, redact};
 pub use key::{
-    Coverage, DayState, Filter, NewRecord, Revision, Scope, StoredRecord, Window, WriteReport,
+    Coverage, DayState, Filter, NewRecord, REQUEST_ID_SEPARATOR, Revision, Scope, StoredRecord,
+    Window, WriteReport,
 };
 #[cfg(feature = "postgres")]
 pub use postgres::{LOCK_CLASS, SYNC_LOCK_CLASS};

@@ -360,6 +360,7 @@ fn window_of(unit: &Unit, began: DateTime<Utc>, records: &[UsageRecord]) -> Wind
             r.vendor_tier.clone(),
             r.seconds,
         )
+        .request_ids(&r.request_ids)
     }))
 }
 

@@ -23,6 +23,7 @@ on_both_backends!(
     a_year_of_daily_syncs_equals_the_ground_truth,
     a_second_sync_changes_nothing,
     one_sync_at_a_time,
+    every_figure_keeps_the_request_id_of_its_answer,
 );
 
 /// An emulator with provisional figures and clients of every vendor, all on `clock`.
@@ -317,5 +318,79 @@ async fn one_sync_at_a_time(fx: &Fixture) {
         .await
         .expect("coverage");
     assert_eq!(coverage.final_days.len(), 3);
+    emulator.shutdown().await;
+}
+
+/// Every stored figure names the answer it came from: an id shaped like the emulator's, the
+/// figures of one id all of one vendor and within one call's days. A figure revised by a
+/// later sync names the later answer, in its record and in its revision.
+async fn every_figure_keeps_the_request_id_of_its_answer(fx: &Fixture) {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap(),
+    ));
+    let (emulator, client) = emulated(&clock).await;
+    let store = fx.open().await;
+    let selection = UsageQuery::new(d("2026-01-01"), d("2026-03-01")).apps(apps());
+    let report = sync::sync(&client, &selection, &store, |_| {})
+        .await
+        .expect("a sync");
+    assert!(report.is_complete(), "{:?}", report.failures);
+    let records = store.records(&Filter::new()).await.expect("records");
+    let mut by_id: BTreeMap<String, Vec<&rtc_usage_store::StoredRecord>> = BTreeMap::new();
+    for record in &records {
+        let ids: Vec<&str> = record.request_ids().collect();
+        assert_eq!(ids.len(), 1, "one answer per day figure: {record:?}");
+        assert!(
+            ids[0].len() == 36 && ids[0].matches('-').count() == 4,
+            "{record:?}"
+        );
+        by_id.entry(ids[0].to_owned()).or_default().push(record);
+    }
+    assert!(by_id.len() as u64 <= emulator.requests());
+    for (id, figures) in &by_id {
+        let vendor = Vendor::get(&figures[0].scope.vendor).expect("a vendor");
+        assert!(
+            figures.iter().all(|r| r.scope.vendor == vendor.id()),
+            "{id}"
+        );
+        let (op, _) = vendor.call_operation().expect("call minutes");
+        let max_days = rtc_usage::window::max_days_per_call(op.limits.span.as_ref()).unwrap_or(1);
+        let first = figures.iter().map(|r| r.day).min().expect("a day");
+        let last = figures.iter().map(|r| r.day).max().expect("a day");
+        assert!(
+            (last - first).num_days() < i64::from(max_days),
+            "{vendor}: {id} spans {first}..{last}"
+        );
+    }
+
+    // Six hours on, the provisional days answer more: their new figures name the new answer.
+    clock.advance(Duration::hours(6));
+    sync::sync(&client, &selection, &store, |_| {})
+        .await
+        .expect("a second sync");
+    let revisions = store.revisions(&Filter::new()).await.expect("revisions");
+    assert!(!revisions.is_empty(), "provisional figures grew");
+    let now: BTreeMap<_, _> = store
+        .records(&Filter::new())
+        .await
+        .expect("records")
+        .into_iter()
+        .map(|r| {
+            (
+                (r.scope.clone(), r.start, r.vendor_tier.clone()),
+                r.request_id,
+            )
+        })
+        .collect();
+    for revision in &revisions {
+        let id = revision.request_id.clone().expect("the new answer's id");
+        assert!(!by_id.contains_key(&id), "a new answer: {revision:?}");
+        let key = (
+            revision.scope.clone(),
+            revision.start,
+            revision.vendor_tier.clone(),
+        );
+        assert_eq!(now.get(&key), Some(&Some(id)), "{revision:?}");
+    }
     emulator.shutdown().await;
 }

@@ -489,6 +489,7 @@ impl UsageClient {
                     .with_category(category)
                     .with_account(&*self.account)
                     .with_provisional(merged.provisional)
+                    .with_request_ids(merged.request_ids)
                 },
             )
             .collect();
@@ -538,6 +539,7 @@ fn in_flight(op: &OperationDescriptor) -> usize {
 struct Merged {
     amount: Millis,
     provisional: bool,
+    request_ids: Vec<String>,
 }
 
 /// Where one call's records are merged, and how: the query's granularity, in the calendar
@@ -615,6 +617,7 @@ impl Merge<'_> {
                 .or_default();
             merged.amount += amount;
             merged.provisional |= provisional;
+            crate::record::add_request_ids(&mut merged.request_ids, &record.request_ids);
         }
         if dropped > 0 {
             tracing::debug!(app = %call.app, window = %call.window, dropped, "buckets outside the window dropped");

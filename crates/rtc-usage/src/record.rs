@@ -99,6 +99,12 @@ pub struct UsageRecord {
     /// ([`crate::freshness`]), so the vendor may still revise the figure.
     #[serde(default)]
     pub provisional: bool,
+    /// The vendor's request ids of the answers the figure came from (several when a month,
+    /// or a day of finer buckets, was summed from several calls), for a question to the
+    /// vendor's support; empty when the vendor gave none. Kept by the history store, not
+    /// written by the CLI's formats.
+    #[serde(skip)]
+    pub request_ids: Vec<String>,
 }
 
 impl UsageRecord {
@@ -122,6 +128,7 @@ impl UsageRecord {
             vendor_tier: vendor_tier.into(),
             seconds,
             provisional: false,
+            request_ids: Vec::new(),
         }
     }
 
@@ -151,12 +158,14 @@ impl UsageRecord {
                     granularity: Bucket::Month,
                     seconds: 0.0,
                     provisional: false,
+                    request_ids: Vec::new(),
                     ..record.clone()
                 };
                 (month, Millis::default())
             });
             *sum += Millis::of_seconds(record.seconds);
             month.provisional |= record.provisional;
+            add_request_ids(&mut month.request_ids, &record.request_ids);
         }
         months
             .into_values()
@@ -173,6 +182,12 @@ impl UsageRecord {
         self
     }
 
+    /// The same record, from the answers of `ids`.
+    pub fn with_request_ids(mut self, ids: Vec<String>) -> Self {
+        self.request_ids = ids;
+        self
+    }
+
     /// The same record, of `account`.
     pub fn with_account(mut self, account: impl Into<String>) -> Self {
         self.account = account.into();
@@ -183,6 +198,15 @@ impl UsageRecord {
     pub fn with_category(mut self, category: Category) -> Self {
         self.category = category;
         self
+    }
+}
+
+/// Adds to `ids` those of `more` it does not hold yet, in their order.
+pub(crate) fn add_request_ids(ids: &mut Vec<String>, more: &[String]) {
+    for id in more {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
     }
 }
 
@@ -247,11 +271,14 @@ mod tests {
             )
             .with_provisional(provisional)
         };
+        let from = |ids: &[&str], record: UsageRecord| {
+            record.with_request_ids(ids.iter().map(|id| (*id).to_owned()).collect())
+        };
         let months = UsageRecord::monthly(&[
-            day("2026-10-31T00:00:00+08:00", 0.1, false),
-            day("2026-11-01T00:00:00+08:00", 0.2, false),
-            day("2026-11-02T00:00:00+08:00", 0.1, true),
-            day("2026-11-03T00:00:00+08:00", 60.0, false),
+            from(&["r1"], day("2026-10-31T00:00:00+08:00", 0.1, false)),
+            from(&["r1"], day("2026-11-01T00:00:00+08:00", 0.2, false)),
+            from(&["r2", "r1"], day("2026-11-02T00:00:00+08:00", 0.1, true)),
+            from(&["r3"], day("2026-11-03T00:00:00+08:00", 60.0, false)),
         ]);
         assert_eq!(months.len(), 2);
         assert_eq!(months[0].start.to_rfc3339(), "2026-10-01T00:00:00+08:00");
@@ -259,6 +286,9 @@ mod tests {
         assert_eq!(months[1].start.to_rfc3339(), "2026-11-01T00:00:00+08:00");
         // Summed in milliseconds: 0.2 + 0.1 + 60 is exactly 60.3.
         assert_eq!((months[1].seconds, months[1].provisional), (60.3, true));
+        // The answers a month was summed from, each once, in the order they came.
+        assert_eq!(months[0].request_ids, ["r1"]);
+        assert_eq!(months[1].request_ids, ["r1", "r2", "r3"]);
         assert!(months.iter().all(|m| m.granularity == Bucket::Month));
     }
 

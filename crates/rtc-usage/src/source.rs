@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use rtc_usage_core::api::ApiOperation;
 use rtc_usage_core::registry::DynClient;
+use rtc_usage_core::request_id;
 use rtc_usage_core::usage::{AppKind, AppLookup, TimeFormat, UsageSpec};
 use rtc_usage_core::{BoxFuture, Error, ErrorKind, OperationDescriptor};
 use serde_json::{Map, Value};
@@ -271,7 +272,9 @@ impl Source {
                 _ => None,
             };
             let input = self.request_with_key(&app, key.as_deref(), window)?;
-            let payload = self.client.call_json(self.op, input).await?;
+            let (payload, request_ids) =
+                request_id::capture(self.client.call_json(self.op, input)).await;
+            let payload = payload?;
             let label = match &app {
                 AppId::Id(id) => id.as_str(),
                 AppId::All => ALL_APPS,
@@ -285,6 +288,7 @@ impl Source {
             )?;
             for record in &mut normalized.records {
                 record.category = self.category;
+                record.request_ids.clone_from(&request_ids);
             }
             Ok(normalized)
         })
