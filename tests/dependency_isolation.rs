@@ -69,3 +69,16 @@ fn every_vendor_crate_stands_alone() {
         assert_isolated(package, &others);
     }
 }
+
+/// The history store keeps what a facade fetched: it brings no vendor crate of its own (the
+/// caller's facade features choose them), so depending on it adds no vendor's code.
+#[test]
+fn the_store_brings_no_vendor() {
+    let vendors: Vec<String> = rtc_usage::Vendor::all()
+        .map(|v| format!("rtc-usage-{}", v.id()))
+        .collect();
+    let deps = normal_dependencies("rtc-usage-store");
+    assert!(deps.iter().any(|d| d == "rtc-usage"), "{deps:?}");
+    let brought: Vec<&String> = deps.iter().filter(|d| vendors.contains(d)).collect();
+    assert!(brought.is_empty(), "rtc-usage-store depends on {brought:?}");
+}

@@ -290,6 +290,40 @@ async fn usage_from_the_store_makes_no_call_and_names_missing_days() {
     .await;
     assert!(other.status.success(), "{}", harness::stderr(&other));
     assert!(harness::stderr(&other).contains("holds no call usage of tencent:1400000001"));
+    // `--account` selects the store's accounts by name, as a live query selects the config's.
+    let by_account = |account: &'static str| {
+        let store = store.clone();
+        async move {
+            let argv = [
+                "usage",
+                "--store",
+                &store,
+                "--from",
+                "2026-10-01",
+                "--to",
+                "2026-10-10",
+                "--account",
+                account,
+                "--format",
+                "json",
+            ];
+            harness::run(None, &argv, &[]).await
+        }
+    };
+    let held = by_account("default").await;
+    assert!(held.status.success(), "{}", harness::stderr(&held));
+    assert_eq!(
+        harness::records(&held).len(),
+        harness::truth("huawei", app, from, to).len()
+    );
+    let none = by_account("nobody").await;
+    assert!(none.status.success(), "{}", harness::stderr(&none));
+    assert!(harness::records(&none).is_empty());
+    assert!(
+        harness::stderr(&none).contains("holds no usage of account nobody"),
+        "{}",
+        harness::stderr(&none)
+    );
     assert_eq!(idle.stats().requests, 0);
     idle.shutdown().await;
 }

@@ -761,6 +761,54 @@ async fn a_dry_run_prints_the_plan_and_sends_nothing() {
     assert_eq!(emu.requests(), 0);
 }
 
+/// The plan counts what a run sends: every usage call, and the one listing a vendor's app
+/// ids are looked up in (Agora's projects), in the group of its rate window.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_counts_every_call_a_run_then_sends() {
+    let emu = Emulator::builder().start().await.expect("emulator");
+    let apps = [
+        format!("agora:{}", default_apps("agora")[0]),
+        format!("agora:{}", default_apps("agora")[1]),
+        format!("tencent:{}", default_apps("tencent")[0]),
+    ];
+    let mut argv = vec!["usage", "--from", "2026-08-01", "--to", "2026-10-15"];
+    for app in &apps {
+        argv.extend(["--app", app.as_str()]);
+    }
+    let dry: Vec<&str> = argv
+        .iter()
+        .copied()
+        .chain(["--dry-run", "--format", "json"])
+        .collect();
+    let output = run(Some(&emu), &dry, &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(emu.requests(), 0);
+    let agora = plan["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["vendor"] == "agora")
+        .unwrap_or_else(|| panic!("agora in {plan}"));
+    assert!(
+        agora["operations"]
+            .as_str()
+            .unwrap()
+            .contains("ListProjects@"),
+        "{agora}"
+    );
+
+    let real: Vec<&str> = argv.iter().copied().chain(["--format", "json"]).collect();
+    let output = run(Some(&emu), &real, &[]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        plan["calls"].as_u64(),
+        Some(emu.requests()),
+        "{plan} {:?}",
+        emu.stats()
+    );
+}
+
 /// Days inside a vendor's data delay are marked: `provisional` in every record (as the
 /// facade's freshness rule says, from each spec's day offset and data delay), a `*` in the
 /// table, and one warning naming them.

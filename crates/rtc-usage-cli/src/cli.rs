@@ -210,8 +210,9 @@ pub struct UsageArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Ask each vendor only the days it still keeps (Alibaba: the last 90), with a warning
-    /// naming the days left out; without it, such a range is refused before any call.
+    /// Ask each vendor only the days it still keeps (its spec's look-back, listed by
+    /// `rtc-usage --help`), with a warning naming the days left out; without it, such a
+    /// range is refused before any call.
     #[arg(long)]
     pub within_lookback: bool,
 
@@ -577,10 +578,16 @@ fn environment_help() -> String {
                 format!(" (apps: {}:{}{all})", info.id, usage.app.example)
             })
             .unwrap_or_default();
-        let days = vendor
+        let mut days = vendor
             .day_offset()
             .map(|o| format!("; days in UTC{o}"))
             .unwrap_or_default();
+        if let Some(lookback) = vendor
+            .call_operation()
+            .and_then(|(op, _)| op.limits.lookback)
+        {
+            days.push_str(&format!("; keeps {} days", lookback.max_days));
+        }
         text.push_str(&format!(
             "  {:<11} {}{app}{days}\n",
             info.id,

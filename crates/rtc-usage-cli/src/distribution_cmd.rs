@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use rtc_usage::{AppId, DistributionError, DistributionQuery};
 
-use crate::cli::DistributionArgs;
+use crate::cli::{DistributionArgs, Format};
 use crate::exit::{self, ExitError};
+use crate::output;
 use crate::session::Session;
 
 pub async fn run(args: DistributionArgs) -> Result<(), ExitError> {
@@ -22,6 +23,12 @@ pub async fn run(args: DistributionArgs) -> Result<(), ExitError> {
         }
     };
     exit::check_order(args.from, args.to)?;
+    // HTML is a usage report: refused here, before the call, not when writing its answer.
+    if output::resolve_format(args.output.format, args.output.output.as_deref())? == Format::Html {
+        return Err(ExitError::bad_input(
+            "--format html (or an .html --output) is for usage reports; distribution writes a table, CSV or JSON",
+        ));
+    }
     let query = DistributionQuery::new(app, args.from, args.to)
         .dimension(args.dimension.as_str())
         .indicator(args.indicator.as_str());

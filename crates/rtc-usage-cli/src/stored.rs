@@ -131,8 +131,8 @@ pub fn is_asked(asked: &[Asked], scope: &Scope) -> bool {
     asked.is_empty() || asked.iter().any(|a| a.matches(scope))
 }
 
-/// `rtc-usage usage --store`: the records the store holds for the asked apps, categories and
-/// days, in the same formats as a live query, without any call; a warning names, per app,
+/// `rtc-usage usage --store`: the records the store holds for the asked apps (and accounts,
+/// `--account`), categories and days, in the same formats as a live query, without any call; a warning names, per app,
 /// the asked days the store lacks.
 pub async fn usage(
     location: &str,
@@ -149,6 +149,8 @@ pub async fn usage(
     let format = output::resolve_format(args.output.format, args.output.output.as_deref())?;
     let store = open(Some(location)).await?;
     let asked: Vec<Asked> = args.apps.iter().map(Asked::of).collect();
+    // `--account` names accounts as the store holds them: no config file is read.
+    let accounts = &args.accounts.accounts;
     let categories: BTreeSet<String> = args.category.0.iter().map(|c| c.to_string()).collect();
     let mut filter = Filter::new()
         .days(from, to)
@@ -162,7 +164,15 @@ pub async fn usage(
         .map_err(error)?
         .into_iter()
         .filter(|s| is_asked(&asked, s))
+        .filter(|s| accounts.is_empty() || accounts.contains(&s.account))
         .collect();
+    for account in accounts {
+        if !scopes.iter().any(|s| s.account == *account) {
+            eprintln!(
+                "warning: the store holds no usage of account {account} from {from} to {to}; run `rtc-usage sync --account {account}` for it"
+            );
+        }
+    }
     for a in &asked {
         for category in &categories {
             if !scopes

@@ -385,6 +385,43 @@ fn emulator_distribution_is_one_row_per_province() {
     }
 }
 
+/// HTML is a usage report: `distribution` refuses it, by flag or by extension, before any
+/// call (nothing listens on port 1: a call would fail with exit 1) and writes no file.
+#[test]
+fn distribution_refuses_html_before_any_call() {
+    let scratch = tempfile::tempdir().unwrap();
+    let target = scratch.path().join("users.html");
+    let (from, to) = recent_days();
+    for extra in [
+        format!("--output {}", target.display()),
+        "--format html".to_owned(),
+    ] {
+        let args = format!(
+            "distribution --from {from} --to {to} --app volcengine:661e4f8a2b3c4d5e6f708192 --dimension province {extra}"
+        );
+        let out = Command::new(BIN)
+            .args(args.split_whitespace())
+            .env_clear()
+            .env("VOLC_ACCESSKEY", "AKLTtest")
+            .env("VOLC_SECRETKEY", "test-secret")
+            .env("RTC_USAGE_ENDPOINT_VOLCENGINE", "http://127.0.0.1:1")
+            .output()
+            .unwrap();
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{extra}: {message}");
+        assert!(
+            message.contains("html") && message.contains("usage reports"),
+            "{message}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    assert_eq!(
+        entries(scratch.path()),
+        Vec::<String>::new(),
+        "no file written"
+    );
+}
+
 /// A signal while a call is in flight (Ctrl-C, timeout(1)'s SIGTERM, a closed terminal's
 /// SIGHUP): exit 128 + its number, the old file intact, no temporary file left.
 #[cfg(unix)]

@@ -230,8 +230,9 @@ impl UsageClient {
     }
 
     /// The operation `call` (of a plan this client made) calls.
-    pub(crate) fn descriptor_of(&self, call: &PlannedCall) -> Option<&'static OperationDescriptor> {
-        self.sources.get(call.source).map(|s| s.op)
+    /// The source (operation and variant) `call` asks.
+    pub(crate) fn source_of(&self, call: &PlannedCall) -> Option<&Source> {
+        self.sources.get(call.source).map(|s| &**s)
     }
 
     /// Checks that `vendor` can be asked at all.

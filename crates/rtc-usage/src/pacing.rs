@@ -1,11 +1,13 @@
 //! How long a plan takes at the documented rate limits, before anything is sent (the CLI's
 //! `--dry-run`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::descriptor::{RateLimit, RateScope};
 
+use crate::app::AppId;
 use crate::fetch::{Plan, UsageClient};
 use crate::vendor::Vendor;
 use crate::window::DayWindow;
@@ -33,41 +35,28 @@ pub struct Pacing {
 impl UsageClient {
     /// The plan's calls grouped by the rate limit they share, with the least time each group
     /// takes. The groups of one client run at once, so the plan takes at least the longest.
+    ///
+    /// The listing an app id is looked up in (`usage.app.lookup` in the spec: Agora's
+    /// project list) is counted once per operation with the usage calls of its rate window:
+    /// the client makes it when a window first needs it.
     pub fn pacing(&self, plan: &Plan) -> Vec<Pacing> {
         let mut groups: BTreeMap<(Vendor, String), Pacing> = BTreeMap::new();
+        let mut listings: BTreeSet<(Vendor, &'static str)> = BTreeSet::new();
         for call in &plan.calls {
-            let Some(op) = self.descriptor_of(call) else {
+            let Some(source) = self.source_of(call) else {
                 continue;
             };
             let vendor = call.app.vendor();
-            let name = format!("{}@{}", op.name, op.version);
-            let shared = op
-                .limits
-                .rate
-                .is_some_and(|r| r.scope == RateScope::Account);
-            let key = (vendor, if shared { String::new() } else { name.clone() });
-            let group = groups.entry(key).or_insert_with(|| Pacing {
-                vendor,
-                operations: String::new(),
-                calls: 0,
-                days: None,
-                rate: op.limits.rate,
-                least: Duration::ZERO,
-            });
-            if !group.operations.split('+').any(|o| o == name) {
-                if !group.operations.is_empty() {
-                    group.operations.push('+');
-                }
-                group.operations.push_str(&name);
+            add(&mut groups, vendor, source.op, Some(call.window));
+            if let (Some(lookup), AppId::Id(_)) = (source.usage.app.lookup, call.app.app()) {
+                listings.insert((vendor, lookup.operation));
             }
-            group.calls += 1;
-            group.days = Some(match group.days {
-                Some(days) => DayWindow::new(
-                    days.first.min(call.window.first),
-                    days.last.max(call.window.last),
-                ),
-                None => call.window,
-            });
+        }
+        for (vendor, name) in listings {
+            let listing = vendor.entry().operations.iter().find(|op| op.name == name);
+            if let Some(op) = listing {
+                add(&mut groups, vendor, op, None);
+            }
         }
         groups
             .into_values()
@@ -76,6 +65,43 @@ impl UsageClient {
                 group
             })
             .collect()
+    }
+}
+
+/// Counts one call of `op` (asking `window`, if it asks days) in the group of its rate
+/// window: the operation's own, or the vendor's when the limit is account-wide.
+fn add(
+    groups: &mut BTreeMap<(Vendor, String), Pacing>,
+    vendor: Vendor,
+    op: &'static OperationDescriptor,
+    window: Option<DayWindow>,
+) {
+    let name = format!("{}@{}", op.name, op.version);
+    let shared = op
+        .limits
+        .rate
+        .is_some_and(|r| r.scope == RateScope::Account);
+    let key = (vendor, if shared { String::new() } else { name.clone() });
+    let group = groups.entry(key).or_insert_with(|| Pacing {
+        vendor,
+        operations: String::new(),
+        calls: 0,
+        days: None,
+        rate: op.limits.rate,
+        least: Duration::ZERO,
+    });
+    if !group.operations.split('+').any(|o| o == name) {
+        if !group.operations.is_empty() {
+            group.operations.push('+');
+        }
+        group.operations.push_str(&name);
+    }
+    group.calls += 1;
+    if let Some(window) = window {
+        group.days = Some(match group.days {
+            Some(days) => DayWindow::new(days.first.min(window.first), days.last.max(window.last)),
+            None => window,
+        });
     }
 }
 
