@@ -557,7 +557,7 @@ fn bulk_rows(lines: &[Value], scale: &str, gated: bool, rows: &mut Vec<Row>) {
                 u(all, "days")
             ),
             "limited" => format!(
-                "{label} · all vendors at once, client-side limiter on ({} apps per vendor, {} days)",
+                "{label} · all vendors at once, client-side limiter on ({} apps per vendor in one account, {} days)",
                 u(all, "apps"),
                 u(all, "days")
             ),
@@ -1181,6 +1181,13 @@ do not edit by hand.
     `UsageClient` per account (its own limiter), all at once. The ideal is one account's:
     the accounts overlap fully. Beside it, the same {account_apps} apps in one account (one run,
     not gated), whose ideal is {accounts} times as long.
+- **sync** (at x{gated}, one run): `rtc_usage_store::sync` of the same 95 days of 20 apps of
+  every vendor into a fresh SQLite store (`synchronous=FULL`, one transaction per window),
+  against the emulator with its limits and the clients' limiters scaled alike
+  (`crates/rtc-usage-store/benches/sync_quarter.rs`). *fetch*: from the start to the last
+  answer; *store writes*: every window's transaction, summed (they overlap the fetching);
+  *wall*: the whole sync. *truth*: the store equals the emulator's ground truth over the days
+  each vendor keeps.
 - **codegen**: `xtask::codegen::render` of every spec in the `cargo xtask` binary (debug
   profile, as `cargo xtask codegen` runs), after the build; the built binary's
   `codegen --check` (the same work, compared with the files on disk instead of written).

@@ -92,16 +92,43 @@ fn credentials(vendor: Vendor, number: usize) -> Credentials {
 /// digit (`...0001` → `...0011`), else gains a `-N` suffix.
 pub fn account_apps(vendor: Vendor, number: usize) -> Vec<String> {
     let step = number.saturating_sub(1);
-    let integer = vendor
-        .entry()
-        .operations
-        .iter()
-        .filter_map(|op| op.usage)
-        .any(|usage| usage.app.kind == AppKind::Integer);
+    let integer = uses_integer_ids(vendor);
     crate::default_apps(vendor.id())
         .iter()
         .map(|app| shifted(app, step, integer))
         .collect()
+}
+
+/// `n` apps of `vendor` beyond its demo apps, for loads larger than them (the benchmarks),
+/// numbered from `first`: shaped like its first demo app (the spec's kind of id), an
+/// integer id counting up from the demo's + 100,000, another id with its last 8 characters
+/// replaced by the number in hexadecimal (from `0x10000`, so never a demo or account app).
+pub fn numbered_apps(vendor: Vendor, first: usize, n: usize) -> Vec<String> {
+    let demo = crate::default_apps(vendor.id())
+        .first()
+        .copied()
+        .unwrap_or("app-00000000");
+    let integer = uses_integer_ids(vendor);
+    (first..first.saturating_add(n))
+        .map(|i| match demo.parse::<u64>() {
+            Ok(id) if integer => id.saturating_add(100_000 + i as u64).to_string(),
+            _ => {
+                let keep = demo.len().saturating_sub(8);
+                let stem = demo.get(..keep).unwrap_or_default();
+                format!("{stem}{:08x}", 0x10000 + i)
+            }
+        })
+        .collect()
+}
+
+/// Whether `vendor`'s usage operations take the app as an integer (Tencent's SdkAppId).
+fn uses_integer_ids(vendor: Vendor) -> bool {
+    vendor
+        .entry()
+        .operations
+        .iter()
+        .filter_map(|op| op.usage)
+        .any(|usage| usage.app.kind == AppKind::Integer)
 }
 
 fn shifted(app: &str, step: usize, integer: bool) -> String {
@@ -132,6 +159,24 @@ fn shifted(app: &str, step: usize, integer: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_apps_have_the_vendors_kind_of_id_and_never_repeat() {
+        for vendor in Vendor::all() {
+            let demo = crate::default_apps(vendor.id())[0];
+            let apps = numbered_apps(vendor, 0, 30);
+            let later = numbered_apps(vendor, 10_000, 30);
+            let all: std::collections::BTreeSet<&String> = apps.iter().chain(&later).collect();
+            assert_eq!(all.len(), 60, "{vendor}: {apps:?}");
+            for app in all {
+                assert_eq!(app.len(), demo.len(), "{vendor}: {app} shaped like {demo}");
+                assert!(!crate::default_apps(vendor.id()).contains(&app.as_str()));
+                if uses_integer_ids(vendor) {
+                    assert!(app.parse::<u64>().is_ok(), "{vendor}: {app}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_account_has_its_own_key_and_apps() {

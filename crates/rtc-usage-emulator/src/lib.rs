@@ -77,7 +77,7 @@ mod server;
 mod shapes;
 mod stats;
 
-pub use accounts::{EmulatedAccount, MAX_ACCOUNTS_PER_VENDOR, account_apps};
+pub use accounts::{EmulatedAccount, MAX_ACCOUNTS_PER_VENDOR, account_apps, numbered_apps};
 pub use builder::{DEFAULT_MAX_BODY_BYTES, EmulatorBuilder};
 pub use data::{
     default_apps, distribution, truth, truth_at, truth_buckets, truth_buckets_for, truth_for,

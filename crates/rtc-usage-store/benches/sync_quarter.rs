@@ -17,15 +17,9 @@ use rtc_usage::{AppRef, Config, UsageClient, UsageQuery, Vendor};
 use rtc_usage_emulator::{Emulator, demo_credentials, truth};
 use rtc_usage_store::{Filter, Store, sync};
 
-/// The apps of each vendor, shaped as its ids are (Tencent's are integers).
+/// The apps of each vendor, shaped as its ids are.
 fn apps(vendor: Vendor, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| match vendor.id() {
-            "tencent" => format!("{}", 1_400_100_001 + i),
-            "volcengine" => format!("65f1a2b3c4d5e6f7{i:08x}"),
-            _ => format!("5fa682b34a974f7a{i:08x}"),
-        })
-        .collect()
+    rtc_usage_emulator::numbered_apps(vendor, 0, n)
 }
 
 fn value(args: &[String], name: &str, default: f64) -> f64 {

@@ -171,19 +171,9 @@ fn default_first(days: u64) -> NaiveDate {
     last - Days::new(days.max(1) - 1)
 }
 
-/// The apps of each vendor's `account`-th account (from 0): Tencent SdkAppIds, 24-hex ids
-/// for the others.
+/// The apps of each vendor's `account`-th account (from 0), shaped as the vendor's ids are.
 fn apps(vendor: Vendor, n: usize, account: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            let i = account * 10_000 + i;
-            match vendor.id() {
-                "tencent" => format!("{}", 1_400_100_001 + i),
-                "volcengine" => format!("65f1a2b3c4d5e6f7{i:08x}"),
-                _ => format!("5fa682b34a974f7a{i:08x}"),
-            }
-        })
-        .collect()
+    rtc_usage_emulator::numbered_apps(vendor, account * 10_000, n)
 }
 
 /// The call-minutes operation's documented rate limit.
