@@ -20,6 +20,12 @@ use crate::stored;
 use crate::usage_cmd::counted_once;
 
 pub async fn run(args: SyncArgs) -> Result<(), ExitError> {
+    // Synthetic figures never go into the default store, the one that keeps real history.
+    if args.source.emulator && args.store.store.is_none() {
+        return Err(ExitError::bad_input(
+            "--emulator: its figures are synthetic; name a store of their own with --store PATH (the default store keeps real history)",
+        ));
+    }
     let today = days::today();
     let range = if args.backfill {
         None

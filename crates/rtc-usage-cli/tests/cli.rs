@@ -385,6 +385,23 @@ fn emulator_distribution_is_one_row_per_province() {
     }
 }
 
+/// `sync --emulator` needs its own `--store`: synthetic figures never enter the default store
+/// (the platform's data directory), which is not even created.
+#[test]
+fn an_emulated_sync_needs_a_store_of_its_own() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["sync", "--emulator", "--last", "2d"])
+        .env_clear()
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{message}");
+    assert!(message.contains("--store PATH"), "{message}");
+    assert_eq!(entries(home.path()), Vec::<String>::new(), "nothing written");
+}
+
 /// HTML is a usage report: `distribution` refuses it, by flag or by extension, before any
 /// call (nothing listens on port 1: a call would fail with exit 1) and writes no file.
 #[test]
