@@ -175,6 +175,7 @@ async fn usage_from_the_store_makes_no_call_and_names_missing_days() {
     emu.shutdown().await;
 
     let idle = Emulator::builder().start().await.expect("emulator");
+    let ask = |args: &'static [&'static str]| from_store(&idle, &store, args);
     let out = harness::run(
         Some(&idle),
         &[
@@ -208,27 +209,9 @@ async fn usage_from_the_store_makes_no_call_and_names_missing_days() {
         stderr.contains("lacks 2 of the asked days") && stderr.contains("2026-09-29..=2026-09-30"),
         "{stderr}"
     );
-    // By month, and as a pivot, like a live query: October's ten days summed per tier.
-    let monthly = harness::run(
-        Some(&idle),
-        &[
-            "usage",
-            "--store",
-            &store,
-            "--from",
-            "2026-10-01",
-            "--to",
-            "2026-10-10",
-            "--app",
-            &asked,
-            "--format",
-            "json",
-            "--granularity",
-            "month",
-        ],
-        &[],
-    )
-    .await;
+    // By month, and as a pivot, like a live query: October's ten days summed per tier (the
+    // store holds this one app).
+    let monthly = ask(&["--granularity", "month"]).await;
     assert!(monthly.status.success(), "{}", harness::stderr(&monthly));
     let months = harness::records(&monthly);
     let mut expected: BTreeMap<String, f64> = BTreeMap::new();
@@ -248,75 +231,23 @@ async fn usage_from_the_store_makes_no_call_and_names_missing_days() {
         })
         .collect();
     assert_eq!(got, expected);
-    let pivot = harness::run(
-        Some(&idle),
-        &[
-            "usage",
-            "--store",
-            &store,
-            "--from",
-            "2026-10-01",
-            "--to",
-            "2026-10-10",
-            "--app",
-            &asked,
-            "--format",
-            "json",
-            "--by",
-            "tier",
-        ],
-        &[],
-    )
-    .await;
+    let pivot = ask(&["--by", "tier"]).await;
     assert!(pivot.status.success(), "{}", harness::stderr(&pivot));
     let pivot: serde_json::Value = serde_json::from_slice(&pivot.stdout).unwrap();
     assert_eq!(pivot["by"], "tier");
     assert_eq!(pivot["periods"].as_array().unwrap().len(), 10);
-    let other = harness::run(
-        Some(&idle),
-        &[
-            "usage",
-            "--store",
-            &store,
-            "--last",
-            "3d",
-            "--app",
-            "tencent:1400000001",
-            "--format",
-            "csv",
-        ],
-        &[],
-    )
-    .await;
+    let other = ask(&["--app", "tencent:1400000001"]).await;
     assert!(other.status.success(), "{}", harness::stderr(&other));
     assert!(harness::stderr(&other).contains("holds no call usage of tencent:1400000001"));
+    assert!(harness::records(&other).is_empty());
     // `--account` selects the store's accounts by name, as a live query selects the config's.
-    let by_account = |account: &'static str| {
-        let store = store.clone();
-        async move {
-            let argv = [
-                "usage",
-                "--store",
-                &store,
-                "--from",
-                "2026-10-01",
-                "--to",
-                "2026-10-10",
-                "--account",
-                account,
-                "--format",
-                "json",
-            ];
-            harness::run(None, &argv, &[]).await
-        }
-    };
-    let held = by_account("default").await;
+    let held = ask(&["--account", "default"]).await;
     assert!(held.status.success(), "{}", harness::stderr(&held));
     assert_eq!(
         harness::records(&held).len(),
         harness::truth("huawei", app, from, to).len()
     );
-    let none = by_account("nobody").await;
+    let none = ask(&["--account", "nobody"]).await;
     assert!(none.status.success(), "{}", harness::stderr(&none));
     assert!(harness::records(&none).is_empty());
     assert!(
@@ -326,6 +257,24 @@ async fn usage_from_the_store_makes_no_call_and_names_missing_days() {
     );
     assert_eq!(idle.stats().requests, 0);
     idle.shutdown().await;
+}
+
+/// `usage --store STORE --from 2026-10-01 --to 2026-10-10 --format json ARGS..`, with
+/// `emulator` as the vendors it must not call.
+async fn from_store(emulator: &Emulator, store: &str, args: &[&str]) -> std::process::Output {
+    let mut argv = vec![
+        "usage",
+        "--store",
+        store,
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-10",
+        "--format",
+        "json",
+    ];
+    argv.extend_from_slice(args);
+    harness::run(Some(emulator), &argv, &[]).await
 }
 
 /// A figure fetched while provisional and changed once final: `history --revisions` prints

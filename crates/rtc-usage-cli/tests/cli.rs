@@ -399,7 +399,11 @@ fn an_emulated_sync_needs_a_store_of_its_own() {
     let message = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{message}");
     assert!(message.contains("--store PATH"), "{message}");
-    assert_eq!(entries(home.path()), Vec::<String>::new(), "nothing written");
+    assert_eq!(
+        entries(home.path()),
+        Vec::<String>::new(),
+        "nothing written"
+    );
 }
 
 /// HTML is a usage report: `distribution` refuses it, by flag or by extension, before any
