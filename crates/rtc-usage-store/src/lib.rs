@@ -44,6 +44,8 @@ mod error;
 mod key;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_tls;
 mod read;
 mod schema;
 mod sql;

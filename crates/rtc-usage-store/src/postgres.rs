@@ -4,7 +4,8 @@
 //! On tokio-postgres: async on the CLI's tokio runtime (the `postgres` crate would run a
 //! second runtime inside it), plain SQL text like the SQLite side (sqlx's checked queries
 //! need a database at build time, and bring a much larger tree), maintained with the
-//! rust-postgres family. No TLS yet (`NoTls`: `sslmode=require` fails at connect).
+//! rust-postgres family. TLS through rustls, with libpq's `sslmode` and `sslrootcert`
+//! ([`crate::postgres_tls`]): a certificate is always verified when TLS is used.
 //!
 //! Writers take a transaction-level advisory lock, `pg_advisory_xact_lock(LOCK_CLASS,
 //! hashtext(current_schema()))`, under `SET LOCAL lock_timeout` = the busy timeout: a second
@@ -17,10 +18,11 @@ use chrono::Utc;
 use tokio::sync::Mutex;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, Config, GenericClient, NoTls};
+use tokio_postgres::{Client, Config, GenericClient};
 
 use crate::StoreOptions;
 use crate::error::{Result, StoreError, redact, scrub, url_password};
+use crate::postgres_tls;
 use crate::schema;
 use crate::sql::{self, Cell, Query, Row, Statement, Value};
 
@@ -41,6 +43,9 @@ const LOCK: &str = "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_s
 
 const TABLES: &str = "SELECT tablename::text FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename";
 
+/// The connection's `application_name` unless the URL gives one.
+const APPLICATION_NAME: &str = "rtc-usage-store";
+
 /// How long to wait for the server to answer a connection, unless the URL says
 /// (`connect_timeout=`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,21 +61,37 @@ pub(crate) struct Postgres {
 impl Postgres {
     pub async fn open(url: &str, options: &StoreOptions) -> Result<Self> {
         let location = redact(url);
-        let mut config: Config =
-            url.parse()
-                .map_err(|e: tokio_postgres::Error| StoreError::InvalidLocation {
-                    location: location.clone(),
-                    reason: scrub(&describe(&e), url_password(url)),
-                })?;
+        let invalid = |reason: String| StoreError::InvalidLocation {
+            location: location.clone(),
+            reason: scrub(&reason, url_password(url)),
+        };
+        let tls = postgres_tls::settings(url).map_err(invalid)?;
+        let mut config: Config = tls
+            .url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| invalid(describe(&e)))?;
+        let connector = postgres_tls::connector(tls.root_cert.as_ref()).map_err(invalid)?;
         let secret = config
             .get_password()
             .map(|p| String::from_utf8_lossy(p).into_owned());
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
-        let (client, connection) = config.connect(NoTls).await.map_err(|e| StoreError::Open {
-            location: location.clone(),
-            reason: scrub(&describe(&e), secret.as_deref()),
+        // What a DBA sees in pg_stat_activity, unless the URL names it.
+        if config.get_application_name().is_none() {
+            config.application_name(APPLICATION_NAME);
+        }
+        let (client, connection) = config.connect(connector).await.map_err(|e| {
+            let mut reason = describe(&e);
+            if reason.contains("invalid peer certificate") {
+                reason.push_str(
+                    "; the server's certificate is not trusted: name its CA with sslrootcert=PATH in the URL (or sslmode=disable, on a network you trust)",
+                );
+            }
+            StoreError::Open {
+                location: location.clone(),
+                reason: scrub(&reason, secret.as_deref()),
+            }
         })?;
         // The connection's I/O; it ends when the client is dropped or the server goes away
         // (then every call fails with a "connection closed" error).

@@ -29,6 +29,7 @@ on_both_backends!(
     a_foreign_database_is_refused,
     unreadable_rows_are_errors_not_panics,
     errors_never_show_passwords,
+    a_shared_store_is_reached_over_verified_tls,
 );
 
 fn day(d: u32) -> NaiveDate {
@@ -719,4 +720,49 @@ async fn errors_never_show_passwords(fx: &Fixture) {
             "the server's reason: {shown}"
         );
     }
+}
+
+/// Where the test server speaks TLS (`.ci/run` gives it a certificate of a CA of its own and
+/// the store's URL `sslmode=verify-full&sslrootcert=CA`): the store's connection is TLS, as
+/// the server itself reports it, and without the CA the certificate is refused, naming the
+/// fix. SQLite, and a server without TLS, have nothing to show.
+async fn a_shared_store_is_reached_over_verified_tls(fx: &Fixture) {
+    let Fixture::Postgres { url, .. } = fx else {
+        return;
+    };
+    if !url.contains("sslrootcert=") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI's server speaks TLS: {} names its CA",
+            fixture::POSTGRES_ENV
+        );
+        return;
+    }
+    let name = format!("rtcu_tls_{}", std::process::id());
+    let store = Store::open_with(&format!("{url}&application_name={name}"), &fx.options())
+        .await
+        .expect("opened over TLS");
+    let watcher = fixture::connect(url).await;
+    let row = watcher
+        .query_one(
+            "SELECT count(*), bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name = $1",
+            &[&name],
+        )
+        .await
+        .expect("pg_stat_ssl");
+    let (connections, all_tls): (i64, Option<bool>) = (row.get(0), row.get(1));
+    assert_eq!(
+        (connections, all_tls),
+        (1, Some(true)),
+        "the store's connection"
+    );
+    drop(store);
+
+    let (base, _) = url.split_once('?').expect("a query");
+    let err = Store::open_with(&format!("{base}?sslmode=require"), &fx.options())
+        .await
+        .unwrap_err();
+    let shown = err.to_string();
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+    assert!(shown.contains("sslrootcert=PATH"), "{shown}");
 }
