@@ -381,6 +381,31 @@ async fn history_prints_revisions_and_days() {
     )
     .await;
     assert!(harness::records(&none).is_empty());
+    // An account's app, and accounts, by the names the store holds.
+    for (selection, expected) in [
+        (["--app", "default:1400000001"], 1),
+        (["--account", "default"], 1),
+        (["--account", "nobody"], 0),
+    ] {
+        let mut args = vec![
+            "history",
+            "--store",
+            &path,
+            "--revisions",
+            "--format",
+            "json",
+        ];
+        args.extend(selection);
+        let out = harness::run(None, &args, &[]).await;
+        assert!(out.status.success(), "{}", harness::stderr(&out));
+        assert_eq!(harness::records(&out).len(), expected, "{selection:?}");
+        assert_eq!(
+            harness::stderr(&out).contains("holds no usage of account nobody"),
+            expected == 0,
+            "{selection:?}: {}",
+            harness::stderr(&out)
+        );
+    }
 
     let days = harness::run(
         None,

@@ -282,9 +282,14 @@ pub struct HistoryArgs {
     #[arg(long)]
     pub revisions: bool,
 
-    /// Only this app, as VENDOR:APP_ID (`VENDOR:*` for all of the vendor's); repeatable.
-    #[arg(long = "app", value_name = "VENDOR:APP_ID", value_parser = parse_app)]
-    pub apps: Vec<AppRef>,
+    /// Only this app, as VENDOR:APP_ID (any account's) or ACCOUNT:APP_ID (`VENDOR:*`: the
+    /// figures asked for all of the vendor's apps); repeatable.
+    #[arg(long = "app", value_name = "VENDOR:APP_ID", value_parser = accounts::parse_app_arg)]
+    pub apps: Vec<accounts::AppArg>,
+
+    /// Only this account, named as the store holds it (repeatable; default: every account).
+    #[arg(long = "account", value_name = "NAME")]
+    pub accounts: Vec<String>,
 
     /// Only days from DAY (YYYY-MM-DD), included.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]

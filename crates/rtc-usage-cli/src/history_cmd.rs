@@ -13,7 +13,7 @@ use crate::days;
 use crate::exit::{self, ExitError};
 use crate::output::table::Table;
 use crate::output::{self, Destination, Row};
-use crate::stored::{self, Asked};
+use crate::stored::{self, Selection};
 
 pub async fn run(args: HistoryArgs) -> Result<(), ExitError> {
     let from = args.from.unwrap_or(rtc_usage::EARLIEST_DAY);
@@ -22,27 +22,32 @@ pub async fn run(args: HistoryArgs) -> Result<(), ExitError> {
     let destination = Destination::prepare(args.output.output.as_deref())?;
     let format = output::resolve_format(args.output.format, args.output.output.as_deref())?;
     let store = stored::open(args.store.store.as_deref()).await?;
-    let asked: Vec<Asked> = args.apps.iter().map(Asked::of_app).collect();
+    let selection = Selection::new(&args.apps, &args.accounts);
     let mut filter = Filter::new().days(from, to);
     for category in args.category.iter().flat_map(|c| &c.0) {
         filter = filter.category(category.to_string());
     }
+    let scopes: Vec<_> = store
+        .scopes(&filter)
+        .await
+        .map_err(stored::error)?
+        .into_iter()
+        .filter(|s| selection.selects(s))
+        .collect();
+    selection.warn_absent_accounts(&scopes, from, to);
     if args.revisions {
         let rows: Vec<RevisionRow> = store
             .revisions(&filter)
             .await
             .map_err(stored::error)?
             .into_iter()
-            .filter(|r| stored::is_asked(&asked, &r.scope))
+            .filter(|r| selection.selects(&r.scope))
             .map(RevisionRow::from)
             .collect();
         return destination.write(format, &rows);
     }
     let mut rows = Vec::new();
-    for scope in store.scopes(&filter).await.map_err(stored::error)? {
-        if !stored::is_asked(&asked, &scope) {
-            continue;
-        }
+    for scope in scopes {
         let coverage = store
             .coverage(&scope, from, to)
             .await

@@ -104,7 +104,7 @@ impl Asked {
         }
     }
 
-    pub fn of_app(app: &AppRef) -> Self {
+    fn of_app(app: &AppRef) -> Self {
         Self {
             vendor: Some(app.vendor().id().to_owned()),
             account: None,
@@ -126,9 +126,40 @@ impl std::fmt::Display for Asked {
     }
 }
 
-/// Whether `scope` is asked: by one of `asked`, or by all when none is.
-pub fn is_asked(asked: &[Asked], scope: &Scope) -> bool {
-    asked.is_empty() || asked.iter().any(|a| a.matches(scope))
+/// What a command answered from the store selects: the `--app`s (every app when none) of the
+/// `--account`s (every account when none). Accounts are named as the store holds them: no
+/// config file is read.
+#[derive(Debug, Default)]
+pub struct Selection {
+    pub asked: Vec<Asked>,
+    pub accounts: Vec<String>,
+}
+
+impl Selection {
+    pub fn new(apps: &[AppArg], accounts: &[String]) -> Self {
+        Self {
+            asked: apps.iter().map(Asked::of).collect(),
+            accounts: accounts.to_vec(),
+        }
+    }
+
+    pub fn selects(&self, scope: &Scope) -> bool {
+        (self.asked.is_empty() || self.asked.iter().any(|a| a.matches(scope)))
+            && (self.accounts.is_empty() || self.accounts.contains(&scope.account))
+    }
+
+    /// Warns of each `--account` that none of `scopes` (those selected) holds.
+    pub fn warn_absent_accounts(&self, scopes: &[Scope], from: NaiveDate, to: NaiveDate) {
+        for account in &self.accounts {
+            if !scopes.iter().any(|s| s.account == *account) {
+                eprintln!(
+                    "warning: the store holds no usage of account {} from {from} to {to}; run `rtc-usage sync --account {}` for it",
+                    rtc_usage::core::error::printable(account),
+                    rtc_usage::core::error::printable(account),
+                );
+            }
+        }
+    }
 }
 
 /// `rtc-usage usage --store`: the records the store holds for the asked apps (and accounts,
@@ -148,9 +179,7 @@ pub async fn usage(
     let destination = Destination::prepare(args.output.output.as_deref())?;
     let format = output::resolve_format(args.output.format, args.output.output.as_deref())?;
     let store = open(Some(location)).await?;
-    let asked: Vec<Asked> = args.apps.iter().map(Asked::of).collect();
-    // `--account` names accounts as the store holds them: no config file is read.
-    let accounts = &args.accounts.accounts;
+    let selection = Selection::new(&args.apps, &args.accounts.accounts);
     let categories: BTreeSet<String> = args.category.0.iter().map(|c| c.to_string()).collect();
     let mut filter = Filter::new()
         .days(from, to)
@@ -163,17 +192,10 @@ pub async fn usage(
         .await
         .map_err(error)?
         .into_iter()
-        .filter(|s| is_asked(&asked, s))
-        .filter(|s| accounts.is_empty() || accounts.contains(&s.account))
+        .filter(|s| selection.selects(s))
         .collect();
-    for account in accounts {
-        if !scopes.iter().any(|s| s.account == *account) {
-            eprintln!(
-                "warning: the store holds no usage of account {account} from {from} to {to}; run `rtc-usage sync --account {account}` for it"
-            );
-        }
-    }
-    for a in &asked {
+    selection.warn_absent_accounts(&scopes, from, to);
+    for a in &selection.asked {
         for category in &categories {
             if !scopes
                 .iter()
