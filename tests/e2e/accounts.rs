@@ -123,6 +123,52 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
         "{accounts:?}"
     );
 
+    // A sync of the same accounts: one error for the bad account, and the others' windows
+    // in the store.
+    let store = scratch.path().join("history.db").display().to_string();
+    let synced = run(
+        None,
+        &[
+            "sync",
+            "--config",
+            &config_arg,
+            "--store",
+            &store,
+            "--last",
+            "40d",
+        ],
+        &[],
+    )
+    .await;
+    let message = stderr(&synced);
+    assert_eq!(synced.status.code(), Some(1), "{message}");
+    let errors: Vec<&str> = message
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(
+        errors.len(),
+        2,
+        "the bad account's error and the summary: {message}"
+    );
+    assert!(
+        errors[0].contains("account `tencent-2`: the vendor refused the credentials"),
+        "{message}"
+    );
+    assert!(!message.contains(WRONG_SECRET) && !message.contains(&bad_secret));
+    let held = run(
+        None,
+        &["history", "--store", &store, "--format", "json"],
+        &[],
+    )
+    .await;
+    let held: std::collections::BTreeSet<String> = records(&held)
+        .iter()
+        .filter_map(|r| r["account"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(held.len(), 2 * Vendor::all().count() - 1, "{held:?}");
+    assert!(!held.contains("tencent-2"), "{held:?}");
+
     // `--account` narrows to one; `--app ACCOUNT:APP` names an account's app.
     let output = usage_json(&config_arg, "2d", &["--account", "huawei-2"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

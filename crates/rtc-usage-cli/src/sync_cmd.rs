@@ -112,16 +112,10 @@ pub async fn run(args: SyncArgs) -> Result<(), ExitError> {
     if report.failures.is_empty() {
         return Ok(());
     }
-    for failure in &report.failures {
-        eprintln!(
-            "error: not fetched: {}",
-            rtc_usage::core::error::printable(&failure.to_string())
-        );
-    }
+    crate::usage_cmd::report_failures(&report.failures);
     Err(ExitError::failed(format!(
         "{} of {} windows failed; the others are in the store, and the next sync fetches what is missing",
-        report.failures.len(),
-        report.planned
+        report.failed, report.planned
     )))
 }
 

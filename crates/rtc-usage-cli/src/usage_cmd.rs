@@ -110,8 +110,7 @@ pub async fn run(args: UsageArgs) -> Result<(), ExitError> {
 /// What every account's run gave.
 struct Outcome {
     records: Vec<UsageRecord>,
-    /// With the account that made the call.
-    failures: Vec<(String, WindowFailure)>,
+    failures: Vec<WindowFailure>,
     warnings: Vec<rtc_usage::Warning>,
 }
 
@@ -127,7 +126,7 @@ async fn run_all(
     for (index, (client, plan)) in runs.into_iter().enumerate() {
         let (progress, bar) = (Arc::clone(&progress), bar.clone());
         tasks.spawn(async move {
-            let report = client
+            client
                 .run(&plan, granularity, move |p: Progress| {
                     let Some(bar) = &bar else { return };
                     let mut all = progress.lock().unwrap_or_else(|e| e.into_inner());
@@ -135,8 +134,7 @@ async fn run_all(
                     let (done, failed) = all.iter().fold((0, 0), |s, p| (s.0 + p.0, s.1 + p.1));
                     bar.show(done, failed);
                 })
-                .await;
-            (client.account().to_owned(), report)
+                .await
         });
     }
     let mut outcome = Outcome {
@@ -145,14 +143,12 @@ async fn run_all(
         warnings: Vec::new(),
     };
     while let Some(joined) = tasks.join_next().await {
-        let Ok((account, report)) = joined else {
+        let Ok(report) = joined else {
             continue; // A run's task cannot panic short of a bug; its calls are then missing.
         };
         outcome.records.extend(report.records);
         outcome.warnings.extend(report.warnings);
-        outcome
-            .failures
-            .extend(report.failures.into_iter().map(|f| (account.clone(), f)));
+        outcome.failures.extend(report.failures);
     }
     sort(&mut outcome.records);
     outcome
@@ -222,9 +218,10 @@ pub fn warn_provisional(records: &[UsageRecord]) {
 
 /// Each failure once, except that an account whose credentials a vendor refused is one
 /// error: the refusal, and how many of its calls were not fetched (the others were not sent).
-fn report_failures(failures: &[(String, WindowFailure)]) {
+pub fn report_failures(failures: &[WindowFailure]) {
     let mut refused: BTreeMap<&str, (&WindowFailure, usize)> = BTreeMap::new();
-    for (account, failure) in failures {
+    for failure in failures {
+        let account = failure.account.as_str();
         if failure.error.kind() == rtc_usage::core::ErrorKind::Auth {
             let entry = refused.entry(account).or_insert((failure, 0));
             if entry.0.not_sent() && !failure.not_sent() {

@@ -107,7 +107,7 @@ fn main() {
         println!(
             "BENCH_JSON {{\"bench\":\"sync\",\"apps\":{n},\"days\":95,\"scale\":{scale},\"windows\":{},\"failed\":{},\"records\":{records},\"fetch_ms\":{:.3},\"write_ms\":{:.3},\"wall_ms\":{:.3},\"truth_ok\":{truth_ok}}}",
             report.windows,
-            report.failures.len(),
+            report.failed,
             ms(report.fetch_time),
             ms(report.write_time),
             ms(wall),

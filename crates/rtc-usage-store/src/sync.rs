@@ -21,27 +21,21 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rtc_usage::freshness::{DayFreshness, Freshness};
 use rtc_usage::window::DayWindow;
 use rtc_usage::{
-    AppRef, Category, Granularity, Plan, QueryError, UsageClient, UsageQuery, UsageRecord, Vendor,
-    Warning, WindowFailure,
+    AppRef, Category, Granularity, Plan, QueryError, SharedCalls, UsageClient, UsageQuery,
+    UsageRecord, Warning, WindowFailure,
 };
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::{DayState, NewRecord, Scope, Store, StoreError, Window, WriteReport};
 
 /// The granularity a sync keeps: one record per billing day and tier.
 pub const GRANULARITY: &str = "day";
-
-/// Windows of one vendor fetched at once: enough that the client's limiter, not this bound,
-/// sets the pace.
-const IN_FLIGHT_PER_VENDOR: usize = 16;
 
 /// Why a sync did not run to its end.
 #[derive(Debug, thiserror::Error)]
@@ -76,8 +70,11 @@ pub struct SyncReport {
     /// The store's changes, summed over the windows: 0 [`WriteReport::changed`] when nothing
     /// was new.
     pub written: WriteReport,
-    /// Windows whose calls failed: not written, so their days stay missing (or provisional)
-    /// for the next sync.
+    /// Windows not written because a call of theirs failed: their days stay missing (or
+    /// provisional) for the next sync.
+    pub failed: usize,
+    /// The calls that failed (a window of several variants may have more than one), each
+    /// with its account.
     pub failures: Vec<WindowFailure>,
     /// The facade's warnings, and the days no vendor keeps any more (beyond its look-back).
     pub warnings: Vec<Warning>,
@@ -219,29 +216,22 @@ async fn run(
         failed: 0,
     });
 
-    // One gate per account and vendor, as each has its own limiters.
-    let gate_key = |u: &Unit| {
-        u.plan
-            .calls
-            .first()
-            .map(|c| (u.client.account().to_owned(), c.app.vendor()))
-    };
-    let gates: BTreeMap<(String, Vendor), Arc<Semaphore>> = units
-        .iter()
-        .filter_map(gate_key)
-        .map(|key| (key, Arc::new(Semaphore::new(IN_FLIGHT_PER_VENDOR))))
-        .collect();
+    // Each window is a run of its own (written on its own), and an account's runs share one
+    // SharedCalls: its calls in flight stay bounded per operation as in one run, and once a
+    // vendor refuses the account's credentials, none of its windows sends another call.
+    let mut shared: BTreeMap<String, SharedCalls> = BTreeMap::new();
     let mut tasks = JoinSet::new();
     for unit in units {
         let client = unit.client.clone();
-        let gate = gate_key(&unit).and_then(|key| gates.get(&key)).cloned();
+        let calls = shared
+            .entry(client.account().to_owned())
+            .or_insert_with(|| client.shared_calls())
+            .clone();
         tasks.spawn(async move {
-            let _permit = match &gate {
-                Some(gate) => gate.acquire().await.ok(),
-                None => None,
-            };
             let began = client.now();
-            let fetched = client.run(&unit.plan, Granularity::Day, |_| {}).await;
+            let fetched = client
+                .run_sharing(&unit.plan, Granularity::Day, &calls, |_| {})
+                .await;
             (unit, began, fetched, Instant::now())
         });
     }
@@ -260,13 +250,14 @@ async fn run(
                 add(&mut report.written, written);
                 report.windows += 1;
             } else {
+                report.failed += 1;
                 report.failures.extend(fetched.failures);
             }
         }
         on_progress(SyncProgress {
             done,
             total,
-            failed: report.failures.len(),
+            failed: report.failed,
         });
     }
     report

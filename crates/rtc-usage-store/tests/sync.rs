@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rtc_usage::core::clock::{Clock, ManualClock, SharedClock};
 use rtc_usage::freshness::{DayFreshness, Freshness};
-use rtc_usage::{AppRef, Config, UsageClient, UsageQuery, Vendor};
+use rtc_usage::{AppRef, Config, Credentials, UsageClient, UsageQuery, Vendor};
 use rtc_usage_emulator::{Emulator, default_apps, demo_credentials, truth_at};
 use rtc_usage_store::sync::{self, SyncProgress};
 use rtc_usage_store::{Filter, Store, StoreError};
@@ -24,6 +24,7 @@ on_both_backends!(
     a_second_sync_changes_nothing,
     one_sync_at_a_time,
     every_figure_keeps_the_request_id_of_its_answer,
+    an_account_whose_credentials_are_refused_stops_at_once,
 );
 
 /// An emulator with provisional figures and clients of every vendor, all on `clock`.
@@ -392,5 +393,71 @@ async fn every_figure_keeps_the_request_id_of_its_answer(fx: &Fixture) {
         );
         assert_eq!(now.get(&key), Some(&Some(id)), "{revision:?}");
     }
+    emulator.shutdown().await;
+}
+
+/// An account whose secret is wrong, asked for many windows beside a good account: the sync
+/// sends its calls only until the vendor refuses the credentials (at most the operation's
+/// calls in flight, not one per window), fails every window of it with the account named,
+/// and writes every window of the good account.
+async fn an_account_whose_credentials_are_refused_stops_at_once(fx: &Fixture) {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap(),
+    ));
+    let (emulator, good) = emulated(&clock).await;
+    let tencent = Vendor::get("tencent").expect("tencent in this build");
+    let demo = demo_credentials("tencent").expect("demo credentials");
+    let shared: SharedClock = clock.clone();
+    let config = Config::builder()
+        .credentials(Credentials::new(demo.access_key_id(), "a-wrong-secret"))
+        .endpoint_url(emulator.url())
+        .clock(Arc::clone(&shared))
+        .disable_rate_limit()
+        .build()
+        .expect("a configuration");
+    let bad = UsageClient::builder()
+        .shared_client((tencent.entry().connect)(config).expect("a client"))
+        .account("bad")
+        .clock(shared)
+        .build();
+    let store = fx.open().await;
+    let (from, to) = (d("2025-09-01"), d("2026-02-28"));
+    let bad_apps: Vec<AppRef> = default_apps("tencent")
+        .iter()
+        .map(|app| AppRef::new(tencent, *app).expect("a demo app"))
+        .collect();
+    let bad_query = UsageQuery::new(from, to).apps(bad_apps);
+    let bad_windows = bad
+        .plan(&bad_query.clone().within_lookback(true))
+        .expect("a plan")
+        .calls
+        .len();
+    let good_query = UsageQuery::new(from, to).app(apps()[0].clone());
+    let report = sync::sync_all(&[(good, good_query), (bad, bad_query)], &store, |_| {})
+        .await
+        .expect("the sync runs");
+
+    let refusals = emulator.stats().vendor("tencent").signature_failures;
+    // The calls in flight of its operation: the documented rate's burst.
+    let in_flight = tencent
+        .call_operation()
+        .and_then(|(op, _)| op.limits.rate)
+        .map(|rate| rate.requests as usize)
+        .expect("a documented rate");
+    assert!(bad_windows > 2 * in_flight, "{bad_windows} windows");
+    assert!(
+        (1..=in_flight as u64).contains(&refusals),
+        "{refusals} calls sent after a refusal, of {bad_windows} windows"
+    );
+    assert_eq!(report.failed, bad_windows, "{:?}", report.failures);
+    assert!(report.failures.iter().all(|f| f.account == "bad"));
+    assert!(
+        report
+            .failures
+            .iter()
+            .all(|f| f.error.kind() == rtc_usage::ErrorKind::Auth)
+    );
+    assert_eq!(report.windows, report.planned - bad_windows);
+    assert!(report.windows > 0 && report.written.inserted > 0);
     emulator.shutdown().await;
 }

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
@@ -11,7 +10,6 @@ use rtc_usage_core::OperationDescriptor;
 use rtc_usage_core::clock::{SharedClock, SystemClock};
 use rtc_usage_core::registry::DynClient;
 use rtc_usage_core::{Error, ErrorKind};
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::app::{ALL_APPS, AppId, AppRef};
@@ -21,6 +19,7 @@ use crate::normalize::Normalized;
 use crate::query::{Granularity, UsageQuery};
 use crate::record::{Bucket, Category, DEFAULT_ACCOUNT, Millis, Tier, UsageRecord};
 use crate::report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
+use crate::shared_calls::SharedCalls;
 use crate::source::{Source, calendar, day_start};
 use crate::vendor::Vendor;
 use crate::window::{self, DayWindow};
@@ -343,32 +342,40 @@ impl UsageClient {
     }
 
     /// Makes the calls of `plan`: every vendor and app at once, each vendor's calls paced by
-    /// its client's rate limiter and bounded in flight to the limit's burst.
+    /// its client's rate limiter and bounded in flight to the limit's burst; after a vendor
+    /// refuses the account's credentials, no further call to it is sent.
     pub async fn run(
         &self,
         plan: &Plan,
         granularity: Granularity,
         on_progress: impl Fn(Progress) + Send + Sync,
     ) -> UsageReport {
+        self.run_sharing(plan, granularity, &self.shared_calls(), on_progress)
+            .await
+    }
+
+    /// A fresh [`SharedCalls`] for this client's operations: one gate per operation, as each
+    /// has its own documented rate limit, and no vendor refused yet.
+    pub fn shared_calls(&self) -> SharedCalls {
+        SharedCalls::new(
+            self.sources
+                .iter()
+                .map(|s| ((s.op.vendor, s.op.name), in_flight(s.op))),
+        )
+    }
+
+    /// [`UsageClient::run`] with the gates and refusals of `shared`, so that several runs of
+    /// this account (a sync's windows, each written on its own) together keep the bounds of
+    /// one run: no more calls in flight per operation, and none sent to a vendor that has
+    /// refused the credentials in any of them.
+    pub async fn run_sharing(
+        &self,
+        plan: &Plan,
+        granularity: Granularity,
+        shared: &SharedCalls,
+        on_progress: impl Fn(Progress) + Send + Sync,
+    ) -> UsageReport {
         let started = Instant::now();
-        // One gate per operation, as each has its own documented rate limit.
-        let gates: HashMap<(&str, &str), Arc<Semaphore>> = self
-            .sources
-            .iter()
-            .map(|s| {
-                (
-                    (s.op.vendor, s.op.name),
-                    Arc::new(Semaphore::new(in_flight(s.op))),
-                )
-            })
-            .collect();
-        // An account whose credentials a vendor refused makes no further calls to it: each
-        // would fail the same way (and count against a lockout), so they end at once.
-        let refused: HashMap<Vendor, Arc<AtomicBool>> = plan
-            .calls
-            .iter()
-            .map(|c| (c.app.vendor(), Arc::new(AtomicBool::new(false))))
-            .collect();
         let mut tasks = JoinSet::new();
         let mut task_calls = HashMap::with_capacity(plan.calls.len());
         for (index, call) in plan.calls.iter().enumerate() {
@@ -377,15 +384,15 @@ impl UsageClient {
             };
             let source = Arc::clone(source);
             let op = source.op;
-            let gate = gates.get(&(op.vendor, op.name)).cloned();
-            let (app, window) = (call.app.app().clone(), call.window);
-            let refused = refused.get(&call.app.vendor()).cloned().unwrap_or_default();
+            let gate = shared.gate(op.vendor, op.name);
+            let (vendor, app, window) = (call.app.vendor(), call.app.app().clone(), call.window);
+            let shared = shared.clone();
             let handle = tasks.spawn(async move {
                 let _permit = match &gate {
                     Some(gate) => gate.acquire().await.ok(),
                     None => None,
                 };
-                if refused.load(Ordering::Relaxed) {
+                if shared.is_refused(vendor) {
                     return Err(Error::service(
                         op,
                         ErrorKind::Auth,
@@ -395,7 +402,7 @@ impl UsageClient {
                 }
                 let result = source.fetch(app, window).await;
                 if result.as_ref().is_err_and(|e| e.kind() == ErrorKind::Auth) {
-                    refused.store(true, Ordering::Relaxed);
+                    shared.refuse(vendor);
                 }
                 result
             });
@@ -459,6 +466,7 @@ impl UsageClient {
                     entry.failed += 1;
                     tracing::warn!(app = %call.app, window = %call.window, %error, "window failed");
                     report.failures.push(WindowFailure {
+                        account: self.account.to_string(),
                         app: call.app.clone(),
                         window: call.window,
                         error,
@@ -500,7 +508,7 @@ impl UsageClient {
 }
 
 /// The message of a call not sent because an earlier call of the same account and vendor was
-/// refused authentication ([`WindowFailure::not_sent`]).
+/// refused authentication (in the same run, or one sharing its [`SharedCalls`]) ([`WindowFailure::not_sent`]).
 pub(crate) const NOT_SENT_AFTER_AUTH: &str =
     "not sent: the vendor refused this account's credentials on an earlier call";
 

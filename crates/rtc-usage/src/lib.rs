@@ -39,6 +39,7 @@ mod pacing;
 mod query;
 mod record;
 mod report;
+mod shared_calls;
 mod source;
 mod vendor;
 pub mod window;
@@ -53,6 +54,7 @@ pub use pacing::{Pacing, least_time};
 pub use query::{DEFAULT_MAX_CALLS, EARLIEST_DAY, Granularity, UsageQuery};
 pub use record::{Bucket, Category, DEFAULT_ACCOUNT, Tier, UsageRecord};
 pub use report::{Progress, UsageReport, VendorCalls, Warning, WindowFailure};
+pub use shared_calls::SharedCalls;
 pub use vendor::{UnknownVendor, Vendor};
 
 pub use rtc_usage_core as core;

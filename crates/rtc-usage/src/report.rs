@@ -32,6 +32,8 @@ impl UsageReport {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WindowFailure {
+    /// The account whose call it was ([`UsageClient::account`](crate::UsageClient::account)).
+    pub account: String,
     pub app: AppRef,
     pub window: DayWindow,
     pub error: rtc_usage_core::Error,
@@ -39,7 +41,8 @@ pub struct WindowFailure {
 
 impl WindowFailure {
     /// Whether the call was never sent, because the vendor had refused the account's
-    /// credentials on an earlier call of the same run.
+    /// credentials on an earlier call of the same run (or of a run sharing its
+    /// [`SharedCalls`](crate::SharedCalls)).
     pub fn not_sent(&self) -> bool {
         self.error.attempts() == 0 && self.error.message() == crate::fetch::NOT_SENT_AFTER_AUTH
     }
