@@ -98,6 +98,13 @@ pub async fn run(args: SyncArgs) -> Result<(), ExitError> {
         );
     }
     let w = report.written;
+    if report.planned == 0 {
+        eprintln!(
+            "nothing to sync: {} holds as final every asked day the vendors still keep",
+            store.location()
+        );
+        return Ok(());
+    }
     eprintln!(
         "synced {} of {} windows into {}: {} records new, {} revised, {} removed, {} unchanged; {} days marked",
         report.windows,
