@@ -232,12 +232,17 @@ const SYNC_EXAMPLES: &str = "Examples:
 Each window fetched is written in one transaction with its days, marked provisional (inside the
 vendor's data delay: the next sync fetches them again) or final. A sync killed at any moment
 loses nothing written; run it again to continue. A second sync of the same store at once is
-refused. Exit status: 0 all fetched; 1 some windows failed (the others are kept); 2 bad input.";
+refused. An account whose credentials a vendor refuses sends that vendor no further call and is
+one error; the other accounts go on. A postgres:// store (a build with the feature postgres) is
+reached over TLS whenever the server offers it, its certificate always verified: name a private
+CA with ?sslrootcert=PATH. Exit status: 0 all fetched; 1 some windows failed (the others are
+kept); 2 bad input.";
 
 const HISTORY_EXAMPLES: &str = "Examples:
   rtc-usage history
   rtc-usage history --revisions --app tencent:1400000001 --from 2026-11-01 --to 2026-11-30
-  rtc-usage history --revisions --format csv --output revisions.csv";
+  rtc-usage history --revisions --format csv --output revisions.csv
+  rtc-usage history --account team-eu --app team-eu:1400000001 --format json";
 
 /// How far back `--backfill` asks a vendor whose spec documents no look-back.
 pub const BACKFILL_DEFAULT_DAYS: u32 = 365;
