@@ -63,6 +63,28 @@ fn assert_accounts_equal_truth<'a>(
     }
 }
 
+/// A run's errors are two: the refusal of `account`'s credentials (first, the only line
+/// naming the account) and the summary.
+fn assert_one_refusal(message: &str, account: &str) {
+    let errors: Vec<&str> = message
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(
+        errors.len(),
+        2,
+        "the bad account's error and the summary: {message}"
+    );
+    let naming: Vec<&&str> = errors.iter().filter(|l| l.contains(account)).collect();
+    assert_eq!(naming, [&errors[0]], "{message}");
+    assert!(
+        errors[0].contains(&format!(
+            "account `{account}`: the vendor refused the credentials"
+        )),
+        "{message}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
     // Two accounts of every vendor, from the emulator's own config file; one has a wrong
@@ -92,21 +114,7 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{message}");
     // One error for the bad account, naming it; no secret anywhere.
-    let errors: Vec<&str> = message
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
-    let bad_lines: Vec<&&str> = errors.iter().filter(|l| l.contains("tencent-2")).collect();
-    assert_eq!(bad_lines.len(), 1, "{message}");
-    assert!(
-        bad_lines[0].contains("refused the credentials"),
-        "{message}"
-    );
-    assert_eq!(
-        errors.len(),
-        2,
-        "the bad account's error and the summary: {message}"
-    );
+    assert_one_refusal(&message, "tencent-2");
     assert!(!message.contains(WRONG_SECRET) && !message.contains(&bad_secret));
     // Every good account's records, labelled with it, equal the ground truth.
     let all = records(&output);
@@ -142,19 +150,7 @@ async fn every_account_at_once_and_a_wrong_secret_fails_alone() {
     .await;
     let message = stderr(&synced);
     assert_eq!(synced.status.code(), Some(1), "{message}");
-    let errors: Vec<&str> = message
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
-    assert_eq!(
-        errors.len(),
-        2,
-        "the bad account's error and the summary: {message}"
-    );
-    assert!(
-        errors[0].contains("account `tencent-2`: the vendor refused the credentials"),
-        "{message}"
-    );
+    assert_one_refusal(&message, "tencent-2");
     assert!(!message.contains(WRONG_SECRET) && !message.contains(&bad_secret));
     let held = run(
         None,

@@ -152,10 +152,9 @@ impl Selection {
     pub fn warn_absent_accounts(&self, scopes: &[Scope], from: NaiveDate, to: NaiveDate) {
         for account in &self.accounts {
             if !scopes.iter().any(|s| s.account == *account) {
+                let account = rtc_usage::core::error::printable(account);
                 eprintln!(
-                    "warning: the store holds no usage of account {} from {from} to {to}; run `rtc-usage sync --account {}` for it",
-                    rtc_usage::core::error::printable(account),
-                    rtc_usage::core::error::printable(account),
+                    "warning: the store holds no usage of account {account} from {from} to {to}; run `rtc-usage sync --account {account}` for it"
                 );
             }
         }

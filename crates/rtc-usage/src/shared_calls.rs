@@ -18,7 +18,7 @@ use crate::vendor::Vendor;
 /// Shared by the runs of one [`UsageClient`](crate::UsageClient): cheap to clone, and every
 /// clone is the same state. Made by the client whose calls it gates; a plan of another
 /// client's operations runs ungated.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SharedCalls {
     /// Per operation, by `(vendor id, operation name)`.
     gates: Arc<HashMap<(&'static str, &'static str), Arc<Semaphore>>>,
